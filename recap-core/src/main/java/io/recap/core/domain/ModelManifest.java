@@ -1,0 +1,79 @@
+package io.recap.core.domain;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Contents of {@code models/{kind}/{name}/{version}/manifest.json}: what the model is, how it was
+ * trained, what it learned from (lineage) and how it measured. Maps are copied and sorted so that
+ * the stored file is deterministic.
+ */
+public record ModelManifest(
+        ModelKind kind,
+        String name,
+        String version,
+        String architecture,
+        Map<String, Object> hyperParameters,
+        Lineage lineage,
+        Map<String, Double> metrics,
+        Instant createdAt) {
+
+    public static final String FILE_NAME = "manifest.json";
+
+    /**
+     * What a model version was trained from. Every field is optional because it depends on the
+     * kind: a captioner has a human caption set and maybe a parent; a text-to-image model has a
+     * corpus, the captioner that relabelled it and the caption mix.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Lineage(
+            String corpusId,
+            ModelRef captionerRef,
+            CaptionMix captionMix,
+            ModelRef parentModel,
+            String humanSet) {
+
+        public static final Lineage NONE = new Lineage(null, null, null, null, null);
+
+        public Lineage {
+            if (captionerRef != null) {
+                captionerRef.requireKind(ModelKind.CAPTIONER);
+            }
+        }
+    }
+
+    public ModelManifest {
+        Require.present(kind, "manifest kind");
+        new ModelRef(kind, name, version); // same naming rules as the directory it lives in
+        Require.text(architecture, "architecture");
+        hyperParameters = sortedCopy(Require.noNullEntries(hyperParameters, "hyperParameters"));
+        lineage = lineage == null ? Lineage.NONE : lineage;
+        metrics = sortedCopy(Require.noNullEntries(metrics, "metrics"));
+        metrics.forEach((metric, value) -> Require.that(Double.isFinite(value),
+                "metric " + metric + " must be finite but was " + value));
+        Require.present(createdAt, "createdAt");
+    }
+
+    public ModelRef ref() {
+        return new ModelRef(kind, name, version);
+    }
+
+    /** Store key of this file, relative to the store root. */
+    public String storeKey() {
+        return ref().storeDirectory() + "/" + FILE_NAME;
+    }
+
+    /** A copy with {@code newMetrics} added, replacing metrics of the same name (used by EVALUATE). */
+    public ModelManifest withMetrics(Map<String, Double> newMetrics) {
+        Map<String, Double> merged = new TreeMap<>(metrics);
+        merged.putAll(Require.noNullEntries(Require.present(newMetrics, "metrics"), "metrics"));
+        return new ModelManifest(kind, name, version, architecture, hyperParameters, lineage, merged, createdAt);
+    }
+
+    private static <V> Map<String, V> sortedCopy(Map<String, V> values) {
+        return values == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(values));
+    }
+}

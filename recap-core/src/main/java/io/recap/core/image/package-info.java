@@ -1,0 +1,2 @@
+/** Safe PNG/JPEG decoding: size, format and decompression-bomb checks before any pixel is decoded. */
+package io.recap.core.image;
