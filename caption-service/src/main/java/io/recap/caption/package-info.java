@@ -1,0 +1,2 @@
+/** Caption service: serves the promoted captioner over REST. */
+package io.recap.caption;

@@ -1,0 +1,2 @@
+/** Training orchestrator: corpus catalog, jobs, scheduling, executors and model registry. */
+package io.recap.orchestrator;
