@@ -1,0 +1,5 @@
+/**
+ * Corpora on disk: the generator that writes PNGs plus {@code manifest.jsonl} with ground truth
+ * and every kind of text, the manifest reader, and the contact sheet for eyeballing a corpus.
+ */
+package io.recap.shapes.corpus;
