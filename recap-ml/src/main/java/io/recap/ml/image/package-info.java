@@ -1,0 +1,2 @@
+/** Conversion between {@link java.awt.image.BufferedImage}s and (B, 3, H, W) model tensors. */
+package io.recap.ml.image;

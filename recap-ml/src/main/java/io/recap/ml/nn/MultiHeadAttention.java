@@ -1,0 +1,134 @@
+package io.recap.ml.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Scaled dot-product multi-head attention.
+ *
+ * <p>Inputs: {@code (queries)} for self-attention, or {@code (queries, context)} for
+ * cross-attention, where queries are (B, Tq, D) and context is (B, Tk, Dc); keys and values
+ * come from the context. Output: (B, Tq, D). With {@code causal} set, query i only sees keys
+ * j &lt;= i + (Tk - Tq), so a position never looks at later tokens.
+ *
+ * <p>An optional third input {@code (queries, context, keyBias)} adds a (B, Tk) bias to every
+ * query's scores: 0 for keys to attend to and {@link #keyBias large negative} for padding, so
+ * padded text positions never draw attention (pass the queries again as context for masked
+ * self-attention).
+ */
+public class MultiHeadAttention extends AbstractBlock {
+
+    /** Large negative instead of -inf: a fully masked row stays finite. */
+    private static final float MASKED = -1e9f;
+
+    private final int width;
+    private final int heads;
+    private final boolean causal;
+    private final Linear query;
+    private final Linear key;
+    private final Linear value;
+    private final Linear output;
+
+    public MultiHeadAttention(int width, int heads, boolean causal) {
+        if (width % heads != 0) {
+            throw new IllegalArgumentException(heads + " heads do not divide width " + width);
+        }
+        this.width = width;
+        this.heads = heads;
+        this.causal = causal;
+        query = addChildBlock("query", Linear.builder().setUnits(width).build());
+        key = addChildBlock("key", Linear.builder().setUnits(width).build());
+        value = addChildBlock("value", Linear.builder().setUnits(width).build());
+        output = addChildBlock("output", Linear.builder().setUnits(width).build());
+    }
+
+    /** Self-attention; causal when decoding text left to right. */
+    public static MultiHeadAttention selfAttention(int width, int heads, boolean causal) {
+        return new MultiHeadAttention(width, heads, causal);
+    }
+
+    /** Cross-attention: queries from one sequence, keys and values from another. */
+    public static MultiHeadAttention crossAttention(int width, int heads) {
+        return new MultiHeadAttention(width, heads, false);
+    }
+
+    public boolean isCausal() {
+        return causal;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray queries = inputs.get(0);
+        NDArray context = inputs.size() > 1 ? inputs.get(1) : queries;
+        long batch = queries.getShape().get(0);
+        long queryLength = queries.getShape().get(1);
+        long keyLength = context.getShape().get(1);
+
+        NDArray q = splitHeads(query.forward(parameterStore, new NDList(queries), training).singletonOrThrow());
+        NDArray k = splitHeads(key.forward(parameterStore, new NDList(context), training).singletonOrThrow());
+        NDArray v = splitHeads(value.forward(parameterStore, new NDList(context), training).singletonOrThrow());
+
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt((double) width / heads));
+        if (causal) {
+            scores = scores.add(causalMask(queries.getManager(), queryLength, keyLength, scores.getDataType()));
+        }
+        if (inputs.size() > 2) {
+            scores = scores.add(inputs.get(2).reshape(batch, 1, 1, keyLength));
+        }
+        NDArray attended = scores.softmax(-1).matMul(v)
+                .transpose(0, 2, 1, 3)
+                .reshape(batch, queryLength, width);
+        return output.forward(parameterStore, new NDList(attended), training);
+    }
+
+    /** (B, T, D) to (B, heads, T, D / heads). */
+    private NDArray splitHeads(NDArray x) {
+        Shape shape = x.getShape();
+        return x.reshape(shape.get(0), shape.get(1), heads, width / heads).transpose(0, 2, 1, 3);
+    }
+
+    /**
+     * The additive key bias of a batch of right-padded sequences: (B, T) float, 0 where the
+     * token is real and large negative where it is padding ({@code padId}).
+     */
+    public static NDArray keyBias(NDArray tokens, long padId) {
+        return tokens.eq(padId).toType(DataType.FLOAT32, false).mul(MASKED);
+    }
+
+    static NDArray causalMask(NDManager manager, long queryLength, long keyLength, DataType dataType) {
+        long offset = keyLength - queryLength;
+        float[] mask = new float[Math.toIntExact(queryLength * keyLength)];
+        for (int i = 0; i < queryLength; i++) {
+            for (int j = 0; j < keyLength; j++) {
+                if (j > i + offset) {
+                    mask[Math.toIntExact(i * keyLength + j)] = MASKED;
+                }
+            }
+        }
+        return manager.create(mask, new Shape(queryLength, keyLength)).toType(dataType, false);
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape queryShape = inputShapes[0];
+        Shape contextShape = inputShapes.length > 1 ? inputShapes[1] : queryShape;
+        query.initialize(manager, dataType, queryShape);
+        key.initialize(manager, dataType, contextShape);
+        value.initialize(manager, dataType, contextShape);
+        output.initialize(manager, dataType, new Shape(queryShape.get(0), queryShape.get(1), width));
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape queryShape = inputShapes[0];
+        return new Shape[] {new Shape(queryShape.get(0), queryShape.get(1), width)};
+    }
+}

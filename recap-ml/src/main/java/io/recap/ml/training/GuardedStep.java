@@ -1,0 +1,55 @@
+package io.recap.ml.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs optimisation steps that neither leak memory nor let a bad gradient through.
+ *
+ * <p>Forward and backward run inside their own {@link NDScope}, so every intermediate array,
+ * including ones that land in the model's manager because they start from a parameter, is
+ * closed when the step ends. {@link Trainer#step()} runs outside that scope: the optimizer
+ * creates its state on the first update and a scope would close it.
+ */
+public final class GuardedStep {
+
+    private static final Logger log = LoggerFactory.getLogger(GuardedStep.class);
+
+    private final Trainer trainer;
+    private final GradientGuard guard;
+
+    public GuardedStep(Trainer trainer, float maxGradientNorm) {
+        this.trainer = trainer;
+        this.guard = new GradientGuard(trainer.getModel().getBlock().getParameters(), maxGradientNorm);
+    }
+
+    /**
+     * Computes the loss (creating all inputs inside the supplier, so they are scoped too),
+     * back-propagates, clips, and updates unless the gradients were not finite.
+     */
+    public StepOutcome run(Supplier<NDArray> loss) {
+        float lossValue;
+        try (NDScope scope = new NDScope(); GradientCollector collector = trainer.newGradientCollector()) {
+            scope.suppressNotUsedWarning();
+            NDArray value = loss.get();
+            collector.backward(value);
+            lossValue = value.getFloat();
+        }
+        float norm = guard.clip();
+        boolean finite = Float.isFinite(norm) && Float.isFinite(lossValue);
+        if (finite) {
+            trainer.step();
+        } else {
+            if (!Float.isFinite(norm)) {
+                log.warn("non-finite gradients (loss {}), update skipped: {}", lossValue, guard.nonFiniteParameters());
+            }
+            guard.zero();
+        }
+        return new StepOutcome(lossValue, norm, finite);
+    }
+}

@@ -1,0 +1,117 @@
+package io.recap.ml.training;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Parameter;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.ParameterTracker;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Adam whose state (first and second moments, update count) can be written into a checkpoint
+ * and read back, so a resumed run continues exactly where the saved one stopped. DJL's own
+ * {@code Adam} keeps that state private and keyed by parameter ids, which are random per model
+ * instance; this one keys it by parameter name. The update itself is DJL's fused Adam kernel,
+ * with the same bias correction as DJL's {@code Adam}.
+ */
+public final class ResumableAdam extends Optimizer {
+
+    private final ParameterTracker learningRate;
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final List<String> names = new ArrayList<>();
+    private final Map<String, String> nameOfId = new HashMap<>();
+    private final Map<String, NDArray> means = new HashMap<>();
+    private final Map<String, NDArray> variances = new HashMap<>();
+    private final Map<String, Integer> updates = new HashMap<>();
+    private int restoredUpdates;
+
+    /**
+     * @param parameters the model's parameters; their names key the state
+     * @param learningRate learning rate by update number (DJL counts from 1)
+     */
+    public ResumableAdam(PairList<String, Parameter> parameters, ParameterTracker learningRate) {
+        super(new Builder());
+        this.learningRate = learningRate;
+        this.beta1 = 0.9f;
+        this.beta2 = 0.999f;
+        this.epsilon = 1e-8f;
+        for (Pair<String, Parameter> parameter : parameters) {
+            if (parameter.getValue().requiresGradient()) {
+                names.add(parameter.getKey());
+                nameOfId.put(parameter.getValue().getId(), parameter.getKey());
+            }
+        }
+    }
+
+    @Override
+    public synchronized void update(String parameterId, NDArray weight, NDArray grad) {
+        String name = nameOfId.getOrDefault(parameterId, parameterId);
+        int t = updates.merge(name, 1, Integer::sum) + restoredUpdates;
+        double biasCorrection = Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+        float rate = learningRate.getNewValue(name, t);
+        // Moments live in the weight's (the model's) manager, as long as the model.
+        NDArray mean = means.computeIfAbsent(name, k -> weight.zerosLike());
+        NDArray variance = variances.computeIfAbsent(name, k -> weight.zerosLike());
+        weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, mean, variance), new NDList(weight),
+                rate, (float) (rate * biasCorrection), getWeightDecay(), rescaleGrad, clipGrad, beta1, beta2,
+                epsilon, true, false);
+    }
+
+    /** Updates applied so far (the optimizer's step count), including those before a restore. */
+    public synchronized int appliedUpdates() {
+        return restoredUpdates + updates.values().stream().mapToInt(Integer::intValue).max().orElse(0);
+    }
+
+    /** Moments in parameter order (means, then variances); empty before the first update. */
+    public synchronized byte[] encodeState() {
+        NDList state = new NDList();
+        if (means.isEmpty()) {
+            return state.encode();
+        }
+        for (String name : names) {
+            state.add(means.get(name));
+        }
+        for (String name : names) {
+            state.add(variances.get(name));
+        }
+        return state.encode();
+    }
+
+    /**
+     * Restores moments written by {@link #encodeState()} and the update count they belong to;
+     * the arrays are created in {@code manager}, which must live as long as the model.
+     */
+    public synchronized void restoreState(byte[] encoded, int updateCount, NDManager manager) {
+        NDList state = NDList.decode(manager, encoded);
+        if (!state.isEmpty() && state.size() != 2 * names.size()) {
+            throw new IllegalArgumentException("optimizer state holds " + state.size() + " arrays, expected "
+                    + 2 * names.size());
+        }
+        means.values().forEach(NDArray::close);
+        variances.values().forEach(NDArray::close);
+        means.clear();
+        variances.clear();
+        updates.clear();
+        for (int i = 0; i < state.size() / 2; i++) {
+            means.put(names.get(i), state.get(i));
+            variances.put(names.get(i), state.get(names.size() + i));
+        }
+        restoredUpdates = updateCount;
+    }
+
+    /** Only to satisfy {@link Optimizer}'s constructor: hyper-parameters are set directly. */
+    private static final class Builder extends OptimizerBuilder<Builder> {
+        @Override
+        protected Builder self() {
+            return this;
+        }
+    }
+}
