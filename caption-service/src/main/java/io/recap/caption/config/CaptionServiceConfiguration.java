@@ -1,0 +1,24 @@
+package io.recap.caption.config;
+
+import io.recap.core.model.ModelStore;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
+
+@Configuration(proxyBeanMethods = false)
+@EnableScheduling
+@EnableConfigurationProperties(CaptionServiceProperties.class)
+class CaptionServiceConfiguration {
+
+    @Bean
+    ModelStore modelStore(CaptionServiceProperties properties) {
+        return new ModelStore(properties.modelStore());
+    }
+
+    @Bean
+    RequestSizeLimitFilter requestSizeLimitFilter(CaptionServiceProperties properties) {
+        // Base64 inflates by 4/3; leave room for the JSON around it.
+        return new RequestSizeLimitFilter(properties.maxImageBytes().toBytes() * 4 / 3 + 64 * 1024);
+    }
+}

@@ -1,0 +1,41 @@
+package io.recap.caption.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the caption service ({@code recap.caption.*}).
+ *
+ * @param modelStore root of the model store the captioner is loaded from
+ * @param model an explicit captioner ({@code captioner/name/version}); empty means the promoted one
+ * @param modelPollInterval how often the promoted pointer is re-read to pick up a promotion
+ * @param maxBatchSize most images decoded in one forward pass
+ * @param maxBatchDelay how long the first request of a batch waits for company
+ * @param queueCapacity requests waiting beyond this are answered 503 with Retry-After
+ * @param requestTimeout a request not captioned within this is answered 503
+ * @param maxBeamSize largest beam a client may ask for
+ * @param maxImageBytes largest accepted image (encoded bytes)
+ * @param maxImagePixels largest accepted width × height, checked from the header before decoding
+ */
+@ConfigurationProperties("recap.caption")
+public record CaptionServiceProperties(
+        @DefaultValue("recap-data/store") Path modelStore,
+        @DefaultValue("") String model,
+        @DefaultValue("10s") Duration modelPollInterval,
+        @DefaultValue("32") int maxBatchSize,
+        @DefaultValue("5ms") Duration maxBatchDelay,
+        @DefaultValue("256") int queueCapacity,
+        @DefaultValue("30s") Duration requestTimeout,
+        @DefaultValue("8") int maxBeamSize,
+        @DefaultValue("16MB") DataSize maxImageBytes,
+        @DefaultValue("16777216") long maxImagePixels) {
+
+    public CaptionServiceProperties {
+        if (maxBatchSize < 1 || queueCapacity < 1 || maxBeamSize < 1) {
+            throw new IllegalArgumentException("batch size, queue capacity and beam size must be positive");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Configuration of the caption service. */
+package io.recap.caption.config;

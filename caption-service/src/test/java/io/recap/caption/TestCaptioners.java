@@ -1,0 +1,49 @@
+package io.recap.caption;
+
+import io.recap.core.domain.ModelKind;
+import io.recap.core.domain.ModelManifest;
+import io.recap.core.domain.ModelRef;
+import io.recap.core.image.PngCodec;
+import io.recap.core.model.ModelStore;
+import io.recap.ml.captioner.CaptionerConfig;
+import io.recap.ml.captioner.CaptionerModel;
+import io.recap.ml.text.Vocabulary;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Publishes a small (untrained) captioner into a store: the service's API does not depend on quality. */
+public final class TestCaptioners {
+
+    private TestCaptioners() {
+    }
+
+    public static ModelRef publishAndPromote(Path storeRoot, String version) throws Exception {
+        ModelStore store = new ModelStore(storeRoot);
+        ModelRef ref = ModelRef.captioner("test-captioner", version);
+        Vocabulary vocabulary = Vocabulary.build(
+                List.of("a red circle", "a blue square at the top left", "two green triangles"),
+                List.of("short", "long"), 1);
+        try (CaptionerModel model = CaptionerModel.create(CaptionerConfig.smoke(), vocabulary, 7)) {
+            store.publish(new ModelManifest(ModelKind.CAPTIONER, ref.name(), ref.version(), "test",
+                    Map.of(), ModelManifest.Lineage.NONE, Map.of(), Instant.now()), model::save);
+        }
+        store.promote(ref);
+        return ref;
+    }
+
+    public static byte[] samplePng() {
+        BufferedImage image = new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, 64, 64);
+        g.setColor(Color.RED);
+        g.fillOval(8, 8, 20, 20);
+        g.dispose();
+        return PngCodec.encode(image);
+    }
+}

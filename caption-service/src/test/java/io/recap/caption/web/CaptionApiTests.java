@@ -1,0 +1,148 @@
+package io.recap.caption.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.recap.caption.TestCaptioners;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class CaptionApiTests {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) throws Exception {
+        Path store = Files.createTempDirectory("caption-store");
+        TestCaptioners.publishAndPromote(store, "v1");
+        registry.add("recap.caption.model-store", store::toString);
+    }
+
+    @BeforeEach
+    void waitUntilReady() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
+    }
+
+    @Test
+    void multipartImageIsCaptionedInBothStyles() throws Exception {
+        HttpResponse<String> response = postMultipart(TestCaptioners.samplePng(), "image/png", "both");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"short\":", "\"long\":", "\"name\":\"test-captioner\"",
+                "\"version\":\"v1\"", "\"tookMs\":");
+    }
+
+    @Test
+    void jsonBase64ImageIsCaptionedInOneStyleWithBeamSearch() throws Exception {
+        String body = "{\"imageBase64\":\"" + Base64.getEncoder().encodeToString(TestCaptioners.samplePng())
+                + "\",\"style\":\"long\",\"beamSize\":3}";
+        HttpResponse<String> response = postJson(body);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"long\":").doesNotContain("\"short\":");
+    }
+
+    /** Every bad input is answered 4xx with problem+json and a reason; afterwards a good image still works. */
+    @Test
+    void badInputsAreRefusedClearlyAndTheServiceCarriesOn() throws Exception {
+        byte[] png = TestCaptioners.samplePng();
+        record Case(String name, HttpResponse<String> response, int status, String reason) {
+        }
+        List<Case> cases = List.of(
+                new Case("empty body", postMultipart(new byte[0], "image/png", "both"), 400, "EMPTY"),
+                new Case("non-image bytes", postMultipart("hello, not an image".getBytes(StandardCharsets.UTF_8),
+                        "image/png", "both"), 415, "UNSUPPORTED_FORMAT"),
+                new Case("truncated png", postMultipart(Arrays.copyOf(png, png.length / 2), "image/png", "both"),
+                        422, "TRUNCATED"),
+                new Case("50000x50000 header", postMultipart(bombHeader(), "image/png", "both"), 413, "TOO_MANY_PIXELS"),
+                new Case("30 MB upload", postMultipart(new byte[30 * 1024 * 1024], "image/png", "both"), 413,
+                        "TOO_LARGE_BYTES"),
+                new Case("wrong content type", post("text/plain", "an image, honestly".getBytes(StandardCharsets.UTF_8)),
+                        415, "UNSUPPORTED_MEDIA_TYPE"),
+                new Case("unknown style", postMultipart(png, "image/png", "poetic"), 400, "INVALID_FIELD"),
+                new Case("invalid base64", postJson("{\"imageBase64\":\"!!!not base64!!!\"}"), 400, "INVALID_FIELD"),
+                new Case("missing image", postJson("{\"style\":\"short\"}"), 400, "INVALID_FIELD"),
+                new Case("malformed json", postJson("{\"imageBase64\":"), 400, "BAD_REQUEST"),
+                new Case("beam too large", postJson("{\"imageBase64\":\"" + Base64.getEncoder().encodeToString(png)
+                        + "\",\"beamSize\":99}"), 400, "INVALID_ARGUMENT"));
+
+        for (Case c : cases) {
+            assertThat(c.response().statusCode()).as(c.name()).isEqualTo(c.status());
+            assertThat(c.response().headers().firstValue("Content-Type")).as(c.name())
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(c.response().body()).as(c.name()).contains("\"reason\":\"" + c.reason() + "\"");
+        }
+        assertThat(postMultipart(png, "image/png", "short").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void publishesOpenApiAndBatchingMetrics() throws Exception {
+        postMultipart(TestCaptioners.samplePng(), "image/png", "short");
+
+        assertThat(get("/v3/api-docs").body()).contains("/caption");
+        String metrics = get("/actuator/prometheus").body();
+        assertThat(metrics).contains("recap_caption_batch_size", "recap_caption_queue_depth",
+                "recap_caption_request_latency_seconds_bucket");
+    }
+
+    /** A PNG signature and an IHDR (with a valid CRC) claiming 50,000 × 50,000 pixels. */
+    static byte[] bombHeader() {
+        java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17);
+        ihdr.put("IHDR".getBytes(StandardCharsets.US_ASCII)).putInt(50_000).putInt(50_000)
+                .put((byte) 8).put((byte) 2).put((byte) 0).put((byte) 0).put((byte) 0);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr.array());
+        java.nio.ByteBuffer png = java.nio.ByteBuffer.allocate(8 + 4 + 17 + 4);
+        png.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'}).putInt(13).put(ihdr.array())
+                .putInt((int) crc.getValue());
+        return png.array();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postJson(String json) throws Exception {
+        return post("application/json", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private HttpResponse<String> post(String contentType, byte[] body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri("/caption")).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> postMultipart(byte[] image, String imageType, String style) throws Exception {
+        String boundary = UUID.randomUUID().toString();
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"x.png\"\r\n"
+                + "Content-Type: " + imageType + "\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(image);
+        body.writeBytes(("\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"style\"\r\n\r\n" + style
+                + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return post("multipart/form-data; boundary=" + boundary, body.toByteArray());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+}
