@@ -1,0 +1,29 @@
+package io.recap.relabel.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Settings of the relabel worker ({@code recap.relabel.*}).
+ *
+ * @param modelStore root of the model store captioners are loaded from
+ * @param allowedRoots the only directories images may be read from
+ * @param maxImageBytes largest accepted image
+ * @param maxImagePixels largest accepted width × height, checked from the header
+ * @param inferenceBatchSize most images decoded in one forward pass
+ * @param beamSize beam width for relabelling (1 = greedy)
+ * @param loadedCaptioners how many captioner versions stay in memory at once
+ */
+@ConfigurationProperties("recap.relabel")
+public record RelabelWorkerProperties(
+        @DefaultValue("recap-data/store") Path modelStore,
+        @DefaultValue("recap-data/corpora") List<Path> allowedRoots,
+        @DefaultValue("16MB") DataSize maxImageBytes,
+        @DefaultValue("16777216") long maxImagePixels,
+        @DefaultValue("32") int inferenceBatchSize,
+        @DefaultValue("1") int beamSize,
+        @DefaultValue("2") int loadedCaptioners) {
+}

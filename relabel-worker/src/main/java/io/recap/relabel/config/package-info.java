@@ -1,0 +1,2 @@
+/** Configuration of the relabel worker. */
+package io.recap.relabel.config;
