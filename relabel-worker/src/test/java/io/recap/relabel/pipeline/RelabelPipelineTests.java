@@ -3,6 +3,7 @@ package io.recap.relabel.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.ImageRef;
 import io.recap.core.messages.RelabelRequest;
@@ -60,7 +61,7 @@ class RelabelPipelineTests {
     @Test
     void thousandImagesOverTwoWorkersAreEachCataloguedExactlyOnce() throws Exception {
         List<String> ids = rig.renderImages(1000);
-        rig.startWorker();
+        ConfigurableApplicationContext first = rig.startWorker();
         rig.startWorker();
 
         int batches = rig.sendInBatches(ids, 25);
@@ -75,6 +76,12 @@ class RelabelPipelineTests {
             }
         });
         report("two workers", ids.size());
+
+        MeterRegistry meters = first.getBean(MeterRegistry.class);
+        assertThat(meters.get("recap.relabel.images").counters()).isNotEmpty();
+        assertThat(meters.get("recap.relabel.batch.latency").timer().count()).isPositive();
+        // consumer lag, exported by the Kafka binder per group and topic
+        assertThat(meters.get("spring.cloud.stream.binder.kafka.offset").gauge()).isNotNull();
     }
 
     @Test
