@@ -19,6 +19,9 @@ import java.util.Map;
 /** Publishes a small (untrained) captioner into a store: the service's API does not depend on quality. */
 public final class TestCaptioners {
 
+    /** The smoke architecture with a 12-token context, so an untrained model stops decoding soon. */
+    private static final CaptionerConfig SHORT_CONTEXT = new CaptionerConfig(32, 4, 16, 64, 2, 4, 0.1f, 12);
+
     private TestCaptioners() {
     }
 
@@ -28,7 +31,7 @@ public final class TestCaptioners {
         Vocabulary vocabulary = Vocabulary.build(
                 List.of("a red circle", "a blue square at the top left", "two green triangles"),
                 List.of("short", "long"), 1);
-        try (CaptionerModel model = CaptionerModel.create(CaptionerConfig.smoke(), vocabulary, 7)) {
+        try (CaptionerModel model = CaptionerModel.create(SHORT_CONTEXT, vocabulary, 7)) {
             store.publish(new ModelManifest(ModelKind.CAPTIONER, ref.name(), ref.version(), "test",
                     Map.of(), ModelManifest.Lineage.NONE, Map.of(), Instant.now()), model::save);
         }

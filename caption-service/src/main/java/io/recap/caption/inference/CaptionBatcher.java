@@ -7,6 +7,7 @@ import io.recap.caption.config.CaptionServiceProperties;
 import io.recap.core.domain.ModelRef;
 import io.recap.ml.captioner.DecodingOptions;
 import io.recap.ml.captioner.GeneratedCaption;
+import io.recap.service.model.ModelNotLoadedException;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -116,7 +117,7 @@ public class CaptionBatcher implements SmartLifecycle {
             }
         }
         // Whatever is still queued at shutdown is answered, not dropped silently.
-        queue.forEach(p -> p.result().completeExceptionally(new ModelNotLoadedException("service is shutting down")));
+        queue.forEach(p -> p.result().completeExceptionally(new ModelNotLoadedException("captioner", "the service is shutting down")));
         queue.clear();
     }
 
@@ -139,11 +140,10 @@ public class CaptionBatcher implements SmartLifecycle {
         List<BufferedImage> images = group.stream().map(Pending::image).toList();
         Timer.Sample sample = Timer.start(meters);
         try {
-            captioner.withCaptioner(loaded -> {
-                List<GeneratedCaption> captions = loaded.model()
-                        .caption(images, key.style(), DecodingOptions.beam(key.beamSize()));
+            captioner.withModel((ref, model) -> {
+                List<GeneratedCaption> captions = model.caption(images, key.style(), DecodingOptions.beam(key.beamSize()));
                 for (int i = 0; i < group.size(); i++) {
-                    group.get(i).result().complete(new Caption(captions.get(i).text(), loaded.ref()));
+                    group.get(i).result().complete(new Caption(captions.get(i).text(), ref));
                 }
                 return null;
             });
