@@ -1,0 +1,205 @@
+package io.recap.orchestrator.config;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.recap.core.domain.JobKind;
+import io.recap.core.messages.MessageCodec;
+import io.recap.core.messages.Topics;
+import io.recap.core.model.ModelStore;
+import io.recap.core.store.LocalBlobStore;
+import io.recap.orchestrator.catalog.CatalogListeners;
+import io.recap.orchestrator.catalog.CatalogRepository;
+import io.recap.orchestrator.catalog.CatalogService;
+import io.recap.orchestrator.events.EventPublisher;
+import io.recap.orchestrator.executor.ExecutorRegistry;
+import io.recap.orchestrator.executor.JobExecutor;
+import io.recap.orchestrator.executor.local.LocalExecutor;
+import io.recap.orchestrator.jobs.JobLifecycle;
+import io.recap.orchestrator.jobs.JobRepository;
+import io.recap.orchestrator.jobs.JobService;
+import io.recap.orchestrator.jobs.TrainingEventListener;
+import io.recap.orchestrator.metrics.OrchestratorMetrics;
+import io.recap.orchestrator.registry.ModelRegistry;
+import io.recap.orchestrator.registry.PromotionRepository;
+import io.recap.orchestrator.scheduling.Scheduler;
+import io.recap.orchestrator.scheduling.SchedulerHealthIndicator;
+import io.recap.orchestrator.scheduling.SchedulerSignal;
+import io.recap.orchestrator.task.SimulatedTrainingTask;
+import io.recap.orchestrator.task.TrainingTask;
+import io.recap.orchestrator.task.TrainingTaskRegistry;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.backoff.FixedBackOff;
+
+/** Wires the orchestrator: stores, repositories, services, executors, scheduler, Kafka listeners. */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties({OrchestratorProperties.class, SchedulingProperties.class,
+        LocalExecutorProperties.class, KubernetesExecutorProperties.class})
+class OrchestratorConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    LocalBlobStore blobStore(OrchestratorProperties properties) {
+        return new LocalBlobStore(properties.store());
+    }
+
+    @Bean
+    ModelStore modelStore(LocalBlobStore blobStore) {
+        return new ModelStore(blobStore);
+    }
+
+    @Bean
+    MessageCodec messageCodec() {
+        return new MessageCodec();
+    }
+
+    @Bean
+    OrchestratorMetrics orchestratorMetrics(MeterRegistry registry, SchedulingProperties scheduling) {
+        return new OrchestratorMetrics(registry, scheduling.slots());
+    }
+
+    @Bean
+    SchedulerSignal schedulerSignal() {
+        return new SchedulerSignal();
+    }
+
+    @Bean
+    JobRepository jobRepository(JdbcClient jdbc, TransactionTemplate tx) {
+        return new JobRepository(jdbc, tx);
+    }
+
+    @Bean
+    CatalogRepository catalogRepository(JdbcClient jdbc) {
+        return new CatalogRepository(jdbc);
+    }
+
+    @Bean
+    PromotionRepository promotionRepository(JdbcClient jdbc) {
+        return new PromotionRepository(jdbc);
+    }
+
+    @Bean
+    CatalogService catalogService(CatalogRepository repository, TransactionTemplate tx, LocalBlobStore blobStore,
+            Clock clock, OrchestratorProperties properties) {
+        return new CatalogService(repository, tx, blobStore, clock, properties.snapshotShardSize());
+    }
+
+    @Bean
+    EventPublisher eventPublisher(KafkaTemplate<String, byte[]> kafka, MessageCodec codec,
+            OrchestratorProperties properties) {
+        return new EventPublisher(kafka, codec, properties.eventSendTimeout());
+    }
+
+    @Bean
+    JobLifecycle jobLifecycle(JobRepository jobs, SchedulerSignal signal, OrchestratorMetrics metrics, Clock clock,
+            OrchestratorProperties properties) {
+        return new JobLifecycle(jobs, signal, metrics, clock, properties.retryBackoff(), properties.logKeepLines());
+    }
+
+    /** Real tasks are beans; with {@code recap.executor.local.simulate} the kinds without one get a simulated task. */
+    @Bean
+    TrainingTaskRegistry trainingTaskRegistry(ObjectProvider<TrainingTask> tasks, LocalExecutorProperties properties) {
+        List<TrainingTask> all = new ArrayList<>(tasks.orderedStream().toList());
+        if (properties.simulate()) {
+            Set<JobKind> covered = EnumSet.noneOf(JobKind.class);
+            all.forEach(task -> covered.add(task.kind()));
+            for (JobKind kind : JobKind.values()) {
+                if (!covered.contains(kind)) {
+                    all.add(new SimulatedTrainingTask(kind));
+                }
+            }
+        }
+        return new TrainingTaskRegistry(all);
+    }
+
+    @Bean
+    LocalExecutor localExecutor(TrainingTaskRegistry tasks, JobLifecycle lifecycle, JobRepository jobs,
+            EventPublisher events, LocalBlobStore blobStore, ModelStore models, LocalExecutorProperties properties) {
+        return new LocalExecutor(tasks, lifecycle, jobs, events, blobStore, models, properties);
+    }
+
+    @Bean
+    ExecutorRegistry executorRegistry(List<JobExecutor> executors) {
+        return new ExecutorRegistry(executors);
+    }
+
+    @Bean
+    JobService jobService(JobRepository jobs, JobLifecycle lifecycle, ExecutorRegistry executors,
+            SchedulerSignal signal, CatalogService catalog, ModelStore models, SchedulingProperties scheduling,
+            Clock clock, OrchestratorProperties properties) {
+        return new JobService(jobs, lifecycle, executors, signal, catalog, models, scheduling, clock,
+                properties.maxAttempts(), properties.logTailLines());
+    }
+
+    @Bean
+    Scheduler scheduler(JobRepository jobs, JobLifecycle lifecycle, ExecutorRegistry executors, CatalogService catalog,
+            SchedulingProperties scheduling, SchedulerSignal signal, OrchestratorMetrics metrics, Clock clock) {
+        return new Scheduler(jobs, lifecycle, executors, catalog, scheduling, signal, metrics, clock);
+    }
+
+    @Bean("orchestrator")
+    SchedulerHealthIndicator orchestratorHealthIndicator(Scheduler scheduler, JobRepository jobs,
+            SchedulingProperties scheduling, ExecutorRegistry executors, Clock clock) {
+        return new SchedulerHealthIndicator(scheduler, jobs, scheduling, executors, clock);
+    }
+
+    @Bean
+    ModelRegistry modelRegistry(ModelStore store, PromotionRepository promotions, EventPublisher events, Clock clock) {
+        return new ModelRegistry(store, promotions, events, clock);
+    }
+
+    @Bean
+    CatalogListeners catalogListeners(CatalogService catalog, MessageCodec codec, OrchestratorMetrics metrics) {
+        return new CatalogListeners(catalog, codec, metrics);
+    }
+
+    @Bean
+    TrainingEventListener trainingEventListener(JobService jobs, MessageCodec codec, OrchestratorMetrics metrics) {
+        return new TrainingEventListener(jobs, codec, metrics);
+    }
+
+    /**
+     * Retries a failing record twice, a second apart (the database blipped, a relabel result overtook its
+     * image's ingest batch), then logs it, counts it ({@code outcome=unknown_image} or {@code failed}) and skips it.
+     */
+    @Bean
+    DefaultErrorHandler kafkaErrorHandler(OrchestratorMetrics metrics) {
+        return new DefaultErrorHandler((record, error) -> {
+            Throwable cause = error.getCause() != null ? error.getCause() : error;
+            String outcome = cause instanceof CatalogListeners.UnknownImageException ? "unknown_image" : "failed";
+            LoggerFactory.getLogger(CatalogListeners.class).warn("skipping record {}-{}@{} (key {}) after retries: {}",
+                    record.topic(), record.partition(), record.offset(), record.key(), cause.toString());
+            metrics.message(record.topic(), outcome);
+        }, new FixedBackOff(1000, 2));
+    }
+
+    /** Creates the topics this service uses where they are missing (a managed cluster may pre-create them). */
+    @Bean
+    KafkaAdmin.NewTopics recapTopics(OrchestratorProperties properties) {
+        int partitions = properties.topicPartitions();
+        return new KafkaAdmin.NewTopics(java.util.stream.Stream.of(Topics.CORPUS_INGEST, Topics.RELABEL_REQUESTS,
+                        Topics.RELABEL_RESULTS, Topics.RELABEL_DLQ, Topics.TRAINING_EVENTS, Topics.MODEL_EVENTS)
+                .map(name -> TopicBuilder.name(name).partitions(partitions).build())
+                .toArray(NewTopic[]::new));
+    }
+}

@@ -1,0 +1,2 @@
+/** Configuration properties and bean wiring of the orchestrator. */
+package io.recap.orchestrator.config;

@@ -1,0 +1,2 @@
+/** Publishing RECAP messages to Kafka. */
+package io.recap.orchestrator.events;

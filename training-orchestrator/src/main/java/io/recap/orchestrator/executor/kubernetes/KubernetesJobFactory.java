@@ -1,0 +1,178 @@
+package io.recap.orchestrator.executor.kubernetes;
+
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.recap.core.json.Json;
+import io.recap.core.messages.Topics;
+import io.recap.orchestrator.config.KubernetesExecutorProperties;
+import io.recap.orchestrator.executor.ExecutionRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the batch/v1 Job of one attempt: the trainer image with the job in its environment, GPU limits,
+ * node selector and tolerations, {@code restartPolicy: Never}, backoff limit, deadline, TTL, a Kueue queue
+ * label when configured, and labels that lead back to the job.
+ *
+ * <p>Trainer environment: {@code RECAP_JOB_ID}, {@code RECAP_JOB_KIND}, {@code RECAP_JOB_ATTEMPT},
+ * {@code RECAP_JOB_SPEC} (JSON), {@code RECAP_JOB_PARAMS} (JSON), {@code RECAP_STORE} (store mount),
+ * {@code RECAP_CHECKPOINT_DIR}, {@code RECAP_RESUME_STEP} and {@code RECAP_RESUME_CHECKPOINT} (when resuming),
+ * {@code RECAP_SNAPSHOT} (T2I_FINETUNE), {@code RECAP_EVENTS_TOPIC}, {@code KAFKA_BOOTSTRAP_SERVERS}.
+ */
+public final class KubernetesJobFactory {
+
+    public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY = "recap-training-orchestrator";
+    public static final String LABEL_NAME = "app.kubernetes.io/name";
+    public static final String LABEL_JOB_ID = "recap.io/job-id";
+    public static final String LABEL_ATTEMPT = "recap.io/attempt";
+    public static final String LABEL_KIND = "recap.io/job-kind";
+    public static final String LABEL_KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
+    public static final String CONTAINER = "trainer";
+    public static final String GPU_RESOURCE = "nvidia.com/gpu";
+
+    private final KubernetesExecutorProperties properties;
+    private final String namespace;
+
+    public KubernetesJobFactory(KubernetesExecutorProperties properties, String namespace) {
+        this.properties = properties;
+        this.namespace = namespace;
+    }
+
+    /** {@code recap-{jobId}-{attempt}}: a DNS-1123 name; each attempt gets its own Job. */
+    public static String jobName(String jobId, int attempt) {
+        return ("recap-" + jobId + "-" + attempt).toLowerCase(Locale.ROOT);
+    }
+
+    public Job build(ExecutionRequest request) {
+        String mount = properties.storeMountPath();
+        Map<String, String> labels = new LinkedHashMap<>();
+        labels.put(LABEL_NAME, "recap-trainer");
+        labels.put(LABEL_MANAGED_BY, MANAGED_BY);
+        labels.put(LABEL_JOB_ID, request.jobId());
+        labels.put(LABEL_ATTEMPT, Integer.toString(request.attempt()));
+        labels.put(LABEL_KIND, request.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        Map<String, String> jobLabels = new LinkedHashMap<>(labels);
+        boolean kueue = !properties.queueName().isBlank();
+        if (kueue) {
+            jobLabels.put(LABEL_KUEUE_QUEUE, properties.queueName());
+        }
+
+        Map<String, Quantity> limits = new TreeMap<>();
+        Map<String, Quantity> requests = new TreeMap<>();
+        if (properties.gpus() > 0) {
+            limits.put(GPU_RESOURCE, new Quantity(Integer.toString(properties.gpus())));
+        }
+        if (!properties.cpu().isBlank()) {
+            limits.put("cpu", new Quantity(properties.cpu()));
+            requests.put("cpu", new Quantity(properties.cpu()));
+        }
+        if (!properties.memory().isBlank()) {
+            limits.put("memory", new Quantity(properties.memory()));
+            requests.put("memory", new Quantity(properties.memory()));
+        }
+
+        ContainerBuilder container = new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(properties.image())
+                .withImagePullPolicy(properties.imagePullPolicy())
+                .withEnv(env(request, mount))
+                .withNewResources().withLimits(limits).withRequests(requests.isEmpty() ? null : requests).endResources();
+        PodSpecBuilder pod = new PodSpecBuilder()
+                .withRestartPolicy("Never")
+                .withNodeSelector(properties.nodeSelector().isEmpty() ? null : new TreeMap<>(properties.nodeSelector()))
+                .withTolerations(tolerations().isEmpty() ? null : tolerations());
+        if (!properties.serviceAccount().isBlank()) {
+            pod.withServiceAccountName(properties.serviceAccount());
+        }
+        if (!properties.storeClaim().isBlank()) {
+            container.addNewVolumeMount().withName("store").withMountPath(mount).endVolumeMount();
+            pod.addNewVolume().withName("store").withNewPersistentVolumeClaim()
+                    .withClaimName(properties.storeClaim()).endPersistentVolumeClaim().endVolume();
+        }
+        pod.withContainers(container.build());
+
+        return new JobBuilder()
+                .withNewMetadata()
+                    .withName(jobName(request.jobId(), request.attempt()))
+                    .withNamespace(namespace)
+                    .withLabels(jobLabels)
+                .endMetadata()
+                .withNewSpec()
+                    .withBackoffLimit(properties.backoffLimit())
+                    .withActiveDeadlineSeconds(properties.activeDeadline().toSeconds())
+                    .withTtlSecondsAfterFinished((int) properties.ttlAfterFinished().toSeconds())
+                    .withSuspend(kueue ? Boolean.TRUE : null)
+                    // Disruptions (preemption, eviction, node drain) do not count against backoffLimit.
+                    .withNewPodFailurePolicy()
+                        .addNewRule().withAction("Ignore")
+                            .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition()
+                        .endRule()
+                    .endPodFailurePolicy()
+                    .withNewTemplate()
+                        .withNewMetadata().withLabels(labels).endMetadata()
+                        .withSpec(pod.build())
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    private List<EnvVar> env(ExecutionRequest request, String mount) {
+        List<EnvVar> env = new ArrayList<>();
+        add(env, "RECAP_JOB_ID", request.jobId());
+        add(env, "RECAP_JOB_KIND", request.kind().name());
+        add(env, "RECAP_JOB_ATTEMPT", Integer.toString(request.attempt()));
+        add(env, "RECAP_JOB_SPEC", json(request.spec()));
+        add(env, "RECAP_JOB_PARAMS", json(request.params()));
+        add(env, "RECAP_STORE", mount);
+        add(env, "RECAP_CHECKPOINT_DIR", mount + "/" + request.checkpointKey());
+        if (request.resumeStep() != null) {
+            add(env, "RECAP_RESUME_STEP", Long.toString(request.resumeStep()));
+            add(env, "RECAP_RESUME_CHECKPOINT", mount + "/" + request.resumeCheckpointKey());
+        }
+        if (request.snapshotKey() != null) {
+            add(env, "RECAP_SNAPSHOT", mount + "/" + request.snapshotKey());
+        }
+        add(env, "RECAP_EVENTS_TOPIC", Topics.TRAINING_EVENTS);
+        if (!properties.kafkaBootstrapServers().isBlank()) {
+            add(env, "KAFKA_BOOTSTRAP_SERVERS", properties.kafkaBootstrapServers());
+        }
+        new TreeMap<>(properties.env()).forEach((name, value) -> add(env, name, value));
+        return env;
+    }
+
+    private List<Toleration> tolerations() {
+        return properties.tolerations().stream()
+                .map(t -> new TolerationBuilder()
+                        .withKey(blankToNull(t.key()))
+                        .withOperator(blankToNull(t.operator()))
+                        .withValue(blankToNull(t.value()))
+                        .withEffect(blankToNull(t.effect()))
+                        .build())
+                .toList();
+    }
+
+    private static void add(List<EnvVar> env, String name, String value) {
+        env.add(new EnvVarBuilder().withName(name).withValue(value).build());
+    }
+
+    private static String json(Object value) {
+        return new String(Json.write(value), StandardCharsets.UTF_8);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,38 @@
+package io.recap.orchestrator.jobs;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.recap.core.domain.CaptionMix;
+import io.recap.core.domain.JobKind;
+import io.recap.core.domain.ModelKind;
+import io.recap.core.domain.ModelRef;
+import io.recap.core.domain.Require;
+
+/**
+ * Fine-tune the text-to-image model (UNet and text encoder) on a relabelled corpus. Before the first
+ * attempt the orchestrator exports the corpus's captions by {@code captioner} as a dataset snapshot.
+ *
+ * @param corpusId the corpus
+ * @param captioner the captioner version whose captions are trained on
+ * @param captionMix how each sample's caption style is drawn
+ * @param preset {@code smoke}, {@code small} or {@code paper}
+ * @param baseModel text-to-image version to start from; absent trains from scratch
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record T2iFinetuneSpec(String corpusId, ModelRef captioner, CaptionMix captionMix, String preset,
+        ModelRef baseModel) implements JobSpec {
+
+    public T2iFinetuneSpec {
+        Require.safeId(corpusId, "corpusId");
+        Require.present(captioner, "captioner").requireKind(ModelKind.CAPTIONER);
+        Require.present(captionMix, "captionMix");
+        Presets.require(preset, "preset");
+        if (baseModel != null) {
+            baseModel.requireKind(ModelKind.TEXT_TO_IMAGE);
+        }
+    }
+
+    @Override
+    public JobKind kind() {
+        return JobKind.T2I_FINETUNE;
+    }
+}

@@ -1,0 +1,49 @@
+package io.recap.orchestrator.jobs;
+
+import io.recap.core.messages.MalformedMessageException;
+import io.recap.core.messages.MessageCodec;
+import io.recap.core.messages.Topics;
+import io.recap.core.messages.TrainingEvent;
+import io.recap.orchestrator.metrics.OrchestratorMetrics;
+import java.util.Locale;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.kafka.annotation.KafkaListener;
+
+/**
+ * Consumes {@code recap.training.events} from every trainer (local tasks and Kubernetes pods alike) and
+ * applies them to the jobs: progress, checkpoints and metrics idempotently by (job, step).
+ */
+public class TrainingEventListener {
+
+    private static final Logger log = LoggerFactory.getLogger(TrainingEventListener.class);
+
+    private final JobService jobs;
+    private final MessageCodec codec;
+    private final OrchestratorMetrics metrics;
+
+    public TrainingEventListener(JobService jobs, MessageCodec codec, OrchestratorMetrics metrics) {
+        this.jobs = jobs;
+        this.codec = codec;
+        this.metrics = metrics;
+    }
+
+    @KafkaListener(id = "recap-orchestrator-training-events", topics = Topics.TRAINING_EVENTS)
+    public void onEvent(ConsumerRecord<String, byte[]> record) {
+        TrainingEvent event;
+        try {
+            event = codec.decode(record.value(), TrainingEvent.class);
+        } catch (MalformedMessageException e) {
+            log.warn("malformed training event (partition {}, offset {}, key {}) skipped: {}", record.partition(),
+                    record.offset(), record.key(), e.reason());
+            metrics.message(Topics.TRAINING_EVENTS, "malformed");
+            return;
+        }
+        JobService.EventOutcome outcome = jobs.apply(event);
+        if (outcome == JobService.EventOutcome.UNKNOWN_JOB) {
+            log.warn("training event for unknown job {} skipped", event.jobId());
+        }
+        metrics.message(Topics.TRAINING_EVENTS, outcome.name().toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,2 @@
+/** Jobs: specs per kind, the job store, lifecycle decisions and the training-event consumer. */
+package io.recap.orchestrator.jobs;

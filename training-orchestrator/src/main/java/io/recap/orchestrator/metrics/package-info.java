@@ -1,0 +1,2 @@
+/** Micrometer meters of the orchestrator. */
+package io.recap.orchestrator.metrics;

@@ -1,0 +1,48 @@
+package io.recap.orchestrator.web;
+
+import io.recap.orchestrator.jobs.JobService;
+import io.recap.orchestrator.jobs.JobView;
+import java.net.URI;
+import java.util.List;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** {@code /jobs}: submit, list (by state and kind), read (progress, metrics, attempts, log tail), cancel. */
+@RestController
+@RequestMapping("/jobs")
+public class JobController {
+
+    private final JobService jobs;
+
+    public JobController(JobService jobs) {
+        this.jobs = jobs;
+    }
+
+    @PostMapping
+    public ResponseEntity<JobView> submit(@RequestBody JobRequest request) {
+        JobView job = jobs.submit(request.kind(), request.spec(), request.priority(), request.pool(), request.params());
+        return ResponseEntity.created(URI.create("/jobs/" + job.jobId())).body(job);
+    }
+
+    @GetMapping
+    public List<JobView> list(@RequestParam(required = false) String state,
+            @RequestParam(required = false) String kind, @RequestParam(defaultValue = "100") int limit) {
+        return jobs.list(state, kind, limit);
+    }
+
+    @GetMapping("/{jobId}")
+    public JobView get(@PathVariable String jobId) {
+        return jobs.get(jobId);
+    }
+
+    @PostMapping("/{jobId}/cancel")
+    public JobView cancel(@PathVariable String jobId) {
+        return jobs.cancel(jobId);
+    }
+}

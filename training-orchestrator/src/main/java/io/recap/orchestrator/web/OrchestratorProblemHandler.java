@@ -1,0 +1,117 @@
+package io.recap.orchestrator.web;
+
+import io.recap.core.model.ModelNotFoundException;
+import io.recap.core.store.UnsafePathException;
+import io.recap.orchestrator.catalog.CorpusNotFoundException;
+import io.recap.orchestrator.jobs.InvalidJobRequestException;
+import io.recap.orchestrator.jobs.JobFinishedException;
+import io.recap.orchestrator.jobs.JobNotFoundException;
+import java.util.stream.Collectors;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Every failure as RFC 9457 problem+json with a machine-readable {@code reason} and, for bad input, the
+ * {@code field} at fault. Spring MVC's own errors come through the base class in the same format.
+ */
+@RestControllerAdvice
+public class OrchestratorProblemHandler extends ResponseEntityExceptionHandler {
+
+    @ExceptionHandler(InvalidJobRequestException.class)
+    ResponseEntity<ProblemDetail> invalidJob(InvalidJobRequestException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid job request", e.getMessage(), "INVALID_FIELD", e.field());
+    }
+
+    @ExceptionHandler(InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> invalidParameter(InvalidParameterException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "INVALID_FIELD", e.field());
+    }
+
+    @ExceptionHandler(JobNotFoundException.class)
+    ResponseEntity<ProblemDetail> jobNotFound(JobNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "No such job", e.getMessage(), "JOB_NOT_FOUND", null);
+    }
+
+    @ExceptionHandler(JobFinishedException.class)
+    ResponseEntity<ProblemDetail> jobFinished(JobFinishedException e) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.CONFLICT, "Job already finished", e.getMessage(),
+                "JOB_FINISHED", null);
+        response.getBody().setProperty("state", e.state().name());
+        return response;
+    }
+
+    @ExceptionHandler(CorpusNotFoundException.class)
+    ResponseEntity<ProblemDetail> corpusNotFound(CorpusNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "No such corpus", e.getMessage(), "CORPUS_NOT_FOUND", null);
+    }
+
+    @ExceptionHandler(ModelNotFoundException.class)
+    ResponseEntity<ProblemDetail> modelNotFound(ModelNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "No such model", e.getMessage(), "MODEL_NOT_FOUND", null);
+    }
+
+    @ExceptionHandler(UnsafePathException.class)
+    ResponseEntity<ProblemDetail> unsafePath(UnsafePathException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "UNSAFE_PATH", null);
+    }
+
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<ProblemDetail> invalidArgument(IllegalArgumentException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "INVALID_ARGUMENT", null);
+    }
+
+    /** Malformed JSON or a wrongly typed field: name the JSON path where Jackson knows it. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String field = null;
+        String detail = "request body is not valid JSON for this endpoint";
+        if (ex.getCause() instanceof JacksonException jackson) {
+            field = jackson.getPath().stream()
+                    .map(ref -> ref.getPropertyName() != null ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            detail = jackson instanceof tools.jackson.core.exc.StreamReadException
+                    ? "request body is not valid JSON: " + jackson.getOriginalMessage()
+                    : (field.isEmpty() ? "" : field + ": ") + jackson.getOriginalMessage();
+        }
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, detail);
+        problem.setTitle("Malformed request body");
+        problem.setProperty("reason", "MALFORMED_BODY");
+        if (field != null && !field.isEmpty()) {
+            problem.setProperty("field", field);
+        }
+        return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+
+    /** Adds a {@code reason} to the problems Spring MVC itself raises, derived from the status. */
+    @Override
+    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
+            WebRequest request) {
+        if (body instanceof ProblemDetail problem && (problem.getProperties() == null
+                || !problem.getProperties().containsKey("reason"))) {
+            problem.setProperty("reason", HttpStatus.valueOf(status.value()).name());
+        }
+        return super.createResponseEntity(body, headers, status, request);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, String reason,
+            String field) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setTitle(title);
+        problem.setProperty("reason", reason);
+        if (field != null) {
+            problem.setProperty("field", field);
+        }
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}
