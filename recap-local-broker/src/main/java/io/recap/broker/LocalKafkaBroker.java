@@ -66,8 +66,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try {
             Path config = writeConfig();
             if (!Files.exists(dataDir.resolve("logs/meta.properties"))) {
-                runToCompletion(List.of("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
-                        config.toString(), "--standalone"), "format");
+                format(config);
             }
             process = javaProcess(List.of("kafka.Kafka", config.toString()))
                     .redirectOutput(dataDir.resolve("broker.log").toFile())
@@ -146,6 +145,21 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return id;
     }
 
+    /**
+     * Formats the storage. Tried twice: once in a full CI run the formatting JVM exited non-zero
+     * for a reason its log did not keep; a second, identical run succeeded.
+     */
+    private void format(Path config) throws IOException {
+        List<String> command = List.of("kafka.tools.StorageTool", "format", "-t", clusterId(), "-c",
+                config.toString(), "--standalone", "--ignore-formatted");
+        try {
+            runToCompletion(command, "format");
+        } catch (IOException first) {
+            log.warn("Kafka storage format failed, trying once more: {}", first.getMessage());
+            runToCompletion(command, "format");
+        }
+    }
+
     private ProcessBuilder javaProcess(List<String> mainAndArgs) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -162,7 +176,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         try {
             if (!tool.waitFor(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || tool.exitValue() != 0) {
                 tool.destroyForcibly();
-                throw new IOException("Kafka storage " + what + " failed; see " + dataDir.resolve(what + ".log"));
+                throw new IOException("Kafka storage " + what + " failed: " + tail(dataDir.resolve(what + ".log")));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -170,12 +184,22 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** The last lines of a child's log, so a failure explains itself even after its directory is gone. */
+    private static String tail(Path logFile) {
+        try {
+            List<String> lines = Files.readAllLines(logFile);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        } catch (IOException e) {
+            return "(no log at " + logFile + ")";
+        }
+    }
+
     private void awaitListening() throws IOException {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IOException("Kafka broker exited with " + process.exitValue() + "; see "
-                        + dataDir.resolve("broker.log"));
+                throw new IOException("Kafka broker exited with " + process.exitValue() + ": "
+                        + tail(dataDir.resolve("broker.log")));
             }
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
