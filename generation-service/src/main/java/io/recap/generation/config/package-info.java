@@ -1,0 +1,2 @@
+/** Configuration of the generation service. */
+package io.recap.generation.config;

@@ -1,0 +1,28 @@
+package io.recap.generation.web;
+
+import io.recap.generation.inference.SaturatedException;
+import io.recap.service.web.Problems;
+import io.recap.service.web.ServiceProblemHandler;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+/** The generation service's failures as problem+json with a {@code reason}; the shared ones come from the base. */
+@RestControllerAdvice
+public class GenerationProblemHandler extends ServiceProblemHandler {
+
+    @ExceptionHandler(InvalidGenerationRequestException.class)
+    ResponseEntity<ProblemDetail> invalidRequest(InvalidGenerationRequestException e) {
+        ResponseEntity<ProblemDetail> response = Problems.of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(),
+                "INVALID_FIELD");
+        response.getBody().setProperty("field", e.field());
+        return response;
+    }
+
+    @ExceptionHandler(SaturatedException.class)
+    ResponseEntity<ProblemDetail> saturated(SaturatedException e) {
+        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Saturated", e.getMessage(), "SATURATED", 5);
+    }
+}

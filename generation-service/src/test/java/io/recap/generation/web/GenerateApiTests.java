@@ -1,0 +1,168 @@
+package io.recap.generation.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.recap.core.domain.ModelKind;
+import io.recap.core.domain.ModelManifest;
+import io.recap.core.domain.ModelRef;
+import io.recap.core.model.ModelStore;
+import io.recap.ml.diffusion.DiffusionConfig;
+import io.recap.ml.diffusion.DiffusionModel;
+import io.recap.ml.text.Vocabulary;
+import java.io.ByteArrayInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The API over a small untrained model: the contract, not image quality, is under test here. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"recap.generation.max-concurrent=1", "recap.generation.max-waiting=0"})
+class GenerateApiTests {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+
+    @DynamicPropertySource
+    static void store(DynamicPropertyRegistry registry) throws Exception {
+        Path root = Files.createTempDirectory("generation-store");
+        ModelStore store = new ModelStore(root);
+        ModelRef ref = ModelRef.textToImage("test-t2i", "v1");
+        Vocabulary vocabulary = Vocabulary.build(List.of("a red circle at the top left", "two blue squares"), List.of(), 1);
+        try (DiffusionModel model = DiffusionModel.create(DiffusionConfig.smoke(), vocabulary, 3)) {
+            store.publish(new ModelManifest(ModelKind.TEXT_TO_IMAGE, ref.name(), ref.version(), "test", Map.of(),
+                    ModelManifest.Lineage.NONE, Map.of(), Instant.now()), model::save);
+        }
+        store.promote(ref);
+        registry.add("recap.generation.model-store", root::toString);
+    }
+
+    @BeforeEach
+    void waitUntilReady() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
+    }
+
+    @Test
+    void jsonAnswerCarriesImagesSeedModelAndTimings() throws Exception {
+        HttpResponse<String> response = post("{\"prompt\":\"a red circle\",\"seed\":42,\"steps\":4,\"count\":2}",
+                "application/json");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"seed\":42", "\"name\":\"test-t2i\"", "\"version\":\"v1\"",
+                "\"truncated\":false", "\"stepsPerSecond\":");
+        assertThat(response.body().split("iVBORw0KGgo", -1)).hasSize(3); // two base64 PNGs
+    }
+
+    @Test
+    void oneImageAsPngAndTheSameSeedGivesTheSameImage() throws Exception {
+        String body = "{\"prompt\":\"two blue squares\",\"seed\":7,\"steps\":4}";
+        HttpResponse<byte[]> first = postBytes(body, "image/png");
+        HttpResponse<byte[]> second = postBytes(body, "image/png");
+        HttpResponse<byte[]> otherSeed = postBytes(body.replace("\"seed\":7", "\"seed\":8"), "image/png");
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(first.headers().firstValue("X-Recap-Seed")).hasValue("7");
+        assertThat(ImageIO.read(new ByteArrayInputStream(first.body())).getWidth()).isEqualTo(DiffusionConfig.smoke().imageSize());
+        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(otherSeed.body()).isNotEqualTo(first.body());
+    }
+
+    @Test
+    void promptsOver77TokensAreTruncatedAndSaySo() throws Exception {
+        String longPrompt = "a red circle and ".repeat(30);
+        HttpResponse<String> response = post("{\"prompt\":\"" + longPrompt + "\",\"steps\":2}", "application/json");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"truncated\":true");
+    }
+
+    @Test
+    void badInputsAreRefusedClearlyAndTheServiceCarriesOn() throws Exception {
+        record Case(String name, HttpResponse<String> response, int status, String reason) {
+        }
+        List<Case> cases = List.of(
+                new Case("missing prompt", post("{\"steps\":4}", "application/json"), 400, "INVALID_FIELD"),
+                new Case("blank prompt", post("{\"prompt\":\"   \"}", "application/json"), 400, "INVALID_FIELD"),
+                new Case("10,000-character prompt", post("{\"prompt\":\"" + "x".repeat(10_000) + "\"}",
+                        "application/json"), 400, "INVALID_FIELD"),
+                new Case("steps 0", post("{\"prompt\":\"a\",\"steps\":0}", "application/json"), 400, "INVALID_FIELD"),
+                new Case("steps 201", post("{\"prompt\":\"a\",\"steps\":201}", "application/json"), 400, "INVALID_FIELD"),
+                new Case("count 0", post("{\"prompt\":\"a\",\"count\":0}", "application/json"), 400, "INVALID_FIELD"),
+                new Case("count 9", post("{\"prompt\":\"a\",\"count\":9}", "application/json"), 400, "INVALID_FIELD"),
+                new Case("NaN guidance", post("{\"prompt\":\"a\",\"guidanceScale\":\"NaN\"}", "application/json"), 400,
+                        "INVALID_FIELD"),
+                new Case("negative guidance", post("{\"prompt\":\"a\",\"guidanceScale\":-1}", "application/json"), 400,
+                        "INVALID_FIELD"),
+                new Case("malformed json", post("{\"prompt\":", "application/json"), 400, "BAD_REQUEST"),
+                new Case("wrong content type", post("prompt=a red circle", "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE"));
+
+        for (Case c : cases) {
+            assertThat(c.response().statusCode()).as(c.name()).isEqualTo(c.status());
+            assertThat(c.response().headers().firstValue("Content-Type")).as(c.name())
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(c.response().body()).as(c.name()).contains("\"reason\":\"" + c.reason() + "\"");
+        }
+        assertThat(post("{\"prompt\":\"a red circle\",\"steps\":2}", "application/json").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aBurstBeyondCapacityIsAnswered503WithRetryAfter() throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            burst.add(HTTP.sendAsync(request("{\"prompt\":\"a red circle\",\"steps\":100,\"count\":8}", "application/json"),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        List<HttpResponse<String>> responses = burst.stream().map(CompletableFuture::join).toList();
+
+        assertThat(responses).anySatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
+        assertThat(responses).anySatisfy(r -> {
+            assertThat(r.statusCode()).isEqualTo(503);
+            assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            assertThat(r.body()).contains("\"reason\":\"SATURATED\"");
+        });
+        assertThat(get("/actuator/prometheus").body()).contains("recap_generation_request_latency_seconds_bucket",
+                "recap_generation_denoising_steps_per_second");
+        assertThat(get("/v3/api-docs").body()).contains("/generate");
+    }
+
+    private HttpRequest request(String json, String contentType) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/generate"))
+                .header("Content-Type", contentType).header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
+    }
+
+    private HttpResponse<String> post(String json, String contentType) throws Exception {
+        return HTTP.send(request(json, contentType), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<byte[]> postBytes(String json, String accept) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/generate"))
+                .header("Content-Type", "application/json").header("Accept", accept)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,142 @@
+package io.recap.ml.diffusion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Parameter;
+import ai.djl.util.PairList;
+import io.recap.core.domain.CaptionMix;
+import io.recap.core.domain.ModelKind;
+import io.recap.core.domain.ModelManifest;
+import io.recap.core.domain.ModelRef;
+import io.recap.core.model.ModelStore;
+import io.recap.ml.training.CheckpointableRandom;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Caption-mix draws, checkpoint and resume, publishing. */
+class DiffusionTrainerTest {
+
+    private static final List<DiffusionExample> EXAMPLES = DiffusionTestSupport.colourExamples(16, 1);
+    private static final DiffusionTrainingPreset SIX_STEPS =
+            DiffusionTrainingPreset.smoke().withSteps(6).withBatchSize(4).withSchedule(100, 0, 3);
+
+    @Test
+    void captionStylesFollowTheMixAndDropoutGivesTheEmptyPrompt() {
+        DiffusionExample example = EXAMPLES.get(0);
+        TrainingBatches mixed = new TrainingBatches(EXAMPLES, new CaptionMix(0, 1, 3), 0.14f);
+        CheckpointableRandom random = new CheckpointableRandom(1);
+        int draws = 4000;
+        int shortCount = 0;
+        int longCount = 0;
+        int empty = 0;
+        for (int i = 0; i < draws; i++) {
+            String prompt = mixed.drawPrompt(example, random);
+            if (prompt.isEmpty()) {
+                empty++;
+            } else if (prompt.equals(example.shortCaption())) {
+                shortCount++;
+            } else if (prompt.equals(example.longCaption())) {
+                longCount++;
+            }
+        }
+        assertThat(shortCount + longCount + empty).isEqualTo(draws);
+        assertThat(empty / (double) draws).isBetween(0.12, 0.16);
+        assertThat(longCount / (double) (shortCount + longCount)).isBetween(0.72, 0.78);
+
+        TrainingBatches altOnly = new TrainingBatches(EXAMPLES, CaptionMix.ALT_ONLY, 0f);
+        assertThat(altOnly.drawPrompt(example, random)).isEqualTo(example.altText());
+    }
+
+    @Test
+    void resumingFromACheckpointContinuesExactlyLikeTheUninterruptedRun(@TempDir Path directory) throws Exception {
+        PairList<String, Parameter> straight;
+        float[] straightLosses;
+        try (DiffusionModel model = DiffusionModel.create(DiffusionConfig.smoke(), DiffusionTestSupport.vocabulary(), 5);
+                DiffusionTrainer trainer = DiffusionTrainer.start(model, SIX_STEPS, CaptionMix.RECAP_MIX)) {
+            trainer.train(EXAMPLES);
+            straight = copy(model.getBlock().getParameters());
+            straightLosses = trainer.losses();
+            assertThat(straightLosses).hasSize(6);
+
+            Path checkpoints = directory.resolve("checkpoints");
+            try (DiffusionModel again = DiffusionModel.create(DiffusionConfig.smoke(), DiffusionTestSupport.vocabulary(), 5);
+                    DiffusionTrainer first = DiffusionTrainer.start(again, SIX_STEPS, CaptionMix.RECAP_MIX)
+                            .checkpointTo(checkpoints, 2)) {
+                first.trainUntil(EXAMPLES, 3);
+            }
+            Path checkpoint = DiffusionCheckpoint.latest(checkpoints).orElseThrow();
+            assertThat(checkpoint.getFileName().toString()).isEqualTo("step-00000003");
+            assertThat(DiffusionCheckpoint.readState(checkpoint).step()).isEqualTo(3);
+
+            try (DiffusionTrainer resumed = DiffusionTrainer.resume(checkpoint, SIX_STEPS, CaptionMix.RECAP_MIX)
+                    .checkpointTo(checkpoints, 2)) {
+                assertThat(resumed.step()).isEqualTo(3);
+                resumed.train(EXAMPLES);
+                assertThat(resumed.step()).isEqualTo(6);
+                assertThat(resumed.losses()).containsExactly(straightLosses);
+                assertThat(maxDifference(straight, resumed.liveModel().getBlock().getParameters())).isLessThan(1e-6f);
+                assertThat(maxDifference(copy(trainer.emaModel().getBlock().getParameters()),
+                        resumed.emaModel().getBlock().getParameters())).isLessThan(1e-6f);
+            }
+            assertThat(DiffusionCheckpoint.list(checkpoints)).extracting(p -> p.getFileName().toString())
+                    .containsExactly("step-00000003", "step-00000006");
+            // The weights really moved, so equality above is not trivial.
+            try (DiffusionModel fresh = DiffusionModel.create(DiffusionConfig.smoke(), DiffusionTestSupport.vocabulary(), 5)) {
+                assertThat(maxDifference(straight, fresh.getBlock().getParameters())).isGreaterThan(1e-4f);
+            }
+        }
+    }
+
+    @Test
+    void publishesEmaWeightsWithLineageToTheModelStore(@TempDir Path directory) throws Exception {
+        ModelStore store = new ModelStore(directory);
+        try (DiffusionModel model = DiffusionModel.create(DiffusionConfig.smoke(), DiffusionTestSupport.vocabulary(), 5);
+                DiffusionTrainer trainer = DiffusionTrainer.start(model, SIX_STEPS.withSteps(2), CaptionMix.RECAP_MIX)) {
+            trainer.train(EXAMPLES);
+            ModelManifest manifest = DiffusionPublisher.publish(store, trainer.emaModel(), "colours", "v1", trainer,
+                    new ModelManifest.Lineage("colour-corpus", ModelRef.captioner("shapes", "v2"), null, null, null),
+                    Map.of("matcher.overall", 0.5));
+
+            ModelManifest stored = store.manifest(ModelRef.textToImage("colours", "v1"));
+            assertThat(stored.kind()).isEqualTo(ModelKind.TEXT_TO_IMAGE);
+            assertThat(stored.lineage().captionMix()).isEqualTo(CaptionMix.RECAP_MIX);
+            assertThat(stored.lineage().corpusId()).isEqualTo("colour-corpus");
+            assertThat(stored.hyperParameters()).containsEntry("training.stepsDone", 2)
+                    .containsEntry("model.prediction", "V").containsKey("training.learningRate");
+            assertThat(stored.architecture()).isEqualTo(manifest.architecture()).contains("cross-attention");
+
+            SamplingOptions options = new SamplingOptions(2, 1f, 1, 9);
+            try (DiffusionModel loaded = DiffusionModel.load(store.directory(stored.ref()))) {
+                assertThat(DiffusionModelTest.pixels(loaded.sample(List.of("red"), options).get(0)))
+                        .isEqualTo(DiffusionModelTest.pixels(trainer.emaModel().sample(List.of("red"), options).get(0)));
+            }
+            assertThat(Files.list(store.directory(stored.ref())).map(p -> p.getFileName().toString()).toList())
+                    .contains(DiffusionModel.CONFIG_FILE, "vocabulary.txt", "text-to-image-0000.params");
+        }
+    }
+
+    private static PairList<String, Parameter> copy(PairList<String, Parameter> parameters) {
+        PairList<String, Parameter> copies = new PairList<>();
+        for (var parameter : parameters) {
+            NDArray value = parameter.getValue().getArray().duplicate();
+            Parameter copyOf = Parameter.builder().setName(parameter.getKey()).setType(Parameter.Type.OTHER)
+                    .optArray(value).build();
+            copies.add(parameter.getKey(), copyOf);
+        }
+        return copies;
+    }
+
+    private static float maxDifference(PairList<String, Parameter> a, PairList<String, Parameter> b) {
+        float max = 0;
+        for (int i = 0; i < a.size(); i++) {
+            max = Math.max(max, a.get(i).getValue().getArray().sub(b.get(i).getValue().getArray()).abs().max()
+                    .getFloat());
+        }
+        return max;
+    }
+}
