@@ -22,7 +22,8 @@ import java.util.Random;
  * {@code model=DIR} (a saved captioner; otherwise untrained weights), {@code batches=1,8,32},
  * {@code words=12} (caption length forced with {@code minWords} and {@code maxTokens}, so an
  * untrained model does the same work as a trained one; 0 lets a trained model stop by itself),
- * {@code style=short}, {@code beam=3}, {@code seconds=3}.
+ * {@code style=short}, {@code beam=3}, {@code seconds=3}, {@code images=DIR} (PNGs to caption, e.g. a
+ * ShapesWorld corpus's {@code images/}; otherwise synthetic discs).
  */
 public final class CaptionerBenchmark {
 
@@ -51,7 +52,9 @@ public final class CaptionerBenchmark {
                     engine, captioner.getConfig(), captioner.parameterCount(), style, words == 0 ? "natural" : words);
             System.out.printf("%6s %16s %16s%n", "batch", "greedy img/s", "beam-" + beam + " img/s");
             for (int batch : batches) {
-                List<BufferedImage> images = images(batch, captioner.getConfig().imageSize(), batch);
+                List<BufferedImage> images = options.containsKey("images")
+                        ? images(Path.of(options.get("images")), batch)
+                        : images(batch, captioner.getConfig().imageSize(), batch);
                 DecodingOptions greedy = new DecodingOptions(1, maxTokens, 1f, words);
                 DecodingOptions beamSearch = new DecodingOptions(beam, maxTokens, 1f, words);
                 System.out.printf("%6d %16.1f %16.1f%n", batch,
@@ -88,6 +91,20 @@ public final class CaptionerBenchmark {
             captioned += images.size();
         } while (System.nanoTime() - begin < seconds * 1e9);
         return captioned / ((System.nanoTime() - begin) / 1e9);
+    }
+
+    /** The first {@code count} PNGs of a directory, in name order. */
+    private static List<BufferedImage> images(Path directory, int count) throws java.io.IOException {
+        List<BufferedImage> images = new ArrayList<>(count);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(directory)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".png")).sorted().limit(count).toList()) {
+                images.add(javax.imageio.ImageIO.read(file.toFile()));
+            }
+        }
+        if (images.size() < count) {
+            throw new IllegalArgumentException("fewer than " + count + " PNG images in " + directory);
+        }
+        return images;
     }
 
     private static List<BufferedImage> images(int count, int size, long seed) {

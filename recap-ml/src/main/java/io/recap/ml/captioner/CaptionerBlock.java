@@ -53,6 +53,29 @@ public class CaptionerBlock extends AbstractBlock {
         layers.forEach(layer -> layer.setDropout(rate));
     }
 
+    /**
+     * Freezes (or unfreezes) every parameter whose path contains one of {@code parts}, e.g.
+     * {@code imageEncoder} (keep the pretrained visual features) or {@code crossAttention}; a
+     * fine-tuning then trains only the rest. DJL unfreezes every parameter of a loaded model when it
+     * creates a trainer, so set this after that ({@link CaptionerTrainer#freeze} does). Returns how
+     * many parameters matched.
+     */
+    public int setFrozen(java.util.Collection<String> parts, boolean frozen) {
+        int matched = 0;
+        for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> parameter : getParameters()) {
+            if (parts.stream().anyMatch(parameter.getKey()::contains)) {
+                parameter.getValue().freeze(frozen);
+                matched++;
+            }
+        }
+        return matched;
+    }
+
+    /** Starts token {@code to}'s embedding as a copy of token {@code from}'s. */
+    public void copyTokenEmbedding(int from, int to) {
+        tokenEmbedding.copyEmbedding(from, to);
+    }
+
     /** Image tokens (B, G*G, D) for images (B, 3, S, S) in [-1, 1]. */
     public NDArray encodeImages(ParameterStore parameterStore, NDArray images, boolean training) {
         return imageEncoder.forward(parameterStore, new NDList(images), training).singletonOrThrow();

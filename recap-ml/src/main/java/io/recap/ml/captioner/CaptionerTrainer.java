@@ -36,6 +36,7 @@ public final class CaptionerTrainer {
     private final CaptionerTrainingPreset preset;
     private Consumer<TrainingProgress> listener = progress -> { };
     private Path lossCurve;
+    private List<String> frozenParts = List.of();
 
     public CaptionerTrainer(CaptionerModel captioner, CaptionerTrainingPreset preset) {
         this.captioner = captioner;
@@ -51,6 +52,15 @@ public final class CaptionerTrainer {
     /** Writes the loss curve to this PNG when training ends. */
     public CaptionerTrainer writeLossCurve(Path png) {
         this.lossCurve = png;
+        return this;
+    }
+
+    /**
+     * Leaves the parameters whose path contains one of {@code parts} (e.g. {@code imageEncoder})
+     * untouched by this training; they are unfrozen again when it ends.
+     */
+    public CaptionerTrainer freeze(List<String> parts) {
+        this.frozenParts = List.copyOf(parts);
         return this;
     }
 
@@ -70,6 +80,8 @@ public final class CaptionerTrainer {
         // Closes, after the trainer, what DJL's trainer leaves in the model's manager.
         try (ManagerSnapshot snapshot = new ManagerSnapshot(captioner.getModel().getNDManager());
                 Trainer trainer = captioner.getModel().newTrainer(config)) {
+            // After newTrainer: DJL unfreezes every parameter of a loaded model when it makes a trainer.
+            captioner.getBlock().setFrozen(frozenParts, true);
             GuardedStep step = new GuardedStep(trainer, preset.maxGradientNorm());
             int imageSize = captioner.getConfig().imageSize();
             for (int s = 1; s <= preset.steps(); s++) {
@@ -82,6 +94,8 @@ public final class CaptionerTrainer {
                 });
                 meter.record(outcome, schedule.getNewValue(s));
             }
+        } finally {
+            captioner.getBlock().setFrozen(frozenParts, false);
         }
         TrainingReport report = new TrainingReport(preset.steps(), meter.skippedSteps(), meter.losses(),
                 Duration.ofNanos(System.nanoTime() - begin));

@@ -2,6 +2,7 @@ package io.recap.ml.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
@@ -30,6 +31,17 @@ public class TokenEmbedding extends AbstractBlock {
         NDArray tokens = inputs.singletonOrThrow();
         NDArray weights = parameterStore.getValue(table, tokens.getDevice(), training);
         return Embedding.embedding(tokens, weights, SparseFormat.DENSE);
+    }
+
+    /**
+     * Copies the embedding of token {@code from} onto token {@code to} (for example, a new style
+     * token starts out as an existing one). The table must be initialised.
+     */
+    public void copyEmbedding(int from, int to) {
+        NDArray weights = table.getArray();
+        try (NDArray row = weights.get(new NDIndex(from))) {
+            weights.set(new NDIndex(to), row);
+        }
     }
 
     @Override

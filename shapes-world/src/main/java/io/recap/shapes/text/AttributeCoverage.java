@@ -2,7 +2,6 @@ package io.recap.shapes.text;
 
 import io.recap.shapes.scene.ObjectGroup;
 import io.recap.shapes.scene.Scene;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -21,27 +20,12 @@ public record AttributeCoverage(int correct, int total) {
   }
 
   public static AttributeCoverage measure(String text, Scene truth) {
-    List<Mention> mentions = new ArrayList<>(CaptionParser.parse(text).mentions());
-    List<ObjectGroup> groups = new ArrayList<>(truth.groups());
+    List<ObjectGroup> groups = truth.groups();
     int total = truth.objects().size() * 4 + groups.size();
     int correct = 0;
-    while (!groups.isEmpty() && !mentions.isEmpty()) {
-      int bestScore = -1;
-      int bestGroup = -1;
-      int bestMention = -1;
-      for (int g = 0; g < groups.size(); g++) {
-        for (int m = 0; m < mentions.size(); m++) {
-          int score = score(groups.get(g), mentions.get(m));
-          if (score > bestScore) {
-            bestScore = score;
-            bestGroup = g;
-            bestMention = m;
-          }
-        }
-      }
-      correct += bestScore;
-      groups.remove(bestGroup);
-      mentions.remove(bestMention);
+    for (MentionAlignment.Pair pair : MentionAlignment.align(groups,
+        CaptionParser.parse(text).mentions(), AttributeCoverage::score, 0)) {
+      correct += score(pair.group(), pair.mention());
     }
     return new AttributeCoverage(correct, total);
   }

@@ -1,0 +1,123 @@
+package io.recap.ml.captioner.pipeline;
+
+import io.recap.ml.captioner.CaptionerConfig;
+import io.recap.ml.captioner.CaptionerTrainingPreset;
+import io.recap.ml.captioner.DecodingOptions;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Everything one captioner pipeline run needs besides seeds and paths.
+ *
+ * @param name preset name ({@code smoke}, {@code small}, {@code paper})
+ * @param corpusScenes scenes in the generated corpus (human + eval + train)
+ * @param humanScenes scenes of the human split (the paper's 100)
+ * @param evalScenes held-out scenes the quality table is measured on
+ * @param imageSize corpus image side
+ * @param captioner captioner architecture
+ * @param pretrainScenes train-split scenes whose terse captions pretrain the base captioner
+ * @param pretraining pretraining hyper-parameters
+ * @param fineTuning RECAP fine-tuning hyper-parameters (batches half SHORT, half LONG)
+ * @param rerender fine-tuning copies are re-rendered with fresh jitter (else the same PNG)
+ * @param frozenParts parameter-path parts fine-tuning leaves untouched (e.g. {@code imageEncoder}: keep the
+ *     pretrained visual features); empty to train everything
+ * @param stylesFromTerse the SHORT and LONG style tokens start fine-tuning as copies of the terse one
+ * @param shortDecoding how SHORT (and terse) captions are decoded
+ * @param longDecoding how LONG captions are decoded
+ */
+public record CaptionerPipelinePreset(
+        String name,
+        int corpusScenes,
+        int humanScenes,
+        int evalScenes,
+        int imageSize,
+        CaptionerConfig captioner,
+        int pretrainScenes,
+        CaptionerTrainingPreset pretraining,
+        CaptionerTrainingPreset fineTuning,
+        boolean rerender,
+        List<String> frozenParts,
+        boolean stylesFromTerse,
+        DecodingOptions shortDecoding,
+        DecodingOptions longDecoding) {
+
+    public CaptionerPipelinePreset {
+        frozenParts = List.copyOf(frozenParts);
+        if (humanScenes < 1 || evalScenes < 1 || corpusScenes <= humanScenes + evalScenes || pretrainScenes < 1) {
+            throw new IllegalArgumentException("preset " + name + " needs human, eval and train scenes");
+        }
+    }
+
+    /** Seconds: a 64-scene 32x32 corpus, the smoke captioner, a few dozen steps. For tests. */
+    public static CaptionerPipelinePreset smoke() {
+        return new CaptionerPipelinePreset("smoke", 64, 16, 16, 32, CaptionerConfig.smoke(), 32,
+                new CaptionerTrainingPreset("smoke-pretrain", 30, 16, 2e-3f, 1e-4f, 5, 1f, 0.1f, 10, 7),
+                new CaptionerTrainingPreset("smoke-finetune", 20, 16, 1e-3f, 1e-4f, 2, 1f, 0.1f, 10, 7),
+                true, List.of(), true, DecodingOptions.greedy().withMaxTokens(24), DecodingOptions.greedy().withMaxTokens(24));
+    }
+
+    /**
+     * Minutes on 2 CPU cores: 10,000 train scenes of 64x64, the small captioner (width 128,
+     * 3 layers), 2,000 pretraining steps, then 600 RECAP fine-tuning steps that leave the
+     * pretrained image encoder frozen and start the SHORT/LONG style tokens from the terse one;
+     * LONG decoded with beam 3. See docs/captioner/quality.md for what it reaches and what was tried.
+     */
+    public static CaptionerPipelinePreset small() {
+        return new CaptionerPipelinePreset("small", 10_600, 100, 500, 64, CaptionerConfig.small(), 10_000,
+                new CaptionerTrainingPreset("small-pretrain", 2000, 32, 1e-3f, 5e-5f, 100, 1f, 0.1f, 100, 7),
+                new CaptionerTrainingPreset("small-finetune", 600, 32, 3e-4f, 1e-5f, 20, 1f, 0.1f, 25, 7),
+                true, List.of("imageEncoder"), true, DecodingOptions.greedy(), DecodingOptions.beam(3));
+    }
+
+    /**
+     * The paper's fine-tuning (300 steps, lr 4e-5, batch 64, dropout 0.1, 50/50 SHORT/LONG, the
+     * 100 human images) on top of a larger base pretrained on 100,000 scenes; for a GPU. The
+     * pretraining values are ours (the paper starts from PaLI, pretrained elsewhere).
+     */
+    public static CaptionerPipelinePreset paper() {
+        return new CaptionerPipelinePreset("paper", 100_600, 100, 500, 64, CaptionerConfig.defaults(), 100_000,
+                new CaptionerTrainingPreset("paper-pretrain", 30_000, 64, 5e-4f, 2e-5f, 1000, 1f, 0.1f, 250, 7),
+                CaptionerTrainingPreset.paper(),
+                true, List.of(), true, DecodingOptions.greedy(), DecodingOptions.beam(3));
+    }
+
+    public static CaptionerPipelinePreset byName(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "smoke" -> smoke();
+            case "small" -> small();
+            case "paper" -> paper();
+            default -> throw new IllegalArgumentException("unknown preset " + name + "; use smoke, small or paper");
+        };
+    }
+
+    public CaptionerPipelinePreset withPretraining(CaptionerTrainingPreset training) {
+        return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
+                pretrainScenes, training, fineTuning, rerender, frozenParts, stylesFromTerse, shortDecoding, longDecoding);
+    }
+
+    public CaptionerPipelinePreset withFineTuning(CaptionerTrainingPreset training) {
+        return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
+                pretrainScenes, pretraining, training, rerender, frozenParts, stylesFromTerse, shortDecoding, longDecoding);
+    }
+
+    public CaptionerPipelinePreset withCaptioner(CaptionerConfig config) {
+        return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, config,
+                pretrainScenes, pretraining, fineTuning, rerender, frozenParts, stylesFromTerse, shortDecoding, longDecoding);
+    }
+
+    public CaptionerPipelinePreset withDecoding(DecodingOptions shortOptions, DecodingOptions longOptions) {
+        return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
+                pretrainScenes, pretraining, fineTuning, rerender, frozenParts, stylesFromTerse, shortOptions, longOptions);
+    }
+
+    public CaptionerPipelinePreset withFineTuningStart(List<String> frozen, boolean stylesFromTerseToken) {
+        return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
+                pretrainScenes, pretraining, fineTuning, rerender, frozen, stylesFromTerseToken, shortDecoding,
+                longDecoding);
+    }
+
+    public CaptionerPipelinePreset withData(int corpus, int pretrain, int eval, boolean rerenderCopies) {
+        return new CaptionerPipelinePreset(name, corpus, humanScenes, eval, imageSize, captioner,
+                pretrain, pretraining, fineTuning, rerenderCopies, frozenParts, stylesFromTerse, shortDecoding, longDecoding);
+    }
+}
