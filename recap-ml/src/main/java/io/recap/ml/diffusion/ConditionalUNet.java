@@ -89,6 +89,9 @@ public class ConditionalUNet extends AbstractBlock {
             }
             up.add(stages);
             if (level > 0) {
+                // Straight to the finer level's width: a convolution at twice the resolution with
+                // the coarser level's channels would cost 4x (2x2) as much for nothing.
+                channels = config.channels(level - 1);
                 upsampleConvs.add(addChildBlock("upsample" + level, ResidualBlock.conv3x3(channels)));
             }
         }
@@ -236,6 +239,7 @@ public class ConditionalUNet extends AbstractBlock {
             if (i < upsampleConvs.size()) {
                 h = new Shape(batch, h.get(1), h.get(2) * 2, h.get(3) * 2);
                 upsampleConvs.get(i).initialize(manager, dataType, h);
+                h = upsampleConvs.get(i).getOutputShapes(new Shape[] {h})[0];
             }
         }
         outputNorm.initialize(manager, dataType, h);

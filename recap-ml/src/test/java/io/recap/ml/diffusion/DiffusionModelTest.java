@@ -62,6 +62,25 @@ class DiffusionModelTest {
     }
 
     @Test
+    void patchesFoldIntoChannelsAndBackExactly() {
+        try (NDManager manager = model.getModel().getNDManager().newSubManager()) {
+            NDArray x = manager.randomNormal(new Shape(2, 3, 8, 8));
+            NDArray folded = ConditionalUNet.patchesToChannels(x, 2);
+            assertThat(folded.getShape()).isEqualTo(new Shape(2, 12, 4, 4));
+            // Channel c * 4 + dy * 2 + dx of patch (i, j) is pixel (2i + dy, 2j + dx) of channel c.
+            assertThat(folded.getFloat(1, 2 * 4 + 3, 1, 2)).isEqualTo(x.getFloat(1, 2, 3, 5));
+            assertThat(ConditionalUNet.channelsToPatches(folded, 2).sub(x).abs().max().getFloat()).isZero();
+        }
+        DiffusionConfig patched = new DiffusionConfig(16, 2, 16, new int[] {1, 2}, 1, new int[] {1}, 2, 32, 1, 2, 32,
+                1000, Prediction.V);
+        try (DiffusionModel small = DiffusionModel.create(patched, DiffusionTestSupport.vocabulary(), 1)) {
+            List<BufferedImage> images = small.sample(PROMPTS, new SamplingOptions(2, 1.5f, 1, 1));
+            assertThat(images).hasSize(2);
+            assertThat(images.get(0).getWidth()).isEqualTo(16);
+        }
+    }
+
+    @Test
     void paddingNeverChangesTheEncodingOfRealTokens() {
         try (NDManager manager = model.getModel().getNDManager().newSubManager()) {
             ParameterStore parameters = new ParameterStore(manager, false);
