@@ -14,6 +14,9 @@ import org.springframework.util.unit.DataSize;
  * @param modelPollInterval how often the promoted pointer is re-read to pick up a promotion
  * @param maxBatchSize most images decoded in one forward pass
  * @param maxBatchDelay how long the first request of a batch waits for company
+ * @param maxFillWait the most a batch may wait for as many requests as recent batches held (clients in
+ *     a closed loop come back together); the wait is also at most a quarter of the previous decoding
+ *     pass; {@code maxBatchDelay} or less turns this off
  * @param queueCapacity requests waiting beyond this are answered 503 with Retry-After
  * @param requestTimeout a request not captioned within this is answered 503
  * @param maxBeamSize largest beam a client may ask for
@@ -27,6 +30,7 @@ public record CaptionServiceProperties(
         @DefaultValue("10s") Duration modelPollInterval,
         @DefaultValue("32") int maxBatchSize,
         @DefaultValue("5ms") Duration maxBatchDelay,
+        @DefaultValue("250ms") Duration maxFillWait,
         @DefaultValue("256") int queueCapacity,
         @DefaultValue("30s") Duration requestTimeout,
         @DefaultValue("8") int maxBeamSize,
@@ -34,6 +38,9 @@ public record CaptionServiceProperties(
         @DefaultValue("16777216") long maxImagePixels) {
 
     public CaptionServiceProperties {
+        if (maxFillWait.isNegative() || maxBatchDelay.isNegative()) {
+            throw new IllegalArgumentException("batch delays must not be negative");
+        }
         if (maxBatchSize < 1 || queueCapacity < 1 || maxBeamSize < 1) {
             throw new IllegalArgumentException("batch size, queue capacity and beam size must be positive");
         }

@@ -28,11 +28,22 @@ import org.springframework.stereotype.Component;
  * takes the first, then keeps collecting until the batch is full or the first request has waited
  * {@code maxBatchDelay}, and decodes each (style, beam) group in one forward pass. One worker,
  * because a forward pass already uses every core and the model is not shared across threads.
+ *
+ * <p>Batch filling adapts to demand: while a batch holds fewer requests than the largest of the
+ * last {@value #DEMAND_WINDOW} batches, it may wait for them up to a quarter of the previous
+ * decoding pass's time (at least {@code maxBatchDelay}, at most {@code maxFillWait}), so the wait
+ * never costs more than a quarter of a pass. Clients that wait for their answer before asking
+ * again come back together after each pass, but on a busy machine not within a few milliseconds:
+ * without this, 32 such clients split into two cohorts that stay out of step for good, and every
+ * pass decodes half a batch. With one client the largest recent batch is 1, so nobody waits for
+ * company that is not coming; when demand falls, the estimate forgets it after a few batches.
  */
 @Component
 public class CaptionBatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CaptionBatcher.class);
+    /** Batches remembered when estimating how many requests the next one can expect. */
+    static final int DEMAND_WINDOW = 8;
 
     /** Requests decoded together must share style and beam size. */
     record BatchKey(String style, int beamSize) {
@@ -48,6 +59,10 @@ public class CaptionBatcher implements SmartLifecycle {
     private final CaptionerHolder captioner;
     private final int maxBatchSize;
     private final long maxBatchDelayNanos;
+    private final long maxFillWaitNanos;
+    private final int[] recentBatchSizes = new int[DEMAND_WINDOW];
+    private int recentIndex;
+    private volatile long lastPassNanos;
     private final long timeoutNanos;
     private final BlockingQueue<Pending> queue;
     private final DistributionSummary batchSizes;
@@ -59,6 +74,7 @@ public class CaptionBatcher implements SmartLifecycle {
         this.captioner = captioner;
         this.maxBatchSize = properties.maxBatchSize();
         this.maxBatchDelayNanos = properties.maxBatchDelay().toNanos();
+        this.maxFillWaitNanos = properties.maxFillWait().toNanos();
         this.timeoutNanos = properties.requestTimeout().toNanos();
         this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
         this.meters = meters;
@@ -96,16 +112,22 @@ public class CaptionBatcher implements SmartLifecycle {
                     continue;
                 }
                 batch.add(first);
-                long batchDeadline = System.nanoTime() + maxBatchDelayNanos;
+                long start = System.nanoTime();
+                long batchDeadline = start + maxBatchDelayNanos;
+                long fillDeadline = start + fillWaitNanos();
+                int expected = expectedBatchSize();
                 while (batch.size() < maxBatchSize) {
-                    long wait = batchDeadline - System.nanoTime();
+                    long wait = (batch.size() < expected ? fillDeadline : batchDeadline) - System.nanoTime();
                     Pending next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
                     if (next == null) {
                         break;
                     }
                     batch.add(next);
                 }
+                rememberBatchSize(batch.size());
+                long decodeStart = System.nanoTime();
                 decode(batch);
+                rememberPass(System.nanoTime() - decodeStart);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -119,6 +141,29 @@ public class CaptionBatcher implements SmartLifecycle {
         // Whatever is still queued at shutdown is answered, not dropped silently.
         queue.forEach(p -> p.result().completeExceptionally(new ModelNotLoadedException("captioner", "the service is shutting down")));
         queue.clear();
+    }
+
+    /** How long a short batch may wait for expected company: a quarter of the last pass, bounded. */
+    long fillWaitNanos() {
+        return Math.max(maxBatchDelayNanos, Math.min(maxFillWaitNanos, lastPassNanos / 4));
+    }
+
+    void rememberPass(long nanos) {
+        lastPassNanos = nanos;
+    }
+
+    /** The largest of the recent batches: how many requests came together lately. */
+    int expectedBatchSize() {
+        int expected = 1;
+        for (int size : recentBatchSizes) {
+            expected = Math.max(expected, size);
+        }
+        return Math.min(expected, maxBatchSize);
+    }
+
+    void rememberBatchSize(int size) {
+        recentBatchSizes[recentIndex] = size;
+        recentIndex = (recentIndex + 1) % DEMAND_WINDOW;
     }
 
     private void decode(List<Pending> batch) {
