@@ -3,10 +3,14 @@ package io.recap.orchestrator.catalog;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.orchestrator.db.Db;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -146,6 +150,42 @@ public class CatalogRepository {
                         .put(CaptionStyle.valueOf(rs.getString("style")), rs.getString("caption")))
                 .list();
         return captions;
+    }
+
+    /** Images with a recorded relabel failure by {@code captioner}, ids in [{@code fromImageId}, {@code toImageId}]. */
+    public Set<String> failedImageIds(String corpusId, String captioner, String fromImageId, String toImageId) {
+        return new HashSet<>(jdbc.sql("SELECT image_id FROM relabel_failures WHERE corpus_id = ? AND captioner = ? "
+                        + "AND image_id >= ? AND image_id <= ?")
+                .params(corpusId, captioner, fromImageId, toImageId).query(String.class).list());
+    }
+
+    /**
+     * Images with ids in [{@code fromImageId}, {@code toImageId}] that have a result by {@code captioner}: a
+     * caption in every one of {@code styles}, or a recorded failure.
+     */
+    public Set<String> resolvedImageIds(String corpusId, String captioner, Set<CaptionStyle> styles,
+            String fromImageId, String toImageId) {
+        List<Object> params = new ArrayList<>(List.of(corpusId, captioner, fromImageId, toImageId));
+        styles.forEach(style -> params.add(style.name()));
+        params.add(styles.size());
+        params.addAll(List.of(corpusId, captioner, fromImageId, toImageId));
+        String placeholders = String.join(", ", Collections.nCopies(styles.size(), "?"));
+        return new HashSet<>(jdbc.sql("SELECT image_id FROM captions WHERE corpus_id = ? AND captioner = ? "
+                        + "AND image_id >= ? AND image_id <= ? AND style IN (" + placeholders + ") "
+                        + "GROUP BY image_id HAVING COUNT(*) = ? "
+                        + "UNION SELECT image_id FROM relabel_failures WHERE corpus_id = ? AND captioner = ? "
+                        + "AND image_id >= ? AND image_id <= ?")
+                .params(params).query(String.class).list());
+    }
+
+    /** Relabel failures of one captioner version in a corpus, by error code. */
+    public Map<String, Long> failureCodes(String corpusId, String captioner) {
+        Map<String, Long> counts = new TreeMap<>();
+        jdbc.sql("SELECT code, COUNT(*) AS n FROM relabel_failures WHERE corpus_id = ? AND captioner = ? GROUP BY code")
+                .params(corpusId, captioner)
+                .query((rs, i) -> counts.put(rs.getString("code"), rs.getLong("n")))
+                .list();
+        return counts;
     }
 
     public void insertSnapshot(SnapshotManifest snapshot) {

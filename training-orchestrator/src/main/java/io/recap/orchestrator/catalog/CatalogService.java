@@ -14,9 +14,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,6 +96,68 @@ public class CatalogService {
             }
             return inserted ? Outcome.ACCEPTED : Outcome.DUPLICATE;
         });
+    }
+
+    /**
+     * One page of a corpus (in catalog order, after {@code afterImageId}) as a relabel job with
+     * {@code captioner} and {@code styles} sees it: which images still need which styles. An image with a
+     * caption by that version in every style is done; one with a recorded failure is done too unless
+     * {@code retryFailures}.
+     */
+    public RelabelPage relabelPage(String corpusId, ModelRef captioner, Set<CaptionStyle> styles,
+            boolean retryFailures, String afterImageId, int limit) {
+        List<CatalogRepository.ImageRow> page = repository.images(corpusId, afterImageId, limit);
+        if (page.isEmpty()) {
+            return new RelabelPage(0, List.of(), null);
+        }
+        String first = page.get(0).imageId();
+        String last = page.get(page.size() - 1).imageId();
+        Map<String, Map<CaptionStyle, String>> captions = repository.captions(corpusId, captioner.toString(), first, last);
+        Set<String> failed = repository.failedImageIds(corpusId, captioner.toString(), first, last);
+        List<RelabelPage.Pending> pending = new ArrayList<>();
+        for (CatalogRepository.ImageRow image : page) {
+            EnumSet<CaptionStyle> missing = EnumSet.copyOf(styles);
+            missing.removeAll(captions.getOrDefault(image.imageId(), Map.of()).keySet());
+            boolean hasFailure = failed.contains(image.imageId());
+            if (!missing.isEmpty() && (retryFailures || !hasFailure)) {
+                pending.add(new RelabelPage.Pending(image.imageId(), image.uri(), missing, hasFailure));
+            }
+        }
+        return new RelabelPage(page.size(), pending, last);
+    }
+
+    /** A page of {@link #relabelPage}: images seen, those still needing captions, where the next page starts. */
+    public record RelabelPage(int images, List<Pending> pending, String lastImageId) {
+
+        /** An image still to caption: the styles it lacks and whether a failure is recorded for it. */
+        public record Pending(String imageId, String uri, Set<CaptionStyle> missingStyles, boolean failed) {
+        }
+    }
+
+    /**
+     * Of {@code imageIds} (contiguous in catalog order, as {@link #relabelPage} lists them), those that now
+     * have a result by {@code captioner}: a caption in every one of {@code styles}, or a recorded failure.
+     */
+    public Set<String> resolved(String corpusId, ModelRef captioner, Set<CaptionStyle> styles, List<String> imageIds) {
+        if (imageIds.isEmpty()) {
+            return Set.of();
+        }
+        // In catalog order, the first and last id bound the chunk in the database's own collation.
+        Set<String> resolved = repository.resolvedImageIds(corpusId, captioner.toString(), styles, imageIds.get(0),
+                imageIds.get(imageIds.size() - 1));
+        resolved.retainAll(new HashSet<>(imageIds));
+        return resolved;
+    }
+
+    /** Forgets the recorded failures of these images by {@code captioner}, so that a retry's outcome is awaited. */
+    public void forgetFailures(String corpusId, ModelRef captioner, List<String> imageIds) {
+        tx.executeWithoutResult(status -> imageIds.forEach(
+                imageId -> repository.deleteFailure(corpusId, imageId, captioner.toString())));
+    }
+
+    /** Relabel failures of one captioner version in a corpus, by error code. */
+    public Map<String, Long> failureCodes(String corpusId, ModelRef captioner) {
+        return repository.failureCodes(corpusId, captioner.toString());
     }
 
     public List<CorpusSummary> corpora() {

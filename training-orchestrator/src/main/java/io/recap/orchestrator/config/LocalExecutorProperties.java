@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *        for demos and for running the platform before the trainers are plugged in
  * @param shutdownGrace how long running tasks get to stop when the application shuts down
  * @param checkpointSettle how long the end of an attempt waits for its last checkpoint event to come back
- *        from Kafka and be recorded, so that a retry resumes from it
+ *        from Kafka and be recorded, so that a retry resumes from it (and a successful one for its last
+ *        progress event, so that a finished job shows its final progress)
  */
 @ConfigurationProperties("recap.executor.local")
 public record LocalExecutorProperties(

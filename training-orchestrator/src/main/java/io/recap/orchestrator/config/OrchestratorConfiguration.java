@@ -5,6 +5,7 @@ import io.recap.core.domain.JobKind;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.Topics;
 import io.recap.core.model.ModelStore;
+import io.recap.core.store.AllowedRoots;
 import io.recap.core.store.LocalBlobStore;
 import io.recap.orchestrator.catalog.CatalogListeners;
 import io.recap.orchestrator.catalog.CatalogRepository;
@@ -13,6 +14,7 @@ import io.recap.orchestrator.events.EventPublisher;
 import io.recap.orchestrator.executor.ExecutorRegistry;
 import io.recap.orchestrator.executor.JobExecutor;
 import io.recap.orchestrator.executor.local.LocalExecutor;
+import io.recap.orchestrator.ingest.CorpusIngestService;
 import io.recap.orchestrator.jobs.JobLifecycle;
 import io.recap.orchestrator.jobs.JobRepository;
 import io.recap.orchestrator.jobs.JobService;
@@ -20,12 +22,17 @@ import io.recap.orchestrator.jobs.TrainingEventListener;
 import io.recap.orchestrator.metrics.OrchestratorMetrics;
 import io.recap.orchestrator.registry.ModelRegistry;
 import io.recap.orchestrator.registry.PromotionRepository;
+import io.recap.orchestrator.relabel.RelabelTask;
 import io.recap.orchestrator.scheduling.Scheduler;
 import io.recap.orchestrator.scheduling.SchedulerHealthIndicator;
 import io.recap.orchestrator.scheduling.SchedulerSignal;
 import io.recap.orchestrator.task.SimulatedTrainingTask;
 import io.recap.orchestrator.task.TrainingTask;
 import io.recap.orchestrator.task.TrainingTaskRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -49,7 +56,8 @@ import org.springframework.util.backoff.FixedBackOff;
 /** Wires the orchestrator: stores, repositories, services, executors, scheduler, Kafka listeners. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({OrchestratorProperties.class, SchedulingProperties.class,
-        LocalExecutorProperties.class, KubernetesExecutorProperties.class})
+        LocalExecutorProperties.class, KubernetesExecutorProperties.class, IngestProperties.class,
+        RelabelProperties.class})
 class OrchestratorConfiguration {
 
     @Bean
@@ -114,6 +122,31 @@ class OrchestratorConfiguration {
     JobLifecycle jobLifecycle(JobRepository jobs, SchedulerSignal signal, OrchestratorMetrics metrics, Clock clock,
             OrchestratorProperties properties) {
         return new JobLifecycle(jobs, signal, metrics, clock, properties.retryBackoff(), properties.logKeepLines());
+    }
+
+    /** The directories ingest requests may read manifests and reference images from (created when missing). */
+    @Bean
+    AllowedRoots ingestAllowedRoots(IngestProperties properties) {
+        try {
+            for (Path root : properties.allowedRoots()) {
+                Files.createDirectories(root);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create an allowed image root", e);
+        }
+        return new AllowedRoots(properties.allowedRoots());
+    }
+
+    @Bean
+    CorpusIngestService corpusIngestService(AllowedRoots ingestAllowedRoots, EventPublisher events,
+            IngestProperties properties) {
+        return new CorpusIngestService(ingestAllowedRoots, events, properties.batchSize(), properties.publishTimeout());
+    }
+
+    /** RECAP step 2: the real task for RELABEL jobs (the simulated one never covers RELABEL). */
+    @Bean
+    RelabelTask relabelTask(CatalogService catalog, EventPublisher events, RelabelProperties properties) {
+        return new RelabelTask(catalog, events, properties);
     }
 
     /** Real tasks are beans; with {@code recap.executor.local.simulate} the kinds without one get a simulated task. */

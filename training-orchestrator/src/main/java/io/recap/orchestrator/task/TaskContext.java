@@ -48,6 +48,14 @@ public interface TaskContext {
      */
     void progress(long step, long totalSteps, Double loss);
 
+    /**
+     * Says that this attempt's own work starts at {@code step} (for instance a task that skips what an earlier
+     * job or attempt already did), so that rate and ETA count only what this attempt does. Call it before the
+     * first {@link #progress}; without it they count from the resumed checkpoint's step, or 0.
+     */
+    default void progressStartsAt(long step) {
+    }
+
     /** Announces a complete checkpoint at {@code step} in {@code directory} (inside the store). Synchronous. */
     void checkpoint(long step, Path directory);
 

@@ -5,25 +5,30 @@ import io.recap.orchestrator.catalog.CatalogService;
 import io.recap.orchestrator.catalog.CorpusDetails;
 import io.recap.orchestrator.catalog.CorpusSummary;
 import io.recap.orchestrator.catalog.SnapshotManifest;
+import io.recap.orchestrator.ingest.CorpusIngestService;
+import io.recap.orchestrator.ingest.IngestReceipt;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /corpora}: the catalog (list, one corpus with its counts) and dataset snapshot export. */
+/** {@code /corpora}: the catalog (list, one corpus with its counts), ingestion from a manifest, dataset snapshot export. */
 @RestController
 @RequestMapping("/corpora")
 public class CorpusController {
 
     private final CatalogService catalog;
+    private final CorpusIngestService ingest;
 
-    public CorpusController(CatalogService catalog) {
+    public CorpusController(CatalogService catalog, CorpusIngestService ingest) {
         this.catalog = catalog;
+        this.ingest = ingest;
     }
 
     @GetMapping
@@ -34,6 +39,20 @@ public class CorpusController {
     @GetMapping("/{corpusId}")
     public CorpusDetails get(@PathVariable String corpusId) {
         return catalog.corpus(corpusId);
+    }
+
+    /**
+     * Publishes the images of a ShapesWorld corpus directory ({@code manifestDir}, under the allowed roots) to
+     * {@code recap.corpus.ingest}; the catalog registers them asynchronously and idempotently (202).
+     */
+    @PostMapping("/{corpusId}/ingest")
+    public ResponseEntity<IngestReceipt> ingest(@PathVariable String corpusId, @RequestBody IngestRequest request) {
+        IngestReceipt receipt = ingest.ingest(corpusId, request.manifestDir());
+        return ResponseEntity.accepted().location(URI.create("/corpora/" + corpusId)).body(receipt);
+    }
+
+    /** Body of {@code POST /corpora/{corpusId}/ingest}. */
+    public record IngestRequest(String manifestDir) {
     }
 
     /** Exports the corpus with the captions of {@code captioner} ({@code captioner/name/version}) to the store. */

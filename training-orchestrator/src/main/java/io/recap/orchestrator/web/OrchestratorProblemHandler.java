@@ -3,6 +3,8 @@ package io.recap.orchestrator.web;
 import io.recap.core.model.ModelNotFoundException;
 import io.recap.core.store.UnsafePathException;
 import io.recap.orchestrator.catalog.CorpusNotFoundException;
+import io.recap.orchestrator.ingest.IngestPublishException;
+import io.recap.orchestrator.ingest.InvalidIngestRequestException;
 import io.recap.orchestrator.jobs.InvalidJobRequestException;
 import io.recap.orchestrator.jobs.JobFinishedException;
 import io.recap.orchestrator.jobs.JobNotFoundException;
@@ -58,6 +60,20 @@ public class OrchestratorProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ModelNotFoundException.class)
     ResponseEntity<ProblemDetail> modelNotFound(ModelNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "No such model", e.getMessage(), "MODEL_NOT_FOUND", null);
+    }
+
+    @ExceptionHandler(InvalidIngestRequestException.class)
+    ResponseEntity<ProblemDetail> invalidIngest(InvalidIngestRequestException e) {
+        return problem(HttpStatus.BAD_REQUEST, "Invalid ingest request", e.getMessage(), e.reason(), e.field());
+    }
+
+    /** The broker did not take the batches: try again later (publishing twice is harmless). */
+    @ExceptionHandler(IngestPublishException.class)
+    ResponseEntity<ProblemDetail> ingestNotPublished(IngestPublishException e) {
+        ResponseEntity<ProblemDetail> problem = problem(HttpStatus.SERVICE_UNAVAILABLE, "Ingest not published",
+                e.getMessage(), "BROKER_UNAVAILABLE", null);
+        return ResponseEntity.status(problem.getStatusCode()).headers(problem.getHeaders())
+                .header(HttpHeaders.RETRY_AFTER, "10").body(problem.getBody());
     }
 
     @ExceptionHandler(UnsafePathException.class)

@@ -120,6 +120,9 @@ public class LocalExecutor implements JobExecutor, DisposableBean {
         if (outcome.status() != AttemptOutcome.Status.CANCELLED) {
             awaitCheckpointRecorded(request.jobId(), context.lastCheckpointPublished());
         }
+        if (outcome.status() == AttemptOutcome.Status.SUCCEEDED) {
+            awaitProgressRecorded(request.jobId(), context.lastProgressPublished());
+        }
         try {
             lifecycle.attemptFinished(request.jobId(), request.attempt(), outcome);
         } catch (RuntimeException e) {
@@ -149,6 +152,30 @@ public class LocalExecutor implements JobExecutor, DisposableBean {
         }
         log.warn("job {}: checkpoint at step {} not recorded within {}; a retry may resume from an older one", jobId,
                 step, properties.checkpointSettle());
+    }
+
+    /**
+     * Progress travels through Kafka too: before a successful attempt is recorded, wait briefly until its last
+     * progress is, so that a job seen SUCCEEDED also shows its final progress (e.g. done == total).
+     */
+    private void awaitProgressRecorded(String jobId, long step) {
+        if (step < 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + properties.checkpointSettle().toNanos();
+        while (System.nanoTime() < deadline) {
+            Long recorded = jobs.find(jobId).map(job -> job.progress().step()).orElse(null);
+            if (recorded != null && recorded >= step) {
+                return;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        log.warn("job {}: final progress (step {}) not recorded within {}", jobId, step, properties.checkpointSettle());
     }
 
     @Override

@@ -38,10 +38,11 @@ final class LocalTaskContext implements TaskContext {
     private final long progressIntervalNanos;
     private final Path checkpointDirectory;
     private final Checkpoint lastCheckpoint;
-    private final long startNanos = System.nanoTime();
-    private final long startStep;
+    private long startNanos = System.nanoTime();
+    private long startStep;
     private volatile boolean cancelled;
     private volatile long lastCheckpointPublished = -1;
+    private volatile long lastProgressPublished = -1;
     private long lastProgressNanos;
     private boolean progressPublished;
 
@@ -111,6 +112,12 @@ final class LocalTaskContext implements TaskContext {
     }
 
     @Override
+    public synchronized void progressStartsAt(long step) {
+        startStep = step;
+        startNanos = System.nanoTime();
+    }
+
+    @Override
     public synchronized void progress(long step, long totalSteps, Double loss) {
         long now = System.nanoTime();
         boolean last = step >= totalSteps;
@@ -120,9 +127,11 @@ final class LocalTaskContext implements TaskContext {
         lastProgressNanos = now;
         progressPublished = true;
         double seconds = (now - startNanos) / 1e9;
-        Double rate = seconds > 0 && step > startStep ? (step - startStep) / seconds : null;
-        Double eta = rate == null ? null : (totalSteps - step) / rate;
+        // At the attempt's own starting step nothing has been done yet: rate 0, no ETA.
+        Double rate = seconds > 0 && step >= startStep ? (step - startStep) / seconds : null;
+        Double eta = rate == null || rate == 0 ? null : (totalSteps - step) / rate;
         Double finiteLoss = loss == null || !Double.isFinite(loss) ? null : loss;
+        lastProgressPublished = Math.max(lastProgressPublished, step);
         events.publish(Topics.TRAINING_EVENTS,
                         TrainingEvent.progress(request.jobId(), step, totalSteps, finiteLoss, rate, eta))
                 .whenComplete((result, error) -> {
@@ -173,6 +182,11 @@ final class LocalTaskContext implements TaskContext {
         if (isCancelled()) {
             throw new CancellationException("job " + request.jobId() + " was cancelled or interrupted");
         }
+    }
+
+    /** Step of the newest progress event this attempt published, or -1. */
+    long lastProgressPublished() {
+        return lastProgressPublished;
     }
 
     /** Step of the newest checkpoint event this attempt published, or -1. */

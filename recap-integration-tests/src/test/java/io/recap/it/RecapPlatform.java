@@ -1,0 +1,250 @@
+package io.recap.it;
+
+import io.recap.core.domain.JobState;
+import io.recap.core.domain.ModelKind;
+import io.recap.core.domain.ModelManifest;
+import io.recap.core.domain.ModelRef;
+import io.recap.core.json.Json;
+import io.recap.core.model.ModelStore;
+import io.recap.ml.captioner.CaptionerConfig;
+import io.recap.ml.captioner.CaptionerModel;
+import io.recap.ml.text.Vocabulary;
+import io.recap.orchestrator.TrainingOrchestratorApplication;
+import io.recap.relabel.RelabelWorkerApplication;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.zip.ZipEntry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The RECAP relabel path as it runs in production, in one JVM: the real training-orchestrator application
+ * (H2 file database, store and image root in a temporary directory) and real relabel-worker applications,
+ * all on one Kafka broker. Each application reads its own {@code application.yml}, extracted from its own
+ * jar (both jars carry one, and the classpath would otherwise hand the first to both), and gets its settings
+ * as command-line arguments, as a deployment would.
+ */
+public final class RecapPlatform implements AutoCloseable {
+
+    /** Spring Cloud Stream (on the classpath for the workers) stays out of the orchestrator, as in production. */
+    private static final String ORCHESTRATOR_EXCLUDES = String.join(",",
+            "org.springframework.cloud.stream.config.BindersHealthIndicatorAutoConfiguration",
+            "org.springframework.cloud.stream.config.ChannelsEndpointAutoConfiguration",
+            "org.springframework.cloud.stream.config.BindingsEndpointAutoConfiguration",
+            "org.springframework.cloud.stream.config.BindingServiceConfiguration",
+            "org.springframework.cloud.stream.function.FunctionConfiguration");
+    /** The orchestrator's JDBC and Flyway (on the classpath for the orchestrator) stay out of the workers. */
+    private static final String WORKER_EXCLUDES = String.join(",",
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration");
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final String brokers;
+    private final Path dataDir;
+    private final Path imageRoot;
+    private final Path configDir;
+    private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
+    private ConfigurableApplicationContext orchestrator;
+    private int port;
+
+    public RecapPlatform(String brokers, Path tempDir) throws IOException {
+        this.brokers = brokers;
+        this.dataDir = Files.createDirectories(tempDir.resolve("recap-data"));
+        this.imageRoot = Files.createDirectories(tempDir.resolve("corpora"));
+        this.configDir = Files.createDirectories(tempDir.resolve("config"));
+    }
+
+    /** Where corpora go: the orchestrator's and the workers' one allowed image root. */
+    public Path imageRoot() {
+        return imageRoot;
+    }
+
+    /** The shared store (the orchestrator's {@code ${recap.data-dir}/store}; the workers' model store). */
+    public Path store() {
+        return dataDir.resolve("store");
+    }
+
+    public String brokers() {
+        return brokers;
+    }
+
+    public ConfigurableApplicationContext startOrchestrator(String... extraArgs) throws IOException {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                configLocation(TrainingOrchestratorApplication.class),
+                "--spring.autoconfigure.exclude=" + ORCHESTRATOR_EXCLUDES,
+                "--recap.data-dir=" + dataDir,
+                "--spring.kafka.bootstrap-servers=" + brokers,
+                "--recap.orchestrator.ingest.allowed-roots=" + imageRoot,
+                "--recap.orchestrator.topic-partitions=4",
+                "--recap.orchestrator.retry-backoff=200ms",
+                "--recap.scheduling.poll-interval=200ms",
+                "--recap.executor.local.progress-interval=200ms",
+                "--recap.orchestrator.relabel.poll-interval=200ms"));
+        args.addAll(List.of(extraArgs));
+        orchestrator = new SpringApplicationBuilder(TrainingOrchestratorApplication.class)
+                .run(args.toArray(String[]::new));
+        port = Integer.parseInt(orchestrator.getEnvironment().getRequiredProperty("local.server.port"));
+        return orchestrator;
+    }
+
+    public ConfigurableApplicationContext orchestrator() {
+        return orchestrator;
+    }
+
+    public ConfigurableApplicationContext startWorker(String... extraArgs) throws IOException {
+        List<String> args = new ArrayList<>(List.of(
+                "--server.port=0",
+                configLocation(RelabelWorkerApplication.class),
+                "--spring.autoconfigure.exclude=" + WORKER_EXCLUDES,
+                "--spring.cloud.stream.kafka.binder.brokers=" + brokers,
+                "--recap.relabel.model-store=" + store(),
+                "--recap.relabel.allowed-roots=" + imageRoot));
+        args.addAll(List.of(extraArgs));
+        ConfigurableApplicationContext worker = new SpringApplicationBuilder(RelabelWorkerApplication.class)
+                .run(args.toArray(String[]::new));
+        workers.add(worker);
+        return worker;
+    }
+
+    public List<ConfigurableApplicationContext> workers() {
+        return workers;
+    }
+
+    /**
+     * Publishes an untrained captioner with an 8-token context into the store: fast, and the pipeline, not
+     * caption quality, is under test. Different seeds give different weights, hence different captions.
+     */
+    public ModelRef publishTinyCaptioner(String name, String version, int seed) throws Exception {
+        Vocabulary vocabulary = Vocabulary.build(List.of("a red circle", "two blue squares at the top left"),
+                List.of("short", "long"), 1);
+        return publishCaptioner(name, version, new CaptionerConfig(32, 4, 8, 32, 1, 2, 0.1f, 8), vocabulary, seed);
+    }
+
+    public ModelRef publishCaptioner(String name, String version, CaptionerConfig config, Vocabulary vocabulary,
+            int seed) throws Exception {
+        ModelRef ref = ModelRef.captioner(name, version);
+        try (CaptionerModel model = CaptionerModel.create(config, vocabulary, seed)) {
+            new ModelStore(store()).publish(new ModelManifest(ModelKind.CAPTIONER, name, version, "untrained test captioner",
+                    Map.of("seed", seed), ModelManifest.Lineage.NONE, Map.of(), Instant.now()), model::save);
+        }
+        return ref;
+    }
+
+    // ------------------------------------------------------------------ REST
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public JsonNode getJson(String path) throws IOException, InterruptedException {
+        return Json.mapper().readTree(get(path).body());
+    }
+
+    /** The JSON body of a response. */
+    public static JsonNode json(HttpResponse<String> response) {
+        return Json.mapper().readTree(response.body());
+    }
+
+    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@code POST /jobs}; returns the job id. */
+    public String submit(String requestJson) throws IOException, InterruptedException {
+        HttpResponse<String> response = post("/jobs", requestJson);
+        if (response.statusCode() != 201) {
+            throw new AssertionError("POST /jobs answered " + response.statusCode() + ": " + response.body());
+        }
+        return Json.mapper().readTree(response.body()).get("jobId").asString();
+    }
+
+    /** Waits until the job is terminal; returns its view. */
+    public JsonNode awaitTerminal(String jobId, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            JsonNode job = getJson("/jobs/" + jobId);
+            if (JobState.valueOf(job.get("state").asString()).isTerminal()) {
+                return job;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + jobId + " not finished within " + timeout + ": " + job);
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    // ------------------------------------------------------------------ Kafka
+
+    /** Sum of the end offsets of a topic's partitions: how many records it ever got. */
+    public long endOffsets(String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                    .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            return admin.listOffsets(latest).all().get().values().stream()
+                    .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset).sum();
+        }
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /** {@code --spring.config.location} naming a copy of the {@code application.yml} from {@code app}'s own jar. */
+    private String configLocation(Class<?> app) throws IOException {
+        Path target = configDir.resolve(app.getSimpleName() + ".yml");
+        if (!Files.exists(target)) {
+            Path source;
+            try {
+                source = Path.of(app.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new IOException(e);
+            }
+            if (Files.isDirectory(source)) {
+                Files.copy(source.resolve("application.yml"), target);
+            } else {
+                try (JarFile jar = new JarFile(source.toFile())) {
+                    ZipEntry entry = jar.getEntry("application.yml");
+                    if (entry == null) {
+                        throw new IOException("no application.yml in " + source);
+                    }
+                    try (InputStream in = jar.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+        return "--spring.config.location=file:" + target;
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(ConfigurableApplicationContext::close);
+        workers.clear();
+        if (orchestrator != null) {
+            orchestrator.close();
+        }
+    }
+}
