@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Offline checks of k8s/ (no cluster needed; `kubectl create --dry-run=client` needs an API server for discovery):
+#  1. `kubectl kustomize` builds each overlay;
+#  2. every object parses into fabric8's typed Kubernetes model (the orchestrator's own client) with no unknown
+#     field anywhere (Validate.java);
+#  3. the orchestrator's real property records bind from the jar's application*.yml plus the overlay's mounted
+#     files and environment, and its real KubernetesJobFactory renders the trainer Job (RenderTrainerJob.java),
+#     which is checked like the rest;
+#  4. a few expectations per overlay (GPU limits, node selection, access mode).
+# Needs kubectl, python3 with PyYAML, unzip, Java 17, and the orchestrator jar (mvn -B -ntp install -DskipTests).
+#
+#   bash k8s/check/check.sh            # prints the bound settings and "k8s check: OK"
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+jar=$root/training-orchestrator/target/training-orchestrator-0.1.0-SNAPSHOT-exec.jar
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+unzip -q "$jar" 'BOOT-INF/*' -d "$work/jar"
+classpath="$work/jar/BOOT-INF/classes:$work/jar/BOOT-INF/lib/*"
+
+expect() {  # expect FILE COUNT PATTERN
+    local found
+    found=$(grep -c -- "$3" "$1" || true)
+    if [ "$found" != "$2" ]; then
+        echo "FAIL: $(basename "$1"): expected $2 line(s) matching '$3', found $found" >&2
+        exit 1
+    fi
+}
+
+for overlay in gpu cpu; do
+    echo "== overlay $overlay"
+    kubectl kustomize "$root/k8s/overlays/$overlay" > "$work/$overlay.yaml"
+    mkdir -p "$work/config-$overlay"
+    cp "$root/k8s/base/orchestrator/application.yml" "$root/k8s/overlays/$overlay/application-$overlay.yml" \
+        "$work/config-$overlay/"
+    # The orchestrator pod's environment: the rendered recap-config ConfigMap plus what its Deployment sets.
+    (
+        eval "$(python3 - "$work/$overlay.yaml" <<'PY'
+import shlex, sys, yaml
+for doc in yaml.safe_load_all(open(sys.argv[1])):
+    if doc and doc["kind"] == "ConfigMap" and doc["metadata"]["name"].startswith("recap-config"):
+        for key, value in doc["data"].items():
+            print(f"export {key}={shlex.quote(value)}")
+PY
+)"
+        export RECAP_NAMESPACE=recap SPRING_PROFILES_ACTIVE="postgres,$overlay" \
+            SPRING_CONFIG_ADDITIONAL_LOCATION="optional:file:$work/config-$overlay/" POSTGRES_USER=u POSTGRES_PASSWORD=p
+        java -XX:TieredStopAtLevel=1 -cp "$classpath" "$root/k8s/check/RenderTrainerJob.java" \
+            > "$work/job-$overlay.yaml"
+    )
+    java -XX:TieredStopAtLevel=1 -cp "$classpath" "$root/k8s/check/Validate.java" \
+        "$work/$overlay.yaml" "$work/job-$overlay.yaml"
+    expect "$work/$overlay.yaml" 4 '^kind: Deployment'
+    expect "$work/$overlay.yaml" 3 '^kind: HorizontalPodAutoscaler'
+    expect "$work/$overlay.yaml" 4 '/actuator/health/readiness'
+    expect "$work/$overlay.yaml" 4 'claimName: recap-store'
+    expect "$work/job-$overlay.yaml" 1 'claimName: "recap-store"'
+    expect "$work/job-$overlay.yaml" 1 'mountPath: "/recap-data"'
+done
+expect "$work/gpu.yaml" 3 'nvidia.com/gpu: 1'
+expect "$work/gpu.yaml" 3 'nvidia.com/gpu.present: "true"'
+expect "$work/gpu.yaml" 1 '- ReadWriteMany'
+expect "$work/job-gpu.yaml" 1 'nvidia.com/gpu: "1"'
+expect "$work/job-gpu.yaml" 1 'image: "recap/trainer:gpu"'
+expect "$work/cpu.yaml" 0 'nvidia.com/gpu'
+expect "$work/cpu.yaml" 1 '- ReadWriteOnce'
+expect "$work/job-cpu.yaml" 0 'nvidia.com/gpu'
+echo "k8s check: OK"
