@@ -8,6 +8,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import io.recap.ml.text.Vocabulary;
+import io.recap.ml.runtime.DjlRuntime;
 import io.recap.ml.training.GuardedStep;
 import io.recap.ml.training.LossCurvePlot;
 import io.recap.ml.training.ManagerSnapshot;
@@ -66,6 +67,7 @@ public final class CaptionerTrainer {
 
     /** Runs {@code preset.steps()} steps on batches from {@code source}. */
     public TrainingReport train(CaptionBatchSource source) {
+        DjlRuntime.prepareCurrentThread();
         Engine.getInstance().setRandomSeed(preset.seed());
         captioner.getBlock().setDropout(preset.dropout());
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(

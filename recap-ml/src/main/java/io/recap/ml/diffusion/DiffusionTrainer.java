@@ -7,6 +7,7 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import io.recap.core.domain.CaptionMix;
+import io.recap.ml.runtime.DjlRuntime;
 import io.recap.ml.training.CheckpointableRandom;
 import io.recap.ml.training.GuardedStep;
 import io.recap.ml.training.LossCurvePlot;
@@ -161,6 +162,7 @@ public final class DiffusionTrainer implements AutoCloseable {
      * schedule as one that runs through.
      */
     public TrainingReport trainUntil(List<DiffusionExample> examples, int stopStep) {
+        DjlRuntime.prepareCurrentThread();
         int lastStep = Math.min(stopStep, preset.steps());
         TrainingBatches batches = new TrainingBatches(examples, mix, preset.promptDropout());
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(

@@ -54,6 +54,22 @@ public final class DjlRuntime {
         }
     }
 
+    /**
+     * Starts the engine if needed and turns PyTorch's autograd off on the calling thread. Autograd
+     * mode is per thread and on by default; DJL turns it off only on the thread that starts the
+     * engine, and the trainers write parameters in place outside their gradient collectors (EMA
+     * updates, weight copies), which PyTorch refuses with autograd on ("a leaf Variable that
+     * requires grad is being used in an in-place operation"). The trainers call this first, so
+     * they work on any thread (an orchestrator's executor, a service's worker).
+     */
+    public static EngineInfo prepareCurrentThread() {
+        EngineInfo engine = start();
+        if (ENGINE.equals(Engine.getInstance().getEngineName())) {
+            ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+        }
+        return engine;
+    }
+
     /** The device new models use: the first GPU when DJL finds one, the CPU otherwise. */
     public static Device defaultDevice() {
         return start().defaultDevice();

@@ -30,7 +30,13 @@ public final class CaptionerCorpus {
     /** Style token of the terse pretraining captions: a third prefix, so they never pass for SHORT. */
     public static final String TERSE = "terse";
     /** Every style a captioner trained here knows, in vocabulary order. */
-    public static final List<String> STYLES = List.of(SHORT, LONG, TERSE);
+    /**
+     * Style token of the reference captions (the MS-COCO analogue, several per scene, sizes and
+     * positions sometimes): pretraining sees them too, as PaLI saw COCO, so the base captioner
+     * knows every attribute word and how captions are phrased before it meets the human set.
+     */
+    public static final String REFERENCE = "reference";
+    public static final List<String> STYLES = List.of(SHORT, LONG, TERSE, REFERENCE);
     /** Words seen fewer times across the corpus's texts are left out (alt-text file names, typos). */
     public static final int MIN_WORD_FREQUENCY = 2;
 
@@ -92,7 +98,10 @@ public final class CaptionerCorpus {
         return Vocabulary.build(texts(), STYLES, MIN_WORD_FREQUENCY);
     }
 
-    /** Terse captions of the first {@code scenes} train-split images, under the {@link #TERSE} prefix. */
+    /**
+     * Pretraining examples of the first {@code scenes} train-split images: the terse caption under
+     * the {@link #TERSE} prefix and every reference caption under {@link #REFERENCE}.
+     */
     public List<CaptionExample> pretrainingExamples(int scenes) {
         List<CorpusEntry> train = entries(Split.TRAIN);
         if (train.isEmpty()) {
@@ -100,7 +109,11 @@ public final class CaptionerCorpus {
         }
         List<CaptionExample> examples = new ArrayList<>();
         for (CorpusEntry entry : train.subList(0, Math.min(scenes, train.size()))) {
-            examples.add(new CaptionExample(image(entry), TERSE, entry.captions().pretrain()));
+            BufferedImage image = image(entry);
+            examples.add(new CaptionExample(image, TERSE, entry.captions().pretrain()));
+            for (String reference : entry.captions().reference()) {
+                examples.add(new CaptionExample(image, REFERENCE, reference));
+            }
         }
         return examples;
     }

@@ -33,7 +33,7 @@ import java.util.Map;
  * train-split scenes' SHORT/LONG captions instead of the 100 human ones: measures the human set's size).
  * Overrides of the preset: {@code pretrain.steps}, {@code pretrain.lr}, {@code pretrain.batch},
  * {@code finetune.steps}, {@code finetune.lr}, {@code finetune.batch}, {@code finetune.dropout},
- * {@code finetune.freeze=imageEncoder,crossAttention} (parameter-path parts fine-tuning leaves frozen), {@code finetune.styleInit} (SHORT/LONG tokens from terse),
+ * {@code finetune.freeze=imageEncoder,crossAttention} (parameter-path parts fine-tuning leaves frozen), {@code finetune.styleInit=reference|terse|none} (SHORT/LONG tokens start as copies of that style),
  * {@code pretrainScenes}, {@code eval}, {@code rerender}, {@code width}, {@code layers},
  * {@code short.beam}, {@code long.beam}. {@code base=captioner/NAME/VERSION} skips pretraining and
  * only fine-tunes that published base again (a tuning aid; prints the fine-tuned rows, writes no report).
@@ -133,7 +133,7 @@ public final class CaptionerExperiment {
                 options.containsKey("finetune.freeze")
                         ? List.of(options.get("finetune.freeze").split(",")).stream().filter(p -> !p.isBlank()).toList()
                         : preset.frozenParts(),
-                Boolean.parseBoolean(options.getOrDefault("finetune.styleInit", String.valueOf(preset.stylesFromTerse()))));
+                options.getOrDefault("finetune.styleInit", preset.styleTokensFrom()).replace("none", ""));
         int pretrainScenes = Integer.parseInt(options.getOrDefault("pretrainScenes",
                 String.valueOf(preset.pretrainScenes())));
         int corpusScenes = Math.max(preset.corpusScenes(),
@@ -173,7 +173,7 @@ public final class CaptionerExperiment {
                         + " or their captions.\n\n");
         md.append(table).append('\n');
         md.append("## Reproduce\n\n```\n")
-                .append("cd /work/main && mvn -B -o -q -pl recap-ml install -DskipTests\n")
+                .append("mvn -B -o -q -pl recap-ml -am install -DskipTests\n")
                 .append("mvn -B -o -q -pl recap-ml dependency:build-classpath -Dmdep.outputFile=/tmp/recap-ml.cp\n")
                 .append("java -Drecap.ml.threads=1 -cp recap-ml/target/classes:$(cat /tmp/recap-ml.cp) \\\n    ")
                 .append("io.recap.ml.captioner.pipeline.CaptionerExperiment ").append(String.join(" ", args))
@@ -187,13 +187,14 @@ public final class CaptionerExperiment {
         row(md, "engine", engine.toString());
         row(md, "seeds", "weights/batches/jitter " + seed + ", dropout " + preset.pretraining().seed()
                 + ", corpus " + corpusSeed);
-        stage(md, "pretraining → `" + result.base().ref() + "`", "terse captions (style `<terse>`) of "
+        stage(md, "pretraining → `" + result.base().ref() + "`", "terse (`<terse>`) and reference (`<reference>`) captions of "
                 + preset.pretrainScenes() + " train scenes", preset.pretraining(), result.base().training());
         stage(md, "RECAP fine-tuning → `" + result.recap().ref() + "`", "human split only ("
                 + preset.humanScenes() + " images), each batch 50/50 SHORT/LONG"
                 + (preset.rerender() ? ", copies re-rendered with fresh jitter" : "")
                 + (preset.frozenParts().isEmpty() ? "" : ", frozen " + preset.frozenParts())
-                + (preset.stylesFromTerse() ? ", `<short>`/`<long>` start as copies of `<terse>`" : ""),
+                + (preset.styleTokensFrom().isEmpty() ? ""
+                        : ", `<short>`/`<long>` start as copies of `<" + preset.styleTokensFrom() + ">`"),
                 preset.fineTuning(), result.recap().training());
         row(md, "decoding", "terse/SHORT " + describe(preset.shortDecoding()) + ", LONG "
                 + describe(preset.longDecoding()));

@@ -173,8 +173,8 @@ public final class CaptionerPipeline {
     public Stage pretrain() {
         CaptionerCorpus data = corpus();
         try (CaptionerModel captioner = CaptionerModel.create(preset.captioner(), data.vocabulary(), seed)) {
-            log.accept(String.format(Locale.ROOT, "pretraining %s (%,d parameters, vocabulary %d) on terse captions of"
-                    + " %d train scenes: %s", preset.captioner(), captioner.parameterCount(),
+            log.accept(String.format(Locale.ROOT, "pretraining %s (%,d parameters, vocabulary %d) on terse and reference"
+                    + " captions of %d train scenes: %s", preset.captioner(), captioner.parameterCount(),
                     captioner.getVocabulary().size(), preset.pretrainScenes(), preset.pretraining()));
             TrainingReport report = train(captioner, preset.pretraining(), data.pretraining(preset.pretrainScenes(),
                     seed), "pretrain", List.of());
@@ -187,7 +187,8 @@ public final class CaptionerPipeline {
                     evaluate(captioner, who, CaptionerCorpus.LONG, preset.longDecoding()));
             Duration evaluation = Duration.ofNanos(System.nanoTime() - begin);
             Map<String, Object> hyper = hyperParameters(captioner, preset.pretraining(), report);
-            hyper.put("data", "terse captions (style <terse>) of " + preset.pretrainScenes() + " train-split scenes");
+            hyper.put("data", "terse captions (style <terse>) and reference captions (style <reference>) of "
+                    + preset.pretrainScenes() + " train-split scenes");
             hyper.put("pretrainScenes", preset.pretrainScenes());
             ModelManifest manifest = new ModelManifest(ModelKind.CAPTIONER, ref.name(), ref.version(),
                     ARCHITECTURE, hyper, new ModelManifest.Lineage(data.id(), null, null, null, null),
@@ -211,11 +212,11 @@ public final class CaptionerPipeline {
                     : data.fineTuning(seed, preset.rerender());
             String captionSet = ablationImages > 0 ? data.id() + "/train-" + source.images() : data.humanSetId();
             Vocabulary vocabulary = captioner.getVocabulary();
-            if (preset.stylesFromTerse() && vocabulary.styles().contains(CaptionerCorpus.TERSE)) {
-                // The base has only ever been prompted with <terse>: SHORT and LONG start from there.
+            String styleSource = preset.styleTokensFrom();
+            if (!styleSource.isEmpty() && vocabulary.styles().contains(styleSource)) {
+                // The base was only ever prompted with its pretraining styles: SHORT and LONG start from one.
                 for (String style : List.of(CaptionerCorpus.SHORT, CaptionerCorpus.LONG)) {
-                    captioner.getBlock().copyTokenEmbedding(vocabulary.styleId(CaptionerCorpus.TERSE),
-                            vocabulary.styleId(style));
+                    captioner.getBlock().copyTokenEmbedding(vocabulary.styleId(styleSource), vocabulary.styleId(style));
                 }
             }
             if (!preset.frozenParts().isEmpty()) {
@@ -239,7 +240,7 @@ public final class CaptionerPipeline {
             hyper.put("humanImages", source.images());
             hyper.put("rerender", source.rerenders());
             hyper.put("frozenParts", preset.frozenParts());
-            hyper.put("styleTokensStartFrom", preset.stylesFromTerse() ? CaptionerCorpus.TERSE : "base");
+            hyper.put("styleTokensStartFrom", preset.styleTokensFrom().isEmpty() ? "base" : preset.styleTokensFrom());
             ModelManifest manifest = new ModelManifest(ModelKind.CAPTIONER, ref.name(), ref.version(),
                     ARCHITECTURE, hyper, new ModelManifest.Lineage(data.id(), null, null, base, captionSet),
                     metrics(report, quality), clock.instant());

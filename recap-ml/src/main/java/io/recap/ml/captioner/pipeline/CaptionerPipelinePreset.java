@@ -3,6 +3,7 @@ package io.recap.ml.captioner.pipeline;
 import io.recap.ml.captioner.CaptionerConfig;
 import io.recap.ml.captioner.CaptionerTrainingPreset;
 import io.recap.ml.captioner.DecodingOptions;
+import io.recap.ml.captioner.data.CaptionerCorpus;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,7 +22,8 @@ import java.util.Locale;
  * @param rerender fine-tuning copies are re-rendered with fresh jitter (else the same PNG)
  * @param frozenParts parameter-path parts fine-tuning leaves untouched (e.g. {@code imageEncoder}: keep the
  *     pretrained visual features); empty to train everything
- * @param stylesFromTerse the SHORT and LONG style tokens start fine-tuning as copies of the terse one
+ * @param styleTokensFrom the SHORT and LONG style tokens start fine-tuning as copies of this pretraining style's
+ *     token ({@code reference} or {@code terse}); empty: as the base left them
  * @param shortDecoding how SHORT (and terse) captions are decoded
  * @param longDecoding how LONG captions are decoded
  */
@@ -37,12 +39,13 @@ public record CaptionerPipelinePreset(
         CaptionerTrainingPreset fineTuning,
         boolean rerender,
         List<String> frozenParts,
-        boolean stylesFromTerse,
+        String styleTokensFrom,
         DecodingOptions shortDecoding,
         DecodingOptions longDecoding) {
 
     public CaptionerPipelinePreset {
         frozenParts = List.copyOf(frozenParts);
+        styleTokensFrom = styleTokensFrom == null ? "" : styleTokensFrom;
         if (humanScenes < 1 || evalScenes < 1 || corpusScenes <= humanScenes + evalScenes || pretrainScenes < 1) {
             throw new IllegalArgumentException("preset " + name + " needs human, eval and train scenes");
         }
@@ -53,7 +56,7 @@ public record CaptionerPipelinePreset(
         return new CaptionerPipelinePreset("smoke", 64, 16, 16, 32, CaptionerConfig.smoke(), 32,
                 new CaptionerTrainingPreset("smoke-pretrain", 30, 16, 2e-3f, 1e-4f, 5, 1f, 0.1f, 10, 7),
                 new CaptionerTrainingPreset("smoke-finetune", 20, 16, 1e-3f, 1e-4f, 2, 1f, 0.1f, 10, 7),
-                true, List.of(), true, DecodingOptions.greedy().withMaxTokens(24), DecodingOptions.greedy().withMaxTokens(24));
+                true, List.of(), CaptionerCorpus.REFERENCE, DecodingOptions.greedy().withMaxTokens(24), DecodingOptions.greedy().withMaxTokens(24));
     }
 
     /**
@@ -66,7 +69,7 @@ public record CaptionerPipelinePreset(
         return new CaptionerPipelinePreset("small", 10_600, 100, 500, 64, CaptionerConfig.small(), 10_000,
                 new CaptionerTrainingPreset("small-pretrain", 2000, 32, 1e-3f, 5e-5f, 100, 1f, 0.1f, 100, 7),
                 new CaptionerTrainingPreset("small-finetune", 600, 32, 3e-4f, 1e-5f, 20, 1f, 0.1f, 25, 7),
-                true, List.of("imageEncoder"), true, DecodingOptions.greedy(), DecodingOptions.beam(3));
+                true, List.of("imageEncoder"), CaptionerCorpus.REFERENCE, DecodingOptions.greedy(), DecodingOptions.beam(3));
     }
 
     /**
@@ -78,7 +81,7 @@ public record CaptionerPipelinePreset(
         return new CaptionerPipelinePreset("paper", 100_600, 100, 500, 64, CaptionerConfig.defaults(), 100_000,
                 new CaptionerTrainingPreset("paper-pretrain", 30_000, 64, 5e-4f, 2e-5f, 1000, 1f, 0.1f, 250, 7),
                 CaptionerTrainingPreset.paper(),
-                true, List.of(), true, DecodingOptions.greedy(), DecodingOptions.beam(3));
+                true, List.of(), CaptionerCorpus.REFERENCE, DecodingOptions.greedy(), DecodingOptions.beam(3));
     }
 
     public static CaptionerPipelinePreset byName(String name) {
@@ -92,32 +95,32 @@ public record CaptionerPipelinePreset(
 
     public CaptionerPipelinePreset withPretraining(CaptionerTrainingPreset training) {
         return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
-                pretrainScenes, training, fineTuning, rerender, frozenParts, stylesFromTerse, shortDecoding, longDecoding);
+                pretrainScenes, training, fineTuning, rerender, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
     }
 
     public CaptionerPipelinePreset withFineTuning(CaptionerTrainingPreset training) {
         return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
-                pretrainScenes, pretraining, training, rerender, frozenParts, stylesFromTerse, shortDecoding, longDecoding);
+                pretrainScenes, pretraining, training, rerender, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
     }
 
     public CaptionerPipelinePreset withCaptioner(CaptionerConfig config) {
         return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, config,
-                pretrainScenes, pretraining, fineTuning, rerender, frozenParts, stylesFromTerse, shortDecoding, longDecoding);
+                pretrainScenes, pretraining, fineTuning, rerender, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
     }
 
     public CaptionerPipelinePreset withDecoding(DecodingOptions shortOptions, DecodingOptions longOptions) {
         return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
-                pretrainScenes, pretraining, fineTuning, rerender, frozenParts, stylesFromTerse, shortOptions, longOptions);
+                pretrainScenes, pretraining, fineTuning, rerender, frozenParts, styleTokensFrom, shortOptions, longOptions);
     }
 
-    public CaptionerPipelinePreset withFineTuningStart(List<String> frozen, boolean stylesFromTerseToken) {
+    public CaptionerPipelinePreset withFineTuningStart(List<String> frozen, String styleTokensFromStyle) {
         return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
-                pretrainScenes, pretraining, fineTuning, rerender, frozen, stylesFromTerseToken, shortDecoding,
+                pretrainScenes, pretraining, fineTuning, rerender, frozen, styleTokensFromStyle, shortDecoding,
                 longDecoding);
     }
 
     public CaptionerPipelinePreset withData(int corpus, int pretrain, int eval, boolean rerenderCopies) {
         return new CaptionerPipelinePreset(name, corpus, humanScenes, eval, imageSize, captioner,
-                pretrain, pretraining, fineTuning, rerenderCopies, frozenParts, stylesFromTerse, shortDecoding, longDecoding);
+                pretrain, pretraining, fineTuning, rerenderCopies, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
     }
 }

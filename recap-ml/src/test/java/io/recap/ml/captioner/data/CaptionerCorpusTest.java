@@ -11,6 +11,7 @@ import io.recap.shapes.corpus.CorpusGenerator;
 import io.recap.shapes.corpus.Split;
 import io.recap.shapes.text.AltTextConfig;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,9 +40,9 @@ class CaptionerCorpusTest {
     }
 
     @Test
-    void vocabularyHasEveryWordOfTheHumanCaptionsAndThreeStyles() {
+    void vocabularyHasEveryWordOfTheHumanCaptionsAndFourStyles() {
         Vocabulary vocabulary = corpus.vocabulary();
-        assertThat(vocabulary.styles()).containsExactly("short", "long", "terse");
+        assertThat(vocabulary.styles()).containsExactly("short", "long", "terse", "reference");
         for (CorpusEntry entry : corpus.entries(Split.HUMAN)) {
             for (String caption : List.of(entry.captions().shortCaption(), entry.captions().longCaption())) {
                 for (String word : WordSplitter.split(caption)) {
@@ -55,15 +56,17 @@ class CaptionerCorpusTest {
     }
 
     @Test
-    void pretrainingUsesTerseCaptionsOfTrainScenesOnly() {
+    void pretrainingUsesTerseAndReferenceCaptionsOfTrainScenesOnly() {
         List<CaptionExample> examples = corpus.pretrainingExamples(100);
         List<CorpusEntry> train = corpus.entries(Split.TRAIN);
-        assertThat(examples).hasSize(train.size());
-        for (int i = 0; i < examples.size(); i++) {
-            assertThat(examples.get(i).style()).isEqualTo(CaptionerCorpus.TERSE);
-            assertThat(examples.get(i).caption()).isEqualTo(train.get(i).captions().pretrain());
+        List<String> expected = new ArrayList<>();
+        for (CorpusEntry entry : train) {
+            expected.add(CaptionerCorpus.TERSE + ": " + entry.captions().pretrain());
+            entry.captions().reference().forEach(reference -> expected.add(CaptionerCorpus.REFERENCE + ": " + reference));
         }
-        assertThat(corpus.pretrainingExamples(5)).hasSize(5);
+        assertThat(examples).extracting(example -> example.style() + ": " + example.caption())
+                .containsExactlyElementsOf(expected);
+        assertThat(corpus.pretrainingExamples(5)).hasSize(5 * (1 + train.get(0).captions().reference().size()));
     }
 
     @Test

@@ -35,7 +35,7 @@ class CaptionerPipelineTest {
                 .withPretraining(shorter(smoke.pretraining(), 12))
                 .withFineTuning(shorter(smoke.fineTuning(), 8))
                 .withData(40, 16, 8, true)
-                .withFineTuningStart(List.of("imageEncoder"), true);
+                .withFineTuningStart(List.of("imageEncoder"), "reference");
         ModelStore store = new ModelStore(directory.resolve("store"));
         CaptionerPipeline pipeline = new CaptionerPipeline(preset, directory.resolve("corpus"), 42, store,
                 directory.resolve("artifacts"), 3)
@@ -88,7 +88,7 @@ class CaptionerPipelineTest {
 
         // What the store holds is a working captioner that knows both RECAP styles.
         try (CaptionerModel loaded = CaptionerModel.load(store.directory(recap))) {
-            assertThat(loaded.getVocabulary().styles()).containsExactly("short", "long", "terse");
+            assertThat(loaded.getVocabulary().styles()).containsExactly("short", "long", "terse", "reference");
             assertThat(loaded.greedy(List.of(pipeline.corpus().evaluation(1).get(0).image()), "long")).hasSize(1);
         }
         // The image encoder was frozen while fine-tuning: identical to the base's; the decoder moved.
@@ -110,7 +110,7 @@ class CaptionerPipelineTest {
             assertThat(decoderMoved).isTrue();
         }
         assertThat(recapManifest.hyperParameters()).containsEntry("frozenParts", List.of("imageEncoder"))
-                .containsEntry("styleTokensStartFrom", "terse");
+                .containsEntry("styleTokensStartFrom", "reference");
 
         // Fine-tuning the same base again publishes the next version; v1 stays as it was.
         CaptionerPipeline.Stage again = pipeline.fineTune(base);
