@@ -10,8 +10,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param threads most tasks running at once in this process (the pools' slots decide what is started)
  * @param progressInterval PROGRESS events are published at most this often per job (checkpoints, metrics
  *        and the final step always are)
- * @param simulate registers {@code SimulatedTrainingTask} for every job kind that has no real task:
- *        for demos and for running the platform before the trainers are plugged in
  * @param shutdownGrace how long running tasks get to stop when the application shuts down
  * @param checkpointSettle how long the end of an attempt waits for its last checkpoint event to come back
  *        from Kafka and be recorded, so that a retry resumes from it (and a successful one for its last
@@ -21,7 +19,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record LocalExecutorProperties(
         @DefaultValue("2") int threads,
         @DefaultValue("500ms") Duration progressInterval,
-        @DefaultValue("false") boolean simulate,
         @DefaultValue("10s") Duration shutdownGrace,
         @DefaultValue("10s") Duration checkpointSettle) {
 

@@ -1,7 +1,6 @@
 package io.recap.orchestrator.config;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.recap.core.domain.JobKind;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.Topics;
 import io.recap.core.model.ModelStore;
@@ -23,10 +22,12 @@ import io.recap.orchestrator.metrics.OrchestratorMetrics;
 import io.recap.orchestrator.registry.ModelRegistry;
 import io.recap.orchestrator.registry.PromotionRepository;
 import io.recap.orchestrator.relabel.RelabelTask;
+import io.recap.orchestrator.captioner.CaptionerFinetuneTask;
+import io.recap.orchestrator.diffusion.T2iFinetuneTask;
+import io.recap.orchestrator.evaluation.EvaluateTask;
 import io.recap.orchestrator.scheduling.Scheduler;
 import io.recap.orchestrator.scheduling.SchedulerHealthIndicator;
 import io.recap.orchestrator.scheduling.SchedulerSignal;
-import io.recap.orchestrator.task.SimulatedTrainingTask;
 import io.recap.orchestrator.task.TrainingTask;
 import io.recap.orchestrator.task.TrainingTaskRegistry;
 import java.io.IOException;
@@ -34,10 +35,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -143,26 +141,33 @@ class OrchestratorConfiguration {
         return new CorpusIngestService(ingestAllowedRoots, events, properties.batchSize(), properties.publishTimeout());
     }
 
-    /** RECAP step 2: the real task for RELABEL jobs (the simulated one never covers RELABEL). */
+    /** RECAP step 1: pretrain and fine-tune a captioner on a ShapesWorld corpus directory under the image roots. */
+    @Bean
+    CaptionerFinetuneTask captionerFinetuneTask(IngestProperties properties) {
+        return new CaptionerFinetuneTask(properties.allowedRoots());
+    }
+
+    /** RECAP step 2: the real task for RELABEL jobs. */
     @Bean
     RelabelTask relabelTask(CatalogService catalog, EventPublisher events, RelabelProperties properties) {
         return new RelabelTask(catalog, events, properties);
     }
 
-    /** Real tasks are beans; with {@code recap.executor.local.simulate} the kinds without one get a simulated task. */
+    /** RECAP step 3: train the text-to-image model on a dataset snapshot; images only from the image roots. */
     @Bean
-    TrainingTaskRegistry trainingTaskRegistry(ObjectProvider<TrainingTask> tasks, LocalExecutorProperties properties) {
-        List<TrainingTask> all = new ArrayList<>(tasks.orderedStream().toList());
-        if (properties.simulate()) {
-            Set<JobKind> covered = EnumSet.noneOf(JobKind.class);
-            all.forEach(task -> covered.add(task.kind()));
-            for (JobKind kind : JobKind.values()) {
-                if (!covered.contains(kind)) {
-                    all.add(new SimulatedTrainingTask(kind));
-                }
-            }
-        }
-        return new TrainingTaskRegistry(all);
+    T2iFinetuneTask t2iFinetuneTask(IngestProperties properties) {
+        return new T2iFinetuneTask(properties.allowedRoots());
+    }
+
+    @Bean
+    EvaluateTask evaluateTask() {
+        return new EvaluateTask();
+    }
+
+    /** One task bean per job kind; the same tasks run in a trainer pod ({@code TrainerMain}). */
+    @Bean
+    TrainingTaskRegistry trainingTaskRegistry(ObjectProvider<TrainingTask> tasks) {
+        return new TrainingTaskRegistry(tasks.orderedStream().toList());
     }
 
     @Bean

@@ -4,10 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.recap.core.domain.JobState;
+import io.recap.core.domain.CaptionStyle;
+import io.recap.core.domain.ImageRef;
+import io.recap.core.domain.ModelManifest;
+import io.recap.core.domain.ModelRef;
+import io.recap.core.messages.CorpusIngestBatch;
+import io.recap.core.messages.RelabelResult;
+import io.recap.core.model.ModelStore;
+import io.recap.orchestrator.catalog.CatalogService;
+import io.recap.orchestrator.support.TestModels;
+import io.recap.shapes.corpus.CorpusConfig;
+import io.recap.shapes.corpus.CorpusEntry;
+import io.recap.shapes.corpus.CorpusGenerator;
+import io.recap.shapes.corpus.CorpusManifest;
+import io.recap.shapes.text.AltTextConfig;
+import java.util.List;
 import io.recap.orchestrator.TrainingOrchestratorApplication;
 import io.recap.orchestrator.jobs.JobAttempt;
 import io.recap.orchestrator.jobs.JobService;
 import io.recap.orchestrator.jobs.JobView;
+import io.recap.orchestrator.support.SimulatedTrainingTasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,7 +55,7 @@ class DurabilityTest {
         try (ConfigurableApplicationContext first = start(broker)) {
             JobService jobs = first.getBean(JobService.class);
             jobId = jobs.submit("CAPTIONER_FINETUNE", Map.of("humanSet", "shapes-human-100", "preset", "smoke"), 0,
-                    null, Map.of("steps", 10, "stepMillis", 20, "checkpointEvery", 2, "holdAtStep", 4)).jobId();
+                    null, Map.of("simulate", true, "steps", 10, "stepMillis", 20, "checkpointEvery", 2, "holdAtStep", 4)).jobId();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 JobView job = jobs.get(jobId);
                 return job.lastCheckpoint() != null && job.lastCheckpoint().step() == 4;
@@ -72,12 +88,79 @@ class DurabilityTest {
         }
     }
 
+    /**
+     * The same with the real T2I_FINETUNE task: the context is closed after the trainer's first checkpoint is
+     * recorded; the next start resumes the DJL training from that checkpoint (weights, Adam moments, random stream)
+     * and counts on from its step to the preset's total, not past it.
+     */
+    @Test
+    void aRealTextToImageTrainingResumesFromItsRecordedCheckpointAfterARestart(EmbeddedKafkaBroker broker)
+            throws Exception {
+        Path corpus = dataDir.resolve("corpora/resume-shapes");
+        CorpusGenerator.generate(new CorpusConfig(corpus, 16, 5, 32, 0, 0, AltTextConfig.defaults()), line -> { });
+        ModelRef captioner = ModelRef.captioner("resume-captioner", "v1");
+        long steps = 120;
+        String jobId;
+        try (ConfigurableApplicationContext first = start(broker)) {
+            TestModels.captioner(first.getBean(ModelStore.class), captioner.name(), captioner.version());
+            CatalogService catalog = first.getBean(CatalogService.class);
+            List<CorpusEntry> entries = CorpusManifest.read(corpus).entries();
+            catalog.ingest(new CorpusIngestBatch("resume-shapes", "b1", entries.stream()
+                    .map(e -> new CorpusIngestBatch.Item(e.id(), ImageRef.ofUri(corpus.resolve(e.file()).toUri()
+                            .toString()), e.altText())).toList()));
+            for (CorpusEntry e : entries) {
+                catalog.recordRelabelResult(RelabelResult.success(e.id(), "resume-shapes", "b1", captioner,
+                        Map.of(CaptionStyle.SHORT, e.captions().shortCaption(),
+                                CaptionStyle.LONG, e.captions().longCaption())));
+            }
+            JobService jobs = first.getBean(JobService.class);
+            jobId = jobs.submit("T2I_FINETUNE", Map.of("corpusId", "resume-shapes", "captioner", captioner.toString(),
+                    "captionMix", "mix", "preset", "smoke"), 0, null,
+                    Map.of("steps", steps, "checkpointEvery", 10, "modelName", "t2i-resume")).jobId();
+            await().atMost(Duration.ofMinutes(3)).until(() -> jobs.get(jobId).lastCheckpoint() != null);
+            assertThat(jobs.get(jobId).state()).isEqualTo(JobState.RUNNING);
+        } // the training is stopped at its next progress report; the job stays RUNNING
+
+        long recorded;
+        try (Connection db = DriverManager.getConnection(jdbcUrl(), "sa", "");
+                ResultSet row = db.createStatement().executeQuery("SELECT j.state, (SELECT MAX(step) FROM "
+                        + "job_checkpoints c WHERE c.job_id = j.job_id) AS step FROM jobs j WHERE j.job_id = '"
+                        + jobId + "'")) {
+            assertThat(row.next()).isTrue();
+            assertThat(row.getString("state")).isEqualTo("RUNNING");
+            recorded = row.getLong("step");
+        }
+        assertThat(recorded).isPositive().isLessThan(steps);
+        assertThat(dataDir.resolve("store/checkpoints/" + jobId + String.format("/step-%08d", recorded))).isDirectory();
+
+        try (ConfigurableApplicationContext second = start(broker)) {
+            JobService jobs = second.getBean(JobService.class);
+            await().atMost(Duration.ofMinutes(4)).until(() -> jobs.get(jobId).state().isTerminal());
+            JobView job = jobs.get(jobId);
+            System.out.println("restart-resume: checkpoint recorded at step " + recorded + " before the stop; log "
+                    + job.logTail());
+            assertThat(job.state()).as(job.failureReason()).isEqualTo(JobState.SUCCEEDED);
+            assertThat(job.attempts()).extracting(JobAttempt::outcome).containsExactly("INTERRUPTED", "SUCCEEDED");
+            assertThat(job.attempts().get(1).resumedFromStep()).isEqualTo(recorded);
+            assertThat(job.logTail()).filteredOn(line -> line.startsWith("starting T2I_FINETUNE from scratch: 120 steps"))
+                    .hasSize(1);
+            assertThat(job.logTail()).anyMatch(line -> line.startsWith("resumed from checkpoint at step " + recorded
+                    + " of " + steps + " (checkpoints/" + jobId + String.format("/step-%08d", recorded)));
+            assertThat(job.logTail()).anyMatch(line -> line.startsWith("trained steps " + recorded + ".." + steps + ":"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get(jobId).progress().done() == steps);
+            assertThat(jobs.get(jobId).progress().total()).isEqualTo(steps);
+            ModelManifest manifest = second.getBean(ModelStore.class).manifest(ModelRef.textToImage("t2i-resume", "v1"));
+            assertThat(manifest.hyperParameters().get("training.stepsDone").toString()).startsWith("120");
+            assertThat(manifest.metrics()).containsEntry("training.steps", (double) steps)
+                    .containsEntry("training.steps_this_attempt", (double) (steps - recorded));
+        }
+    }
+
     private ConfigurableApplicationContext start(EmbeddedKafkaBroker broker) {
-        return new SpringApplicationBuilder(TrainingOrchestratorApplication.class).run(
+        return new SpringApplicationBuilder(TrainingOrchestratorApplication.class, SimulatedTrainingTasks.class).run(
                 "--server.port=0",
                 "--recap.data-dir=" + dataDir,
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
-                "--recap.executor.local.simulate=true",
                 "--recap.executor.local.progress-interval=20ms",
                 "--recap.scheduling.poll-interval=200ms",
                 "--recap.orchestrator.topic-partitions=1");

@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,10 +28,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The whole service on a random port with a real in-process KRaft broker, an H2 file database and a model
- * store in a temporary directory, and the local executor running {@code SimulatedTrainingTask}s. Every
+ * store in a temporary directory, and the local executor running the real training tasks — or, for jobs whose
+ * params say {@code simulate=true}, {@link SimulatedTrainingTask} ({@link SimulatedTrainingTasks}). Every
  * subclass shares this one application context (same configuration, so Spring caches it).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(SimulatedTrainingTasks.class)
 @EmbeddedKafka(partitions = 1, bootstrapServersProperty = "spring.kafka.bootstrap-servers",
         brokerProperties = {"offsets.topic.num.partitions=1", "group.initial.rebalance.delay.ms=0"})
 public abstract class OrchestratorIntegrationTest {
@@ -56,7 +59,6 @@ public abstract class OrchestratorIntegrationTest {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("recap.data-dir", DATA_DIR::toString);
-        registry.add("recap.executor.local.simulate", () -> "true");
         registry.add("recap.executor.local.progress-interval", () -> "20ms");
         registry.add("recap.orchestrator.retry-backoff", () -> "100ms");
         registry.add("recap.scheduling.poll-interval", () -> "200ms");

@@ -24,7 +24,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
 /**
- * {@code /jobs} end to end: validation, the local executor running {@code SimulatedTrainingTask}, progress and
+ * {@code /jobs} end to end: validation, the local executor running {@code SimulatedTrainingTask} ({@code simulate=true}), progress and
  * checkpoints arriving over {@code recap.training.events}, retries, cancellation. The cpu pool has one slot.
  */
 class JobApiTests extends OrchestratorIntegrationTest {
@@ -51,7 +51,7 @@ class JobApiTests extends OrchestratorIntegrationTest {
         String jobId = submit("""
                 {"kind":"T2I_FINETUNE","priority":3,
                  "spec":{"corpusId":"jobs-corpus","captioner":"captioner/jobs-captioner/v1","captionMix":"mix","preset":"smoke"},
-                 "params":{"steps":10,"stepMillis":30,"checkpointEvery":5}}""");
+                 "params":{"simulate":true,"steps":10,"stepMillis":30,"checkpointEvery":5}}""");
 
         JsonNode job = awaitState(jobId, JobState.SUCCEEDED);
         assertThat(job.get("kind").asString()).isEqualTo("T2I_FINETUNE");
@@ -90,7 +90,7 @@ class JobApiTests extends OrchestratorIntegrationTest {
     void transientFailuresAreRetriedAndTheRetryResumesFromTheCheckpoint() throws Exception {
         String jobId = submit("""
                 {"kind":"CAPTIONER_FINETUNE","spec":{"humanSet":"shapes-human-100","preset":"smoke"},
-                 "params":{"steps":6,"stepMillis":20,"checkpointEvery":2,"transientFailures":1}}""");
+                 "params":{"simulate":true,"steps":6,"stepMillis":20,"checkpointEvery":2,"transientFailures":1}}""");
 
         JsonNode job = awaitState(jobId, JobState.SUCCEEDED);
         assertThat(job.get("failedAttempts").asInt()).isEqualTo(1);
@@ -107,7 +107,7 @@ class JobApiTests extends OrchestratorIntegrationTest {
     void aPermanentFailureKeepsItsReason() throws Exception {
         String jobId = submit("""
                 {"kind":"EVALUATE","spec":{"model":"captioner/jobs-captioner/v1"},
-                 "params":{"steps":4,"stepMillis":10,"checkpointEvery":2,"failWith":"loss diverged at step 2"}}""");
+                 "params":{"simulate":true,"steps":4,"stepMillis":10,"checkpointEvery":2,"failWith":"loss diverged at step 2"}}""");
         JsonNode job = awaitState(jobId, JobState.FAILED);
         assertThat(job.get("failureReason").asString()).isEqualTo("IllegalStateException: loss diverged at step 2");
         assertThat(job.get("attempts")).hasSize(1);
@@ -117,10 +117,10 @@ class JobApiTests extends OrchestratorIntegrationTest {
     void runningAndQueuedJobsCanBeCancelledButFinishedOnesCannot() throws Exception {
         String running = submit("""
                 {"kind":"EVALUATE","spec":{"model":"captioner/jobs-captioner/v1"},
-                 "params":{"steps":100000,"stepMillis":20}}""");
+                 "params":{"simulate":true,"steps":100000,"stepMillis":20}}""");
         awaitState(running, JobState.RUNNING);
         String queued = submit("""
-                {"kind":"EVALUATE","spec":{"model":"captioner/jobs-captioner/v1"},"params":{"steps":5}}""");
+                {"kind":"EVALUATE","spec":{"model":"captioner/jobs-captioner/v1"},"params":{"simulate":true,"steps":5}}""");
         assertThat(getJson("/jobs/" + queued).get("state").asString()).as("one cpu slot").isEqualTo("QUEUED");
 
         HttpResponse<String> cancelQueued = post("/jobs/" + queued + "/cancel", null);
@@ -139,7 +139,7 @@ class JobApiTests extends OrchestratorIntegrationTest {
         assertThat(again.body()).contains("\"reason\":\"JOB_FINISHED\"", "\"state\":\"CANCELLED\"");
         // the slot is free again
         String next = submit("""
-                {"kind":"EVALUATE","spec":{"model":"captioner/jobs-captioner/v1"},"params":{"steps":2,"stepMillis":5}}""");
+                {"kind":"EVALUATE","spec":{"model":"captioner/jobs-captioner/v1"},"params":{"simulate":true,"steps":2,"stepMillis":5}}""");
         awaitState(next, JobState.SUCCEEDED);
     }
 

@@ -17,6 +17,7 @@ import io.recap.orchestrator.executor.ExecutionRequest;
 import io.recap.orchestrator.executor.ExecutorStartException;
 import io.recap.orchestrator.executor.JobExecutor;
 import io.recap.orchestrator.jobs.JobLifecycle;
+import io.recap.orchestrator.trainer.TrainerMain;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,7 +31,9 @@ import org.springframework.context.SmartLifecycle;
  * manages (label selector {@code app.kubernetes.io/managed-by=recap-training-orchestrator}). A Job that
  * completes ends its attempt as SUCCEEDED; one that fails ends it as FAILED with the Job condition's reason
  * and the failed pods' reasons (pod status reason, container termination reason and exit code) — transient
- * when one of them is in {@code transient-reasons} or the pod was disrupted. After a restart the informer's
+ * when one of them is in {@code transient-reasons}, the pod was disrupted, or the trainer exited with
+ * {@link TrainerMain#EXIT_TRANSIENT}. A trainer that fails for good also publishes {@code STATE FAILED} with its
+ * reason, which finishes the job before (or instead of) the Job's failure. After a restart the informer's
  * initial list re-delivers every managed Job, which re-attaches running jobs by label.
  */
 public class KubernetesExecutor implements JobExecutor, SmartLifecycle {
@@ -239,7 +242,11 @@ public class KubernetesExecutor implements JobExecutor, SmartLifecycle {
                     if (terminated.getMessage() != null && !terminated.getMessage().isBlank()) {
                         reason.append(": ").append(terminated.getMessage().strip());
                     }
-                    transientFailure |= isTransient(terminated.getReason());
+                    transientFailure |= isTransient(terminated.getReason())
+                            // TrainerMain's own verdict: a TransientTaskException (retry from the last checkpoint).
+                            || (KubernetesJobFactory.CONTAINER.equals(container.getName())
+                                    && terminated.getExitCode() != null
+                                    && terminated.getExitCode() == TrainerMain.EXIT_TRANSIENT);
                 }
             }
             reasons.add(reason.toString());

@@ -13,6 +13,7 @@ import io.recap.core.json.Json;
 import io.recap.core.messages.Topics;
 import io.recap.orchestrator.config.KubernetesExecutorProperties;
 import io.recap.orchestrator.executor.ExecutionRequest;
+import io.recap.orchestrator.trainer.TrainerMain;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +23,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds the batch/v1 Job of one attempt: the trainer image with the job in its environment, GPU limits,
+ * Builds the batch/v1 Job of one attempt: the trainer image running {@code TrainerMain} with the job in its
+ * environment, GPU limits,
  * node selector and tolerations, {@code restartPolicy: Never}, backoff limit, deadline, TTL, a Kueue queue
  * label when configured, and labels that lead back to the job.
  *
@@ -42,6 +44,19 @@ public final class KubernetesJobFactory {
     public static final String LABEL_KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
     public static final String CONTAINER = "trainer";
     public static final String GPU_RESOURCE = "nvidia.com/gpu";
+    /**
+     * The trainer image is the orchestrator's executable jar at {@code /app/app.jar}; {@code TrainerMain} is started
+     * through Spring Boot's launcher (which puts the jar's nested libraries on the class path), not as a web app.
+     */
+    public static final List<String> TRAINER_COMMAND = List.of("java", "-cp", "/app/app.jar",
+            "-Dloader.main=" + TrainerMain.class.getName(), "org.springframework.boot.loader.launch.PropertiesLauncher");
+    /**
+     * Trainer exit codes that fail the Job at once instead of counting against {@code backoffLimit}: a permanent
+     * failure would only repeat, and a transient one is retried by the orchestrator as a new attempt whose
+     * environment names the newest checkpoint (a pod retried inside the Job would resume from the old one).
+     */
+    public static final List<Integer> FAIL_JOB_EXIT_CODES = List.of(TrainerMain.EXIT_FAILED,
+            TrainerMain.EXIT_INVALID_ENVIRONMENT, TrainerMain.EXIT_TRANSIENT);
 
     private final KubernetesExecutorProperties properties;
     private final String namespace;
@@ -88,6 +103,7 @@ public final class KubernetesJobFactory {
                 .withName(CONTAINER)
                 .withImage(properties.image())
                 .withImagePullPolicy(properties.imagePullPolicy())
+                .withCommand(TRAINER_COMMAND)
                 .withEnv(env(request, mount))
                 .withNewResources().withLimits(limits).withRequests(requests.isEmpty() ? null : requests).endResources();
         PodSpecBuilder pod = new PodSpecBuilder()
@@ -119,6 +135,10 @@ public final class KubernetesJobFactory {
                     .withNewPodFailurePolicy()
                         .addNewRule().withAction("Ignore")
                             .addNewOnPodCondition().withType("DisruptionTarget").withStatus("True").endOnPodCondition()
+                        .endRule()
+                        .addNewRule().withAction("FailJob")
+                            .withNewOnExitCodes().withContainerName(CONTAINER).withOperator("In")
+                                .withValues(FAIL_JOB_EXIT_CODES).endOnExitCodes()
                         .endRule()
                     .endPodFailurePolicy()
                     .withNewTemplate()

@@ -23,6 +23,7 @@ import io.recap.orchestrator.config.KubernetesExecutorProperties;
 import io.recap.orchestrator.config.SchedulingProperties;
 import io.recap.orchestrator.db.TestDatabases;
 import io.recap.orchestrator.executor.ExecutionRequest;
+import io.recap.orchestrator.trainer.TrainerMain;
 import io.recap.orchestrator.executor.ExecutorRegistry;
 import io.recap.orchestrator.jobs.JobLifecycle;
 import io.recap.orchestrator.jobs.JobRepository;
@@ -154,6 +155,27 @@ class KubernetesExecutorTest {
         assertThat(job.failedAttempts()).isEqualTo(1);
         assertThat(jobs.attempts("jevicted")).singleElement().satisfies(a -> assertThat(a.reason())
                 .contains("Evicted (The node was low on resource: memory.)"));
+    }
+
+    @Test
+    void theTrainersExitCodesSayWhetherAFailureIsTransient() throws Exception {
+        // TrainerMain exits 75 for a TransientTaskException: the Job fails at once (pod failure policy) and the
+        // orchestrator retries from the last checkpoint.
+        String transientName = executor.start(startAttempt("jtransient", 1, null));
+        createFailedPod("jtransient", 1, transientName + "-t1", null, null, "Error", TrainerMain.EXIT_TRANSIENT);
+        setJobStatus(transientName, condition("Failed", "PodFailurePolicy",
+                "Container trainer for pod recap/" + transientName + "-t1 failed with exit code 75 matching FailJob rule"),
+                0, 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> jobs.find("jtransient").orElseThrow().awaitingRetry());
+        assertThat(jobs.attempts("jtransient")).singleElement().satisfies(a -> assertThat(a.reason())
+                .contains("container trainer terminated: Error (exit code 75)"));
+
+        // Exit 1 (the trainer reported FAILED with its reason) is permanent.
+        String failedName = executor.start(startAttempt("jpermanent", 1, null));
+        createFailedPod("jpermanent", 1, failedName + "-p1", null, null, "Error", TrainerMain.EXIT_FAILED);
+        setJobStatus(failedName, condition("Failed", "PodFailurePolicy", "exit code 1 matching FailJob rule"), 0, 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> state("jpermanent") == JobState.FAILED);
+        assertThat(jobs.find("jpermanent").orElseThrow().failureReason()).contains("(exit code 1)");
     }
 
     @Test

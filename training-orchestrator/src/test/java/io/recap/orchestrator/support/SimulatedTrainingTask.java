@@ -1,16 +1,20 @@
-package io.recap.orchestrator.task;
+package io.recap.orchestrator.support;
 
 import io.recap.core.domain.JobKind;
 import io.recap.orchestrator.jobs.JobSpec;
+import io.recap.orchestrator.task.TaskContext;
+import io.recap.orchestrator.task.TrainingTask;
+import io.recap.orchestrator.task.TransientTaskException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A real but model-free task: counts steps, writes a checkpoint file every few steps and resumes from the
- * newest one. It stands in for trainers that are not plugged in yet ({@code recap.executor.local.simulate})
- * and is what the tests use to prove progress, checkpoints, retries and resume.
+ * A test double for the training tasks: no model, counts steps, writes a checkpoint file every few steps and
+ * resumes from the newest one. Tests of the orchestrator's machinery (progress, checkpoints, retries, resume,
+ * cancellation, failures) run it in seconds through {@link SimulatedTrainingTasks}: a job whose params say
+ * {@code simulate=true} runs this instead of its kind's real task.
  *
  * <p>Params: {@code steps} (20), {@code stepMillis} (50), {@code checkpointEvery} (5),
  * {@code holdAtStep} (first attempt only: after checkpointing this step, wait until interrupted),

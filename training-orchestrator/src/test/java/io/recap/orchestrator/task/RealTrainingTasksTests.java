@@ -1,0 +1,227 @@
+package io.recap.orchestrator.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.recap.core.domain.CaptionMix;
+import io.recap.core.domain.CaptionStyle;
+import io.recap.core.domain.JobState;
+import io.recap.core.domain.ModelKind;
+import io.recap.core.domain.ModelManifest;
+import io.recap.core.domain.ModelRef;
+import io.recap.core.messages.RelabelResult;
+import io.recap.core.messages.Topics;
+import io.recap.core.model.ModelStore;
+import io.recap.orchestrator.executor.local.LocalExecutor;
+import io.recap.orchestrator.support.OrchestratorIntegrationTest;
+import io.recap.orchestrator.support.TestModels;
+import io.recap.shapes.corpus.CorpusConfig;
+import io.recap.shapes.corpus.CorpusEntry;
+import io.recap.shapes.corpus.CorpusGenerator;
+import io.recap.shapes.corpus.CorpusManifest;
+import io.recap.shapes.text.AltTextConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The real training tasks through the real orchestrator (REST, scheduler, local executor, Kafka events, model
+ * store), on a 64-image 32x32 ShapesWorld corpus and the {@code smoke} presets. These fail if a task is a fake: a
+ * published text-to-image or captioner version must hold real DJL parameters, lineage and metrics, and an EVALUATE
+ * must store measured metrics with the model.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class RealTrainingTasksTests extends OrchestratorIntegrationTest {
+
+    static final String CORPUS = "tasks-shapes";
+    static final ModelRef CAPTIONER = ModelRef.captioner("tasks-captioner", "v1");
+    static final int IMAGES = 64;
+    static final Duration TRAINING_TIMEOUT = Duration.ofMinutes(4);
+
+    @Autowired
+    ModelStore models;
+
+    @Autowired
+    LocalExecutor localExecutor;
+
+    private Path corpusDir;
+    private boolean relabelled;
+
+    @BeforeAll
+    void generateCorpus() throws Exception {
+        // Under the default image root, ${recap.data-dir}/corpora; the sizes of CaptionerPipelinePreset.smoke().
+        corpusDir = DATA_DIR.resolve("corpora/" + CORPUS);
+        CorpusGenerator.generate(new CorpusConfig(corpusDir, IMAGES, 3, 32, 16, 16, AltTextConfig.defaults()),
+                line -> { });
+    }
+
+    /**
+     * Ingests the corpus through REST and records SHORT and LONG captions by {@link #CAPTIONER} for every image, as
+     * relabel workers would (the corpus's own human-style captions stand in for a captioner's).
+     */
+    private synchronized void relabelledCorpus() throws Exception {
+        if (relabelled) {
+            return;
+        }
+        assertThat(post("/corpora/" + CORPUS + "/ingest", "{\"manifestDir\":\"" + corpusDir + "\"}").statusCode())
+                .isEqualTo(202);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/corpora/" + CORPUS).statusCode() == 200
+                && getJson("/corpora/" + CORPUS).get("imageCount").asLong() == IMAGES);
+        TestModels.captioner(models, CAPTIONER.name(), CAPTIONER.version());
+        for (CorpusEntry entry : CorpusManifest.read(corpusDir).entries()) {
+            send(Topics.RELABEL_RESULTS, RelabelResult.success(entry.id(), CORPUS, "tasks-batch", CAPTIONER,
+                    Map.of(CaptionStyle.SHORT, entry.captions().shortCaption(),
+                            CaptionStyle.LONG, entry.captions().longCaption())));
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            JsonNode byStyle = getJson("/corpora/" + CORPUS).get("captions").get(CAPTIONER.toString());
+            return byStyle != null && byStyle.get("SHORT") != null && byStyle.get("SHORT").asLong() == IMAGES
+                    && byStyle.get("LONG") != null && byStyle.get("LONG").asLong() == IMAGES;
+        });
+        relabelled = true;
+    }
+
+    @Test
+    void aT2iJobTrainsOnTheSnapshotPublishesWithLineageAndAnEvaluationStoresMetricsWithTheModel() throws Exception {
+        relabelledCorpus();
+        long begin = System.nanoTime();
+        String jobId = submit("""
+                {"kind":"T2I_FINETUNE",
+                 "spec":{"corpusId":"%s","captioner":"%s","captionMix":"mix","preset":"smoke"},
+                 "params":{"checkpointEvery":20,"modelName":"t2i-tasks"}}""".formatted(CORPUS, CAPTIONER));
+        JsonNode job = awaitFinished(jobId);
+        System.out.printf("T2I_FINETUNE smoke job took %.1f s%n", (System.nanoTime() - begin) / 1e9);
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("progress").get("done").asLong()).isEqualTo(60);
+        assertThat(job.get("progress").get("total").asLong()).isEqualTo(60);
+        assertThat(job.get("lastCheckpoint").get("step").asLong()).isEqualTo(60);
+        assertThat(job.get("lastCheckpoint").get("path").asString())
+                .isEqualTo("checkpoints/" + jobId + "/step-00000060");
+        assertThat(job.get("logTail").toString()).contains("64 of 64 images usable",
+                "starting T2I_FINETUNE from scratch: 60 steps of 8 at 16x16", "published text-to-image/t2i-tasks/v1");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode metrics = getJson("/jobs/" + jobId).get("metrics");
+            assertThat(metrics.get("training.final_loss").get("value").asDouble()).isPositive();
+            assertThat(metrics.get("training.steps").get("value").asDouble()).isEqualTo(60);
+            assertThat(metrics.get("dataset.images").get("value").asDouble()).isEqualTo(IMAGES);
+        });
+
+        ModelRef t2i = ModelRef.textToImage("t2i-tasks", "v1");
+        ModelManifest manifest = models.manifest(t2i);
+        assertThat(manifest.lineage().corpusId()).isEqualTo(CORPUS);
+        assertThat(manifest.lineage().captionerRef()).isEqualTo(CAPTIONER);
+        assertThat(manifest.lineage().captionMix()).isEqualTo(CaptionMix.RECAP_MIX);
+        assertThat(manifest.lineage().parentModel()).isNull();
+        assertThat(manifest.hyperParameters()).containsEntry("dataset.snapshot", job.get("snapshotId").asString())
+                .containsEntry(ModelVersions.JOB_ID, jobId);
+        assertThat(manifest.hyperParameters().get("training.stepsDone").toString()).startsWith("60");
+        assertThat(manifest.metrics()).containsKey("training.final_loss");
+        Path modelDir = models.directory(t2i);
+        assertThat(modelDir.resolve("text-to-image-0000.params")).isNotEmptyFile();
+        assertThat(modelDir.resolve("vocabulary.txt")).isNotEmptyFile();
+        assertThat(store().resolve("checkpoints/" + jobId + "/loss-curve.png")).isNotEmptyFile();
+        assertThat(store().resolve("checkpoints/" + jobId + "/samples-final.png")).isNotEmptyFile();
+
+        String evaluation = submit("""
+                {"kind":"EVALUATE","spec":{"model":"%s"},
+                 "params":{"prompts":8,"imagesPerPrompt":1,"samplingSteps":10}}""".formatted(t2i));
+        JsonNode evaluated = awaitFinished(evaluation);
+        assertThat(evaluated.get("state").asString()).as(evaluated.toString()).isEqualTo("SUCCEEDED");
+        assertThat(evaluated.get("progress").get("done").asLong()).isEqualTo(8);
+        Map<String, Double> stored = models.manifest(t2i).metrics();
+        assertThat(stored.get("matcher.overall")).isBetween(0.0, 1.0);
+        assertThat(stored).containsEntry("eval.prompts", 8.0).containsEntry("eval.images", 8.0)
+                .containsKey("training.final_loss");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(getJson("/jobs/" + evaluation)
+                .get("metrics").get("matcher.overall").get("value").asDouble()).isEqualTo(stored.get("matcher.overall")));
+    }
+
+    @Test
+    void aCaptionerJobPretrainsAndFineTunesAndAnEvaluationMeasuresTheFineTunedCaptioner() throws Exception {
+        String jobId = submit("""
+                {"kind":"CAPTIONER_FINETUNE","spec":{"humanSet":"%s","preset":"smoke"},
+                 "params":{"baseName":"tasks-base","modelName":"tasks-recap"}}""".formatted(CORPUS));
+        JsonNode job = awaitFinished(jobId);
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("progress").get("done").asLong()).isEqualTo(50);
+        assertThat(job.get("progress").get("total").asLong()).as("30 pretraining + 20 fine-tuning steps").isEqualTo(50);
+        assertThat(job.get("lastCheckpoint").get("step").asLong()).isEqualTo(30);
+        assertThat(Files.readString(store().resolve(job.get("lastCheckpoint").get("path").asString())
+                .resolve("base-captioner.txt")).trim()).isEqualTo("captioner/tasks-base/v1");
+
+        ModelManifest base = models.manifest(ModelRef.captioner("tasks-base", "v1"));
+        ModelManifest recap = models.manifest(ModelRef.captioner("tasks-recap", "v1"));
+        assertThat(recap.lineage().parentModel()).isEqualTo(base.ref());
+        assertThat(recap.lineage().humanSet()).endsWith("/human-16");
+        assertThat(recap.metrics()).containsKeys("eval.short.recall", "eval.long.recall");
+        assertThat(base.metrics()).containsKey("eval.terse.recall");
+        assertThat(models.directory(recap.ref()).resolve("captioner-0000.params")).isNotEmptyFile();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode metrics = getJson("/jobs/" + jobId).get("metrics");
+            assertThat(metrics.get("eval.short.recall").get("value").asDouble())
+                    .isEqualTo(recap.metrics().get("eval.short.recall"));
+            assertThat(metrics.get("base.eval.terse.recall")).isNotNull();
+            assertThat(metrics.get("eval.alt.recall")).isNotNull();
+        });
+
+        String evaluation = submit("""
+                {"kind":"EVALUATE","spec":{"model":"captioner/tasks-recap/v1"},"params":{"scenes":16,"maxTokens":24}}""");
+        JsonNode evaluated = awaitFinished(evaluation);
+        assertThat(evaluated.get("state").asString()).as(evaluated.toString()).isEqualTo("SUCCEEDED");
+        Map<String, Double> stored = models.manifest(recap.ref()).metrics();
+        assertThat(stored).containsEntry("eval.scenes", 16.0).containsEntry("eval.seed", 777.0)
+                .containsKeys("eval.short.precision", "eval.long.precision", "eval.terse.precision", "eval.alt.recall");
+    }
+
+    @Test
+    void badParamsAndUnknownCorporaFailWithAReasonNamingThem() throws Exception {
+        relabelledCorpus();
+        String badSteps = submit("""
+                {"kind":"T2I_FINETUNE",
+                 "spec":{"corpusId":"%s","captioner":"%s","captionMix":"long","preset":"smoke"},
+                 "params":{"steps":"ten"}}""".formatted(CORPUS, CAPTIONER));
+        JsonNode failed = awaitFinished(badSteps);
+        assertThat(failed.get("state").asString()).isEqualTo("FAILED");
+        assertThat(failed.get("failureReason").asString())
+                .isEqualTo("IllegalArgumentException: params.steps must be an integer in [1, 10000000] but was 'ten'");
+
+        String noCorpus = submit("""
+                {"kind":"CAPTIONER_FINETUNE","spec":{"humanSet":"no-such-set","preset":"smoke"}}""");
+        JsonNode missing = awaitFinished(noCorpus);
+        assertThat(missing.get("state").asString()).isEqualTo("FAILED");
+        assertThat(missing.get("failureReason").asString()).contains("spec.humanSet 'no-such-set'",
+                "no ShapesWorld corpus", "generateCorpus");
+    }
+
+    @Test
+    void cancellingARealTrainingStopsItBetweenSteps() throws Exception {
+        relabelledCorpus();
+        String jobId = submit("""
+                {"kind":"T2I_FINETUNE",
+                 "spec":{"corpusId":"%s","captioner":"%s","captionMix":"short","preset":"smoke"},
+                 "params":{"steps":100000,"modelName":"t2i-cancelled"}}""".formatted(CORPUS, CAPTIONER));
+        await().atMost(TRAINING_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() -> {
+            JsonNode progress = getJson("/jobs/" + jobId).get("progress");
+            return progress != null && progress.get("done") != null && progress.get("done").asLong() > 0;
+        });
+        assertThat(json(post("/jobs/" + jobId + "/cancel", null)).get("state").asString()).isEqualTo("CANCELLED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> localExecutor.runningCount() == 0);
+        assertThat(models.list(ModelKind.TEXT_TO_IMAGE)).noneMatch(m -> m.name().equals("t2i-cancelled"));
+    }
+
+    private JsonNode awaitFinished(String jobId) {
+        await().atMost(TRAINING_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                .until(() -> JobState.valueOf(getJson("/jobs/" + jobId).get("state").asString()).isTerminal());
+        try {
+            return getJson("/jobs/" + jobId);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
