@@ -1,28 +1,83 @@
 package io.recap.launcher;
 
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Set;
 
-/** Command-line options of the launcher, with the embedded defaults. */
-record LaunchOptions(Path dataDir, int count, long seed) {
+/**
+ * Command-line options of the launcher, with the embedded defaults.
+ *
+ * @param dataDir everything the run writes: corpora, Kafka log, H2 database, model store, logs
+ * @param count scenes in the generated corpus
+ * @param seed corpus seed
+ * @param preset {@code smoke} (minutes: proves the loop, models barely trained) or {@code small} (about two
+ *     hours on 2 CPU cores: models that really learn)
+ * @param portBase orchestrator on this port, caption-service +1, generation-service +2, relabel-worker +3
+ * @param serve keep the services running after the loop until the process is stopped
+ * @param corpusOnly only generate the corpus and its contact sheet
+ */
+record LaunchOptions(Path dataDir, int count, long seed, String preset, int portBase, boolean serve,
+        boolean corpusOnly) {
 
-    static final LaunchOptions DEFAULTS = new LaunchOptions(Path.of("recap-data"), 5_000, 42);
+    static final Set<String> PRESETS = Set.of("smoke", "small");
+    static final LaunchOptions DEFAULTS = new LaunchOptions(Path.of("recap-data"), 0, 42, "smoke", 8080, false, false);
+
+    static final String USAGE = "usage: java -jar recap-launcher.jar [--data DIR] [--preset smoke|small] [--count N]"
+            + " [--seed S] [--port-base P] [--serve] [--corpus-only]";
+
+    LaunchOptions {
+        if (!PRESETS.contains(preset)) {
+            throw new IllegalArgumentException("--preset must be smoke or small but was " + preset);
+        }
+        if (count < 0 || portBase < 1024 || portBase > 65_000) {
+            throw new IllegalArgumentException("--count must be positive and --port-base 1024..65000");
+        }
+    }
+
+    /** Scenes to generate: the option, else what the preset's captioner pipeline needs. */
+    int scenes() {
+        if (count > 0) {
+            return count;
+        }
+        return "small".equals(preset) ? 10_600 : 1_000;
+    }
+
+    /** Image side of the generated corpus: the small preset's captioner reads 64x64, smoke's 32x32. */
+    int imageSize() {
+        return "small".equals(preset) ? 64 : 32;
+    }
 
     static LaunchOptions parse(String[] args) {
-        LaunchOptions options = DEFAULTS;
+        LaunchOptions o = DEFAULTS;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value after " + flag);
+            switch (flag) {
+                case "--serve" -> o = new LaunchOptions(o.dataDir, o.count, o.seed, o.preset, o.portBase, true,
+                        o.corpusOnly);
+                case "--corpus-only" -> o = new LaunchOptions(o.dataDir, o.count, o.seed, o.preset, o.portBase,
+                        o.serve, true);
+                case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
+                default -> {
+                    if (i + 1 >= args.length) {
+                        throw new IllegalArgumentException("missing value after " + flag + "\n" + USAGE);
+                    }
+                    String value = args[++i];
+                    o = switch (flag) {
+                        case "--data" -> new LaunchOptions(Path.of(value), o.count, o.seed, o.preset, o.portBase,
+                                o.serve, o.corpusOnly);
+                        case "--count" -> new LaunchOptions(o.dataDir, Integer.parseInt(value), o.seed, o.preset,
+                                o.portBase, o.serve, o.corpusOnly);
+                        case "--seed" -> new LaunchOptions(o.dataDir, o.count, Long.parseLong(value), o.preset,
+                                o.portBase, o.serve, o.corpusOnly);
+                        case "--preset" -> new LaunchOptions(o.dataDir, o.count, o.seed,
+                                value.toLowerCase(Locale.ROOT), o.portBase, o.serve, o.corpusOnly);
+                        case "--port-base" -> new LaunchOptions(o.dataDir, o.count, o.seed, o.preset,
+                                Integer.parseInt(value), o.serve, o.corpusOnly);
+                        default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
+                    };
+                }
             }
-            String value = args[++i];
-            options = switch (flag) {
-                case "--data" -> new LaunchOptions(Path.of(value), options.count(), options.seed());
-                case "--count" -> new LaunchOptions(options.dataDir(), Integer.parseInt(value), options.seed());
-                case "--seed" -> new LaunchOptions(options.dataDir(), options.count(), Long.parseLong(value));
-                default -> throw new IllegalArgumentException("unknown option " + flag
-                        + " (known: --data DIR, --count N, --seed S)");
-            };
         }
-        return options;
+        return o;
     }
 }

@@ -1,0 +1,49 @@
+package io.recap.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class LaunchOptionsTest {
+
+    @Test
+    void defaultsRunTheSmokeLoopUnderRecapData() {
+        LaunchOptions options = LaunchOptions.parse(new String[0]);
+        assertThat(options.dataDir()).isEqualTo(Path.of("recap-data"));
+        assertThat(options.preset()).isEqualTo("smoke");
+        assertThat(options.scenes()).isEqualTo(1_000);
+        assertThat(options.imageSize()).isEqualTo(32);
+        assertThat(options.portBase()).isEqualTo(8080);
+        assertThat(options.serve()).isFalse();
+        assertThat(options.corpusOnly()).isFalse();
+    }
+
+    @Test
+    void theSmallPresetBringsItsOwnCorpusSizeUnlessACountIsGiven() {
+        LaunchOptions small = LaunchOptions.parse(new String[] {"--preset", "SMALL", "--serve"});
+        assertThat(small.scenes()).isEqualTo(10_600);
+        assertThat(small.imageSize()).isEqualTo(64);
+        assertThat(small.serve()).isTrue();
+        LaunchOptions counted = LaunchOptions.parse(new String[] {"--preset", "small", "--count", "2000",
+                "--data", "/tmp/x", "--port-base", "9000", "--corpus-only", "--seed", "3"});
+        assertThat(counted.scenes()).isEqualTo(2000);
+        assertThat(counted.dataDir()).isEqualTo(Path.of("/tmp/x"));
+        assertThat(counted.portBase()).isEqualTo(9000);
+        assertThat(counted.corpusOnly()).isTrue();
+        assertThat(counted.seed()).isEqualTo(3);
+    }
+
+    @Test
+    void badOptionsAreRefusedWithTheUsage() {
+        assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--preset", "paper"}))
+                .hasMessageContaining("--preset must be smoke or small");
+        assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--frobnicate", "1"}))
+                .hasMessageContaining("unknown option --frobnicate").hasMessageContaining("usage:");
+        assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--data"}))
+                .hasMessageContaining("missing value after --data");
+        assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--port-base", "80"}))
+                .hasMessageContaining("--port-base");
+    }
+}
