@@ -181,11 +181,18 @@ final class RecapLoop implements AutoCloseable {
         out.accept(kind + " job " + jobId + " submitted");
         long begin = System.nanoTime();
         String lastLine = "";
+        boolean runningShown = false;
         while (true) {
             Thread.sleep(POLL.toMillis());
             JsonNode job = client.poll(orchestrator("/jobs/" + jobId));
             String state = job.path("state").asString();
             JsonNode progress = job.path("progress");
+            if (!runningShown && "RUNNING".equals(state) && progress.path("done").asLong() > 0) {
+                // Once per job, what a running job looks like: progress with rate and ETA, the log tail.
+                runningShown = true;
+                job = client.get(orchestrator("/jobs/" + jobId));
+                progress = job.path("progress");
+            }
             String line = String.format(Locale.ROOT, "  %s %s: %s/%s%s%s", kind, state, progress.path("done").asString("0"),
                     progress.path("total").asString("?"),
                     progress.path("rate").isNumber()
