@@ -7,6 +7,7 @@ import io.recap.core.messages.TrainingEvent;
 import io.recap.core.model.ModelStore;
 import io.recap.core.store.LocalBlobStore;
 import io.recap.orchestrator.task.Checkpoint;
+import io.recap.orchestrator.task.ProgressThrottle;
 import io.recap.orchestrator.task.TaskContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,19 +41,14 @@ final class KafkaTaskContext implements TaskContext {
     private final LocalBlobStore store;
     private final ModelStore models;
     private final Checkpoint lastCheckpoint;
-    private final long progressIntervalNanos;
+    private final ProgressThrottle progress;
     private final Duration sendTimeout;
-    private long startNanos = System.nanoTime();
-    private long startStep;
-    private long lastProgressNanos;
-    private boolean progressPublished;
     private volatile boolean cancelled;
 
     KafkaTaskContext(TrainerEnvironment environment, Producer<String, byte[]> producer, Duration progressInterval,
             Duration sendTimeout) {
         this.environment = environment;
         this.producer = producer;
-        this.progressIntervalNanos = progressInterval.toNanos();
         this.sendTimeout = sendTimeout;
         this.store = new LocalBlobStore(environment.store());
         this.models = new ModelStore(store);
@@ -63,7 +59,8 @@ final class KafkaTaskContext implements TaskContext {
         }
         this.lastCheckpoint = environment.resumeStep() == null ? null : new Checkpoint(environment.resumeStep(),
                 environment.storeKey(environment.resumeCheckpoint()), environment.resumeCheckpoint());
-        this.startStep = environment.resumeStep() == null ? 0 : environment.resumeStep();
+        this.progress = new ProgressThrottle(progressInterval,
+                environment.resumeStep() == null ? 0 : environment.resumeStep());
     }
 
     @Override
@@ -112,25 +109,13 @@ final class KafkaTaskContext implements TaskContext {
     }
 
     @Override
-    public synchronized void progressStartsAt(long step) {
-        startStep = step;
-        startNanos = System.nanoTime();
+    public void progressStartsAt(long step) {
+        progress.restartAt(step);
     }
 
     @Override
-    public synchronized void progress(long step, long totalSteps, Double loss) {
-        long now = System.nanoTime();
-        boolean last = step >= totalSteps;
-        if (progressPublished && !last && now - lastProgressNanos < progressIntervalNanos) {
-            return;
-        }
-        lastProgressNanos = now;
-        progressPublished = true;
-        double seconds = (now - startNanos) / 1e9;
-        Double rate = seconds > 0 && step >= startStep ? (step - startStep) / seconds : null;
-        Double eta = rate == null || rate == 0 ? null : (totalSteps - step) / rate;
-        Double finiteLoss = loss == null || !Double.isFinite(loss) ? null : loss;
-        sendAsync(TrainingEvent.progress(jobId(), step, totalSteps, finiteLoss, rate, eta));
+    public void progress(long step, long totalSteps, Double loss) {
+        progress.report(jobId(), step, totalSteps, loss).ifPresent(this::sendAsync);
     }
 
     @Override

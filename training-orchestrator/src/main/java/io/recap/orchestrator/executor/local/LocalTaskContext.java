@@ -8,6 +8,7 @@ import io.recap.core.store.LocalBlobStore;
 import io.recap.orchestrator.events.EventPublisher;
 import io.recap.orchestrator.executor.ExecutionRequest;
 import io.recap.orchestrator.task.Checkpoint;
+import io.recap.orchestrator.task.ProgressThrottle;
 import io.recap.orchestrator.task.TaskContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,16 +36,12 @@ final class LocalTaskContext implements TaskContext {
     private final ModelStore models;
     private final EventPublisher events;
     private final BiConsumer<String, String> jobLog;
-    private final long progressIntervalNanos;
+    private final ProgressThrottle progress;
     private final Path checkpointDirectory;
     private final Checkpoint lastCheckpoint;
-    private long startNanos = System.nanoTime();
-    private long startStep;
     private volatile boolean cancelled;
     private volatile long lastCheckpointPublished = -1;
     private volatile long lastProgressPublished = -1;
-    private long lastProgressNanos;
-    private boolean progressPublished;
 
     LocalTaskContext(ExecutionRequest request, LocalBlobStore store, ModelStore models, EventPublisher events,
             BiConsumer<String, String> jobLog, Duration progressInterval) {
@@ -53,7 +50,6 @@ final class LocalTaskContext implements TaskContext {
         this.models = models;
         this.events = events;
         this.jobLog = jobLog;
-        this.progressIntervalNanos = progressInterval.toNanos();
         this.checkpointDirectory = store.resolve(request.checkpointKey());
         try {
             Files.createDirectories(checkpointDirectory);
@@ -63,7 +59,7 @@ final class LocalTaskContext implements TaskContext {
         this.lastCheckpoint = request.resumeStep() == null ? null
                 : new Checkpoint(request.resumeStep(), request.resumeCheckpointKey(),
                         store.resolve(request.resumeCheckpointKey()));
-        this.startStep = request.resumeStep() == null ? 0 : request.resumeStep();
+        this.progress = new ProgressThrottle(progressInterval, request.resumeStep() == null ? 0 : request.resumeStep());
     }
 
     @Override
@@ -112,33 +108,20 @@ final class LocalTaskContext implements TaskContext {
     }
 
     @Override
-    public synchronized void progressStartsAt(long step) {
-        startStep = step;
-        startNanos = System.nanoTime();
+    public void progressStartsAt(long step) {
+        progress.restartAt(step);
     }
 
     @Override
-    public synchronized void progress(long step, long totalSteps, Double loss) {
-        long now = System.nanoTime();
-        boolean last = step >= totalSteps;
-        if (progressPublished && !last && now - lastProgressNanos < progressIntervalNanos) {
-            return;
-        }
-        lastProgressNanos = now;
-        progressPublished = true;
-        double seconds = (now - startNanos) / 1e9;
-        // At the attempt's own starting step nothing has been done yet: rate 0, no ETA.
-        Double rate = seconds > 0 && step >= startStep ? (step - startStep) / seconds : null;
-        Double eta = rate == null || rate == 0 ? null : (totalSteps - step) / rate;
-        Double finiteLoss = loss == null || !Double.isFinite(loss) ? null : loss;
-        lastProgressPublished = Math.max(lastProgressPublished, step);
-        events.publish(Topics.TRAINING_EVENTS,
-                        TrainingEvent.progress(request.jobId(), step, totalSteps, finiteLoss, rate, eta))
-                .whenComplete((result, error) -> {
-                    if (error != null) {
-                        log.warn("job {}: progress event lost: {}", request.jobId(), error.toString());
-                    }
-                });
+    public void progress(long step, long totalSteps, Double loss) {
+        progress.report(request.jobId(), step, totalSteps, loss).ifPresent(event -> {
+            lastProgressPublished = Math.max(lastProgressPublished, step);
+            events.publish(Topics.TRAINING_EVENTS, event).whenComplete((result, error) -> {
+                if (error != null) {
+                    log.warn("job {}: progress event lost: {}", request.jobId(), error.toString());
+                }
+            });
+        });
     }
 
     @Override
