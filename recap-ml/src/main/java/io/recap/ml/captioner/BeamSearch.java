@@ -64,6 +64,7 @@ final class BeamSearch {
             for (int i = 0; i < images; i++) {
                 List<Hypothesis> candidates = new ArrayList<>();
                 for (Hypothesis hypothesis : live.get(i)) {
+                    banRepeatedNgrams(hypothesis.tokens(), prompt.length, options.noRepeatNgram(), scores[row]);
                     for (int token : topTokens(scores[row++], 2 * k, lastSlot, eosAllowed)) {
                         candidates.add(hypothesis.extend(token, scores[row - 1][token]));
                     }
@@ -93,6 +94,27 @@ final class BeamSearch {
             captions.add(toCaption(best, prompt.length));
         }
         return captions;
+    }
+
+    /**
+     * Forbids every token that would complete an n-gram the caption already contains (n =
+     * {@code ngram}, 0 for none): small captioners loop ("the background is white background is
+     * white ..."), and each loop adds objects that are not in the picture.
+     */
+    static void banRepeatedNgrams(int[] tokens, int promptLength, int ngram, float[] logProbabilities) {
+        int length = tokens.length;
+        if (ngram < 2 || length - promptLength < ngram - 1) {
+            return;
+        }
+        for (int start = promptLength; start + ngram - 1 < length; start++) {
+            boolean matches = true;
+            for (int j = 0; j < ngram - 1 && matches; j++) {
+                matches = tokens[start + j] == tokens[length - ngram + 1 + j];
+            }
+            if (matches) {
+                logProbabilities[tokens[start + ngram - 1]] = Float.NEGATIVE_INFINITY;
+            }
+        }
     }
 
     /**

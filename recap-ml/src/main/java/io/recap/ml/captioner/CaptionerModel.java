@@ -105,6 +105,8 @@ public final class CaptionerModel implements AutoCloseable {
      * vocabulary was built with (for example {@code short} or {@code long}).
      */
     public List<GeneratedCaption> caption(List<BufferedImage> images, String style, DecodingOptions options) {
+        // A worker or request thread has PyTorch's autograd on: every pass would record a graph.
+        DjlRuntime.prepareCurrentThread();
         if (images.isEmpty()) {
             return List.of();
         }

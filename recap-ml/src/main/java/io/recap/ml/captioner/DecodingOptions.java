@@ -12,14 +12,23 @@ import io.recap.ml.text.CaptionTokenizer;
  *     and 1 by mean per-token log-probability
  * @param minWords words generated before {@code <eos>} is allowed (0 for none); fixes caption
  *     length in benchmarks, or keeps a LONG caption from ending early
+ * @param noRepeatNgram no n-gram of this length appears twice in a caption (0 for no limit); 4 keeps
+ *     "one at the top ... one at the bottom" but stops a LONG caption from looping
  */
-public record DecodingOptions(int beamSize, int maxTokens, float lengthPenalty, int minWords) {
+public record DecodingOptions(int beamSize, int maxTokens, float lengthPenalty, int minWords, int noRepeatNgram) {
 
     public DecodingOptions(int beamSize, int maxTokens, float lengthPenalty) {
-        this(beamSize, maxTokens, lengthPenalty, 0);
+        this(beamSize, maxTokens, lengthPenalty, 0, 0);
+    }
+
+    public DecodingOptions(int beamSize, int maxTokens, float lengthPenalty, int minWords) {
+        this(beamSize, maxTokens, lengthPenalty, minWords, 0);
     }
 
     public DecodingOptions {
+        if (noRepeatNgram < 0 || noRepeatNgram == 1) {
+            throw new IllegalArgumentException("no-repeat n-gram length must be 0 (off) or at least 2: " + noRepeatNgram);
+        }
         if (minWords < 0) {
             throw new IllegalArgumentException("min words must not be negative: " + minWords);
         }
@@ -40,10 +49,20 @@ public record DecodingOptions(int beamSize, int maxTokens, float lengthPenalty, 
     }
 
     public DecodingOptions withMaxTokens(int tokens) {
-        return new DecodingOptions(beamSize, tokens, lengthPenalty, minWords);
+        return new DecodingOptions(beamSize, tokens, lengthPenalty, minWords, noRepeatNgram);
     }
 
     public DecodingOptions withMinWords(int words) {
-        return new DecodingOptions(beamSize, maxTokens, lengthPenalty, words);
+        return new DecodingOptions(beamSize, maxTokens, lengthPenalty, words, noRepeatNgram);
+    }
+
+    public DecodingOptions withNoRepeatNgram(int ngram) {
+        return new DecodingOptions(beamSize, maxTokens, lengthPenalty, minWords, ngram);
+    }
+
+    /** For reports: "greedy", "beam 3", "beam 3, no 4-gram twice". */
+    public String describe() {
+        return (beamSize == 1 ? "greedy" : "beam " + beamSize)
+                + (noRepeatNgram > 0 ? ", no " + noRepeatNgram + "-gram twice" : "");
     }
 }

@@ -122,6 +122,8 @@ public final class DiffusionModel implements AutoCloseable {
      * always returns the same images. An empty prompt samples unconditionally.
      */
     public List<BufferedImage> sample(List<String> prompts, SamplingOptions options) {
+        // A web server's request thread has PyTorch's autograd on: every pass would record a graph.
+        DjlRuntime.prepareCurrentThread();
         List<String> rows = new ArrayList<>();
         for (String prompt : prompts) {
             rows.addAll(Collections.nCopies(options.imagesPerPrompt(), prompt == null ? "" : prompt));

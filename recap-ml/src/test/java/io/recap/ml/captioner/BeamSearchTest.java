@@ -91,4 +91,30 @@ class BeamSearchTest {
             assertThat(Arrays.stream(caption.tokens()).limit(caption.tokens().length - 1)).containsOnly(a);
         }
     }
+
+    @Test
+    void aRepeatedNgramIsForbiddenButEveryOtherContinuationStays() {
+        // Prompt [1, 2], then "7 8 9 5 7 8": with n = 3, "7 8" was followed by 9 once, so 9 is banned now.
+        int[] tokens = {1, 2, 7, 8, 9, 5, 7, 8};
+        float[] scores = new float[12];
+        BeamSearch.banRepeatedNgrams(tokens, 2, 3, scores);
+        assertThat(scores[9]).isEqualTo(Float.NEGATIVE_INFINITY);
+        for (int token = 0; token < scores.length; token++) {
+            if (token != 9) {
+                assertThat(scores[token]).as("token " + token).isZero();
+            }
+        }
+        // n = 4 looks at "9 5 7 8"... only "5 7 8" / "7 8" contexts of length 3: "5 7 8" never came before.
+        float[] four = new float[12];
+        BeamSearch.banRepeatedNgrams(tokens, 2, 4, four);
+        assertThat(four).containsOnly(0f);
+        // The prompt does not count: "1 2" repeated after it is fine with n = 3.
+        float[] prompt = new float[12];
+        BeamSearch.banRepeatedNgrams(new int[] {1, 2, 1, 2}, 2, 3, prompt);
+        assertThat(prompt).containsOnly(0f);
+        // 0 turns it off.
+        float[] off = new float[12];
+        BeamSearch.banRepeatedNgrams(tokens, 2, 0, off);
+        assertThat(off).containsOnly(0f);
+    }
 }

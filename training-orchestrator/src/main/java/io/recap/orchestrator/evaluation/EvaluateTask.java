@@ -120,7 +120,7 @@ public final class EvaluateTask implements TrainingTask {
                     done += batch.size();
                     context.progress(done, total, null);
                 }
-                QualityRow row = new QualityRow(ref.toString(), style, CaptionerEvaluator.describe(options),
+                QualityRow row = new QualityRow(ref.toString(), style, options.describe(),
                         io.recap.shapes.text.CaptionAccuracySummary.score(captions,
                                 scenes.stream().map(EvaluationScene::scene).toList()), captions, 0);
                 metrics.putAll(row.metrics());

@@ -52,12 +52,7 @@ public final class CaptionerEvaluator {
             }
         }
         double seconds = (System.nanoTime() - begin) / 1e9;
-        return new QualityRow(source, style, describe(options), CaptionAccuracySummary.score(texts, truths), texts,
+        return new QualityRow(source, style, options.describe(), CaptionAccuracySummary.score(texts, truths), texts,
                 seconds);
-    }
-
-    /** {@code greedy} or {@code beam K}. */
-    public static String describe(DecodingOptions options) {
-        return options.beamSize() == 1 ? "greedy" : "beam " + options.beamSize();
     }
 }

@@ -35,7 +35,7 @@ import java.util.Map;
  * {@code finetune.steps}, {@code finetune.lr}, {@code finetune.batch}, {@code finetune.dropout},
  * {@code finetune.freeze=imageEncoder,crossAttention} (parameter-path parts fine-tuning leaves frozen), {@code finetune.styleInit=reference|terse|none} (SHORT/LONG tokens start as copies of that style),
  * {@code pretrainScenes}, {@code eval}, {@code rerender}, {@code width}, {@code layers},
- * {@code short.beam}, {@code long.beam}. {@code base=captioner/NAME/VERSION} skips pretraining and
+ * {@code short.beam}, {@code long.beam}, {@code short.noRepeat}, {@code long.noRepeat} (n-gram length never repeated). {@code base=captioner/NAME/VERSION} skips pretraining and
  * only fine-tunes that published base again (a tuning aid; prints the fine-tuned rows, writes no report).
  */
 public final class CaptionerExperiment {
@@ -126,7 +126,13 @@ public final class CaptionerExperiment {
         }
         if (options.containsKey("long.beam")) {
             longOptions = DecodingOptions.beam(Integer.parseInt(options.get("long.beam")))
-                    .withMaxTokens(longOptions.maxTokens());
+                    .withMaxTokens(longOptions.maxTokens()).withNoRepeatNgram(longOptions.noRepeatNgram());
+        }
+        if (options.containsKey("short.noRepeat")) {
+            shortOptions = shortOptions.withNoRepeatNgram(Integer.parseInt(options.get("short.noRepeat")));
+        }
+        if (options.containsKey("long.noRepeat")) {
+            longOptions = longOptions.withNoRepeatNgram(Integer.parseInt(options.get("long.noRepeat")));
         }
         preset = preset.withDecoding(shortOptions, longOptions);
         preset = preset.withFineTuningStart(
@@ -196,8 +202,8 @@ public final class CaptionerExperiment {
                 + (preset.styleTokensFrom().isEmpty() ? ""
                         : ", `<short>`/`<long>` start as copies of `<" + preset.styleTokensFrom() + ">`"),
                 preset.fineTuning(), result.recap().training());
-        row(md, "decoding", "terse/SHORT " + describe(preset.shortDecoding()) + ", LONG "
-                + describe(preset.longDecoding()));
+        row(md, "decoding", "terse/SHORT " + preset.shortDecoding().describe() + ", LONG "
+                + preset.longDecoding().describe());
         row(md, "evaluation wall time", "base " + seconds(result.base().evaluation().toMillis() / 1000.0)
                 + ", fine-tuned " + seconds(result.recap().evaluation().toMillis() / 1000.0));
         row(md, "total wall time", seconds(totalSeconds));
@@ -226,10 +232,6 @@ public final class CaptionerExperiment {
                 + "; wall time " + seconds(report.duration().toMillis() / 1000.0) + String.format(Locale.ROOT,
                         " (%.2f steps/s), loss %.3f → %.3f, %d steps skipped", report.stepsPerSecond(),
                         report.initialLoss(0.05), report.finalLoss(0.05), report.skippedSteps()));
-    }
-
-    private static String describe(DecodingOptions options) {
-        return options.beamSize() == 1 ? "greedy" : "beam " + options.beamSize();
     }
 
     private static String seconds(double seconds) {
