@@ -15,7 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param logKeepLines log lines kept per job once it has finished
  * @param snapshotShardSize records per JSONL shard of a dataset snapshot
  * @param eventSendTimeout how long a synchronous Kafka publish (checkpoints, model events) may take
- * @param topicPartitions partitions of the RECAP topics this service creates when they are missing
+ * @param topicPartitions partitions of the RECAP topics this service creates when they are missing; at least the
+ *        relabel worker's {@code min-partition-count} (4), or the worker adds partitions after this service's
+ *        consumers were assigned theirs, and results on the new ones wait for a metadata refresh
  */
 @ConfigurationProperties("recap.orchestrator")
 public record OrchestratorProperties(
@@ -26,7 +28,7 @@ public record OrchestratorProperties(
         @DefaultValue("1000") int logKeepLines,
         @DefaultValue("10000") int snapshotShardSize,
         @DefaultValue("10s") Duration eventSendTimeout,
-        @DefaultValue("3") int topicPartitions) {
+        @DefaultValue("4") int topicPartitions) {
 
     public OrchestratorProperties {
         if (maxAttempts < 1 || logTailLines < 1 || logKeepLines < logTailLines || snapshotShardSize < 1
