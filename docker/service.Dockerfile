@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
-# training-orchestrator (catalog, jobs, model registry, executors), port 8080.
-#
-# Build the jars first, at the repository root, then the image with this module as build context:
+# The image of every RECAP service: the module's executable jar (JAR) serving on PORT. Build the jars first, at
+# the repository root, then each image with its module as build context (docker-compose.yml does the same):
 #   mvn -B -ntp install -DskipTests
-#   docker build --platform linux/amd64 -t recap/training-orchestrator:latest training-orchestrator
+#   docker build --platform linux/amd64 -f docker/service.Dockerfile caption-service -t recap/caption-service:latest \
+#       --build-arg JAR=target/caption-service-0.1.0-SNAPSHOT.jar --build-arg PORT=8081
+# (training-orchestrator: ...-exec.jar, 8080; generation-service: 8082; relabel-worker: ...-exec.jar, 8083).
 # linux/amd64 only: the PyTorch natives in the jar are the linux-x86_64 classifier (see docs/deployment.md,
 # "GPU images", for the CUDA variant).
 ARG BASE_IMAGE=eclipse-temurin:17-jre
@@ -19,19 +20,20 @@ RUN set -eux; \
     chown -R recap:recap /recap-data /var/cache/recap
 
 WORKDIR /app
-ARG JAR=target/training-orchestrator-0.1.0-SNAPSHOT-exec.jar
+ARG JAR
+ARG PORT
 COPY ${JAR} /app/app.jar
 
 # DJL extracts the PyTorch natives from the jar into DJL_CACHE_DIR at the first engine start (offline: nothing
 # is downloaded). It must be writable; Kubernetes mounts an emptyDir there (read-only root file system).
-ENV PORT=8080 \
+ENV PORT=${PORT} \
     DJL_CACHE_DIR=/var/cache/recap/djl \
     RECAP_DATA=/recap-data \
     RECAP_STORE=/recap-data/store \
     RECAP_IMAGE_ROOTS=/recap-data/corpora
 
 USER ${RECAP_UID}:${RECAP_UID}
-EXPOSE 8080
+EXPOSE ${PORT}
 
 # Readiness, not just liveness: "healthy" means the service can do its work (for the orchestrator: database,
 # scheduler; for caption/generation: a model is loaded, so they stay "unhealthy" until one is promoted).
