@@ -164,7 +164,7 @@ public final class DiffusionTrainer implements AutoCloseable {
     public TrainingReport trainUntil(List<DiffusionExample> examples, int stopStep) {
         DjlRuntime.prepareCurrentThread();
         int lastStep = Math.min(stopStep, preset.steps());
-        TrainingBatches batches = new TrainingBatches(examples, mix, preset.promptDropout());
+        TrainingBatches batches = new TrainingBatches(examples, mix, preset.promptDropout(), preset.foregroundWeight());
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(
                 preset.learningRate(), preset.finalLearningRate(), preset.warmupSteps(), preset.steps());
         int firstStep = step;
@@ -218,7 +218,11 @@ public final class DiffusionTrainer implements AutoCloseable {
         TrainingBatches.Batch batch = batches.next(trainer.getManager(), live, preset.batchSize(), random);
         NDArray output = trainer.forward(new NDList(batch.noisy(), batch.timesteps(), batch.tokenIds()))
                 .singletonOrThrow();
-        return output.sub(batch.target()).square().mean();
+        NDArray squared = output.sub(batch.target()).square();
+        if (batch.weights() == null) {
+            return squared.mean();
+        }
+        return squared.mul(batch.weights()).mean().div(batch.weights().mean());
     }
 
     /** Writes a checkpoint of the current state now; needs {@link #checkpointTo}. */

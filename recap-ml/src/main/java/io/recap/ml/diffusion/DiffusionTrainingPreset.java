@@ -17,6 +17,12 @@ import java.util.Map;
  * @param emaDecay decay of the exponential moving average of the weights used for sampling
  * @param promptDropout probability that a training caption is replaced by the empty prompt,
  *     which teaches the unconditional model classifier-free guidance needs (the paper's 0.14)
+ * @param foregroundWeight loss weight of the pixels that differ from their image's most common
+ *     colour (the background), relative to 1 for the rest; the loss is normalised by the mean
+ *     weight. Small objects on a flat background are a few percent of the pixels, so a plain
+ *     mean barely rewards drawing them and the prompt's objects are learned last (measured:
+ *     after 1,500 steps a model placed nothing the prompt asked for). 1 is the plain DDPM loss;
+ *     on photographs, where no colour dominates, any weight comes out close to it.
  * @param reportEvery steps between progress reports
  * @param sampleEvery steps between sample grids of the fixed prompts (0: never)
  * @param checkpointEvery steps between checkpoints (0: only at the end)
@@ -32,6 +38,7 @@ public record DiffusionTrainingPreset(
         float maxGradientNorm,
         float emaDecay,
         float promptDropout,
+        float foregroundWeight,
         int reportEvery,
         int sampleEvery,
         int checkpointEvery,
@@ -39,15 +46,19 @@ public record DiffusionTrainingPreset(
 
     public DiffusionTrainingPreset {
         if (steps <= 0 || batchSize <= 0 || learningRate <= 0 || finalLearningRate < 0 || warmupSteps < 0
-                || emaDecay < 0 || emaDecay >= 1 || promptDropout < 0 || promptDropout >= 1 || reportEvery <= 0
+                || emaDecay < 0 || emaDecay >= 1 || promptDropout < 0 || promptDropout >= 1 || !(foregroundWeight >= 1)
+                || reportEvery <= 0
                 || sampleEvery < 0 || checkpointEvery < 0) {
             throw new IllegalArgumentException("invalid training preset " + name);
         }
     }
 
+    /** Foreground loss weight of the smoke and small presets (see the record's parameters). */
+    public static final float FOREGROUND_WEIGHT = 10f;
+
     /** Seconds, for tests: 60 steps of 8 images on the smoke model. */
     public static DiffusionTrainingPreset smoke() {
-        return new DiffusionTrainingPreset("smoke", 60, 8, 2e-3f, 2e-4f, 5, 1f, 0.9f, 0.14f, 20, 0, 0, 7);
+        return new DiffusionTrainingPreset("smoke", 60, 8, 2e-3f, 2e-4f, 5, 1f, 0.9f, 0.14f, FOREGROUND_WEIGHT, 20, 0, 0, 7);
     }
 
     /**
@@ -55,7 +66,7 @@ public record DiffusionTrainingPreset(
      * work at this scale (Adam 1e-3, warm-up and cosine decay, EMA 0.998), batch 32.
      */
     public static DiffusionTrainingPreset small() {
-        return new DiffusionTrainingPreset("small", 5000, 32, 1e-3f, 5e-5f, 100, 1f, 0.998f, 0.14f, 100, 1000, 500,
+        return new DiffusionTrainingPreset("small", 5000, 32, 1e-3f, 5e-5f, 100, 1f, 0.998f, 0.14f, FOREGROUND_WEIGHT, 100, 1000, 500,
                 7);
     }
 
@@ -64,7 +75,7 @@ public record DiffusionTrainingPreset(
      * prompt dropout 0.14, EMA 0.9999; for a GPU cluster.
      */
     public static DiffusionTrainingPreset paper() {
-        return new DiffusionTrainingPreset("paper", 250_000, 512, 1e-5f, 1e-5f, 1000, 1f, 0.9999f, 0.14f, 100,
+        return new DiffusionTrainingPreset("paper", 250_000, 512, 1e-5f, 1e-5f, 1000, 1f, 0.9999f, 0.14f, 1f, 100,
                 5000, 5000, 7);
     }
 
@@ -79,23 +90,28 @@ public record DiffusionTrainingPreset(
 
     public DiffusionTrainingPreset withSteps(int total) {
         return new DiffusionTrainingPreset(name, total, batchSize, learningRate, finalLearningRate,
-                Math.min(warmupSteps, total), maxGradientNorm, emaDecay, promptDropout, reportEvery, sampleEvery,
+                Math.min(warmupSteps, total), maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery,
                 checkpointEvery, seed);
     }
 
     public DiffusionTrainingPreset withSchedule(int reportSteps, int sampleSteps, int checkpointSteps) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, reportSteps, sampleSteps, checkpointSteps, seed);
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportSteps, sampleSteps, checkpointSteps, seed);
     }
 
     public DiffusionTrainingPreset withSeed(long newSeed) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, reportEvery, sampleEvery, checkpointEvery, newSeed);
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery, newSeed);
+    }
+
+    public DiffusionTrainingPreset withForegroundWeight(float weight) {
+        return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
+                maxGradientNorm, emaDecay, promptDropout, weight, reportEvery, sampleEvery, checkpointEvery, seed);
     }
 
     public DiffusionTrainingPreset withBatchSize(int size) {
         return new DiffusionTrainingPreset(name, steps, size, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, reportEvery, sampleEvery, checkpointEvery, seed);
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery, seed);
     }
 
     /** The hyper-parameters as flat key/value pairs, for a model manifest. */
@@ -111,6 +127,7 @@ public record DiffusionTrainingPreset(
         values.put("maxGradientNorm", maxGradientNorm);
         values.put("emaDecay", emaDecay);
         values.put("promptDropout", promptDropout);
+        values.put("foregroundWeight", foregroundWeight);
         values.put("seed", seed);
         return values;
     }

@@ -21,20 +21,22 @@ import java.util.List;
 final class TrainingBatches {
 
     /** One batch: noisy images x_t, their time steps, prompt ids and the regression target. */
-    record Batch(NDArray noisy, NDArray timesteps, NDArray tokenIds, NDArray target) {
+    record Batch(NDArray noisy, NDArray timesteps, NDArray tokenIds, NDArray target, NDArray weights) {
     }
 
     private final List<DiffusionExample> examples;
     private final CaptionMix mix;
     private final float promptDropout;
+    private final float foregroundWeight;
 
-    TrainingBatches(List<DiffusionExample> examples, CaptionMix mix, float promptDropout) {
+    TrainingBatches(List<DiffusionExample> examples, CaptionMix mix, float promptDropout, float foregroundWeight) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
         this.examples = List.copyOf(examples);
         this.mix = mix;
         this.promptDropout = promptDropout;
+        this.foregroundWeight = foregroundWeight;
     }
 
     int size() {
@@ -75,6 +77,36 @@ final class TrainingBatches {
         NDArray s = manager.create(noiseLevel, new Shape(batchSize, 1, 1, 1));
         NDArray noisy = clean.mul(a).add(epsilon.mul(s));
         NDArray target = model.getConfig().prediction().target(clean, epsilon, a, s);
-        return new Batch(noisy, manager.create(timesteps), model.tokenize(manager, prompts), target);
+        NDArray weights = foregroundWeight > 1f
+                ? manager.create(foregroundWeights(images, size, foregroundWeight), new Shape(batchSize, 1, size, size))
+                : null;
+        return new Batch(noisy, manager.create(timesteps), model.tokenize(manager, prompts), target, weights);
+    }
+
+    /** Per pixel: {@code weight} where the pixel differs from the image's most common colour, else 1. */
+    static float[] foregroundWeights(List<BufferedImage> images, int size, float weight) {
+        int plane = size * size;
+        float[] weights = new float[images.size() * plane];
+        int[] argb = new int[plane];
+        for (int b = 0; b < images.size(); b++) {
+            ImageTensors.resized(images.get(b), size).getRGB(0, 0, size, size, argb, 0, size);
+            java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+            int mode = argb[0];
+            int best = 0;
+            for (int pixel : argb) {
+                int c = counts.merge(pixel & 0xFFFFFF, 1, Integer::sum);
+                if (c > best) {
+                    best = c;
+                    mode = pixel & 0xFFFFFF;
+                }
+            }
+            for (int p = 0; p < plane; p++) {
+                int pixel = argb[p];
+                int distance = Math.abs(((pixel >> 16) & 0xFF) - ((mode >> 16) & 0xFF))
+                        + Math.abs(((pixel >> 8) & 0xFF) - ((mode >> 8) & 0xFF)) + Math.abs((pixel & 0xFF) - (mode & 0xFF));
+                weights[b * plane + p] = distance > 24 ? weight : 1f;
+            }
+        }
+        return weights;
     }
 }

@@ -28,7 +28,7 @@ class DiffusionTrainerTest {
     @Test
     void captionStylesFollowTheMixAndDropoutGivesTheEmptyPrompt() {
         DiffusionExample example = EXAMPLES.get(0);
-        TrainingBatches mixed = new TrainingBatches(EXAMPLES, new CaptionMix(0, 1, 3), 0.14f);
+        TrainingBatches mixed = new TrainingBatches(EXAMPLES, new CaptionMix(0, 1, 3), 0.14f, 1f);
         CheckpointableRandom random = new CheckpointableRandom(1);
         int draws = 4000;
         int shortCount = 0;
@@ -48,8 +48,28 @@ class DiffusionTrainerTest {
         assertThat(empty / (double) draws).isBetween(0.12, 0.16);
         assertThat(longCount / (double) (shortCount + longCount)).isBetween(0.72, 0.78);
 
-        TrainingBatches altOnly = new TrainingBatches(EXAMPLES, CaptionMix.ALT_ONLY, 0f);
+        TrainingBatches altOnly = new TrainingBatches(EXAMPLES, CaptionMix.ALT_ONLY, 0f, 1f);
         assertThat(altOnly.drawPrompt(example, random)).isEqualTo(example.altText());
+    }
+
+    @Test
+    void pixelsThatDifferFromTheImagesMostCommonColourGetTheForegroundWeight() {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                image.setRGB(x, y, 0xF0E6D2);
+            }
+        }
+        image.setRGB(2, 3, 0xE03020);
+        image.setRGB(3, 3, 0xE03020);
+        image.setRGB(5, 5, 0xF2E8D4); // anti-aliasing-sized difference: still background
+
+        float[] weights = TrainingBatches.foregroundWeights(List.of(image), 8, 10f);
+
+        assertThat(weights).hasSize(64);
+        for (int p = 0; p < 64; p++) {
+            assertThat(weights[p]).as("pixel %d", p).isEqualTo(p == 3 * 8 + 2 || p == 3 * 8 + 3 ? 10f : 1f);
+        }
     }
 
     @Test

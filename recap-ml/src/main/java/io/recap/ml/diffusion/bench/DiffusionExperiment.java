@@ -106,8 +106,24 @@ public final class DiffusionExperiment {
         return ShapesWorldData.evaluationPrompts(EVAL_SEED, count, minObjects, maxObjects);
     }
 
+    /** The {@code small} architecture, with any of {@code --channels}, {@code --blocks}, {@code --attention 1,2} changed. */
+    private DiffusionConfig architecture() {
+        DiffusionConfig small = DiffusionConfig.small();
+        int[] attention = options.containsKey("attention")
+                ? java.util.Arrays.stream(option("attention", "").split(",")).mapToInt(Integer::parseInt).toArray()
+                : small.attentionLevels();
+        return new DiffusionConfig(small.imageSize(), small.patchSize(), intOption("channels", small.baseChannels()),
+                small.channelMultipliers(), intOption("blocks", small.residualBlocks()), attention,
+                small.attentionHeads(), intOption("text-width", small.textWidth()),
+                intOption("text-layers", small.textLayers()), small.textHeads(), small.contextLength(),
+                small.diffusionSteps(), small.prediction());
+    }
+
     private DiffusionTrainingPreset preset(int steps) {
         DiffusionTrainingPreset preset = DiffusionTrainingPreset.small();
+        if (options.containsKey("foreground-weight")) {
+            preset = preset.withForegroundWeight(Float.parseFloat(option("foreground-weight", "1")));
+        }
         return steps > 0 ? preset.withSteps(steps) : preset;
     }
 
@@ -128,7 +144,7 @@ public final class DiffusionExperiment {
             trainer = DiffusionTrainer.resume(latest.get(), preset, mix);
         } else {
             Vocabulary vocabulary = ShapesWorldData.vocabulary(examples);
-            DiffusionConfig config = DiffusionConfig.small().withPrediction(prediction);
+            DiffusionConfig config = architecture().withPrediction(prediction);
             trainer = DiffusionTrainer.create(config, vocabulary, 1, preset, mix);
         }
         log.info("run {}: {} parameters, {}, preset {}, mix {}", name, trainer.liveModel().parameterCount(),
