@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -67,6 +68,7 @@ class KubernetesExecutorTest {
     private JobRepository jobs;
     private JobLifecycle lifecycle;
     private KubernetesExecutor executor;
+    private KubernetesClient restartedClient;
 
     @BeforeEach
     void setUp() {
@@ -81,6 +83,9 @@ class KubernetesExecutorTest {
     @AfterEach
     void tearDown() throws Exception {
         executor.stop();
+        if (restartedClient != null) {
+            restartedClient.close();
+        }
         client.batch().v1().jobs().inNamespace(NS).delete();
         client.pods().inNamespace(NS).delete();
         db.close();
@@ -184,7 +189,10 @@ class KubernetesExecutorTest {
         startAttempt("jvanished", 1, null); // its Job never reached the cluster
         executor.stop(); // the orchestrator goes down; the Job keeps running
 
-        KubernetesExecutor restarted = newExecutor();
+        // A restarted orchestrator is a new process with its own client (and connection pool); reusing
+        // the test's client here once timed out getting a connection behind the closed informer's watch.
+        restartedClient = new KubernetesClientBuilder().withConfig(client.getConfiguration()).build();
+        KubernetesExecutor restarted = new KubernetesExecutor(restartedClient, properties(), lifecycle);
         SchedulingProperties scheduling = new SchedulingProperties(Map.of("gpu", 1), Map.of("gpu", "kubernetes"),
                 "kubernetes", Map.of(), "gpu", Duration.ofSeconds(1));
         CatalogService catalog = new CatalogService(new CatalogRepository(JdbcClient.create(db.dataSource())), db.tx(),
