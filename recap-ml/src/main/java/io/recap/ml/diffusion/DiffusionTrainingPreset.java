@@ -58,7 +58,8 @@ public record DiffusionTrainingPreset(
 
     /** Seconds, for tests: 60 steps of 8 images on the smoke model. */
     public static DiffusionTrainingPreset smoke() {
-        return new DiffusionTrainingPreset("smoke", 60, 8, 2e-3f, 2e-4f, 5, 1f, 0.9f, 0.14f, FOREGROUND_WEIGHT, 20, 0, 0, 7);
+        return new DiffusionTrainingPreset("smoke", 60, 8, 2e-3f, 2e-4f, 5, 1f, 0.9f, 0.14f, FOREGROUND_WEIGHT,
+                20, 0, 0, 7);
     }
 
     /**
@@ -66,8 +67,8 @@ public record DiffusionTrainingPreset(
      * work at this scale (Adam 1e-3, warm-up and cosine decay, EMA 0.998), batch 32.
      */
     public static DiffusionTrainingPreset small() {
-        return new DiffusionTrainingPreset("small", 5000, 32, 1e-3f, 5e-5f, 100, 1f, 0.998f, 0.14f, FOREGROUND_WEIGHT, 100, 1000, 500,
-                7);
+        return new DiffusionTrainingPreset("small", 5000, 32, 1e-3f, 5e-5f, 100, 1f, 0.998f, 0.14f, FOREGROUND_WEIGHT,
+                100, 1000, 500, 7);
     }
 
     /**
@@ -90,18 +91,20 @@ public record DiffusionTrainingPreset(
 
     public DiffusionTrainingPreset withSteps(int total) {
         return new DiffusionTrainingPreset(name, total, batchSize, learningRate, finalLearningRate,
-                Math.min(warmupSteps, total), maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery,
-                checkpointEvery, seed);
+                Math.min(warmupSteps, total), maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery,
+                sampleEvery, checkpointEvery, seed);
     }
 
     public DiffusionTrainingPreset withSchedule(int reportSteps, int sampleSteps, int checkpointSteps) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportSteps, sampleSteps, checkpointSteps, seed);
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportSteps, sampleSteps, checkpointSteps,
+                seed);
     }
 
     public DiffusionTrainingPreset withSeed(long newSeed) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery, newSeed);
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
+                newSeed);
     }
 
     public DiffusionTrainingPreset withForegroundWeight(float weight) {
@@ -111,7 +114,8 @@ public record DiffusionTrainingPreset(
 
     public DiffusionTrainingPreset withBatchSize(int size) {
         return new DiffusionTrainingPreset(name, steps, size, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery, seed);
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
+                seed);
     }
 
     /** The hyper-parameters as flat key/value pairs, for a model manifest. */

@@ -9,7 +9,9 @@ import io.recap.ml.image.ImageTensors;
 import io.recap.ml.training.CheckpointableRandom;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Draws DDPM training batches from a list of examples. For each row, in this order and all from
@@ -83,6 +85,12 @@ final class TrainingBatches {
         return new Batch(noisy, manager.create(timesteps), model.tokenize(manager, prompts), target, weights);
     }
 
+    /**
+     * How far (sum of absolute RGB differences, 0..765) a pixel may be from the most common colour
+     * and still count as background: JPEG-like noise and faint anti-aliasing stay background.
+     */
+    static final int BACKGROUND_TOLERANCE = 24;
+
     /** Per pixel: {@code weight} where the pixel differs from the image's most common colour, else 1. */
     static float[] foregroundWeights(List<BufferedImage> images, int size, float weight) {
         int plane = size * size;
@@ -90,7 +98,7 @@ final class TrainingBatches {
         int[] argb = new int[plane];
         for (int b = 0; b < images.size(); b++) {
             ImageTensors.resized(images.get(b), size).getRGB(0, 0, size, size, argb, 0, size);
-            java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+            Map<Integer, Integer> counts = new HashMap<>();
             int mode = argb[0];
             int best = 0;
             for (int pixel : argb) {
@@ -103,8 +111,9 @@ final class TrainingBatches {
             for (int p = 0; p < plane; p++) {
                 int pixel = argb[p];
                 int distance = Math.abs(((pixel >> 16) & 0xFF) - ((mode >> 16) & 0xFF))
-                        + Math.abs(((pixel >> 8) & 0xFF) - ((mode >> 8) & 0xFF)) + Math.abs((pixel & 0xFF) - (mode & 0xFF));
-                weights[b * plane + p] = distance > 24 ? weight : 1f;
+                        + Math.abs(((pixel >> 8) & 0xFF) - ((mode >> 8) & 0xFF))
+                        + Math.abs((pixel & 0xFF) - (mode & 0xFF));
+                weights[b * plane + p] = distance > BACKGROUND_TOLERANCE ? weight : 1f;
             }
         }
         return weights;

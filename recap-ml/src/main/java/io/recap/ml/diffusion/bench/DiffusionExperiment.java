@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,11 +107,11 @@ public final class DiffusionExperiment {
         return ShapesWorldData.evaluationPrompts(EVAL_SEED, count, minObjects, maxObjects);
     }
 
-    /** The {@code small} architecture, with any of {@code --channels}, {@code --blocks}, {@code --attention 1,2} changed. */
+    /** The {@code small} architecture with any of the ablation options applied (README: Options). */
     private DiffusionConfig architecture() {
         DiffusionConfig small = DiffusionConfig.small();
         int[] attention = options.containsKey("attention")
-                ? java.util.Arrays.stream(option("attention", "").split(",")).mapToInt(Integer::parseInt).toArray()
+                ? Arrays.stream(option("attention", "").split(",")).mapToInt(Integer::parseInt).toArray()
                 : small.attentionLevels();
         return new DiffusionConfig(small.imageSize(), small.patchSize(), intOption("channels", small.baseChannels()),
                 small.channelMultipliers(), intOption("blocks", small.residualBlocks()), attention,
