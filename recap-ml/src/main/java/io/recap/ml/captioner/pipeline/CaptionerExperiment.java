@@ -33,7 +33,8 @@ import java.util.Map;
  * train-split scenes' SHORT/LONG captions instead of the 100 human ones: measures the human set's size).
  * Overrides of the preset: {@code pretrain.steps}, {@code pretrain.lr}, {@code pretrain.batch},
  * {@code finetune.steps}, {@code finetune.lr}, {@code finetune.batch}, {@code finetune.dropout},
- * {@code finetune.freeze=imageEncoder,crossAttention} (parameter-path parts fine-tuning leaves frozen), {@code finetune.styleInit=reference|terse|none} (SHORT/LONG tokens start as copies of that style),
+ * {@code finetune.freeze=imageEncoder,crossAttention} (parameter-path parts fine-tuning leaves frozen),
+ * {@code finetune.rehearsal=0.25} (share of each fine-tuning batch from the pretraining captions), {@code finetune.styleInit=reference|terse|none} (SHORT/LONG tokens start as copies of that style),
  * {@code pretrainScenes}, {@code eval}, {@code rerender}, {@code width}, {@code layers},
  * {@code short.beam}, {@code long.beam}, {@code short.noRepeat}, {@code long.noRepeat} (n-gram length never repeated). {@code base=captioner/NAME/VERSION} skips pretraining and
  * only fine-tunes that published base again (a tuning aid; prints the fine-tuned rows, writes no report).
@@ -144,6 +145,8 @@ public final class CaptionerExperiment {
                 String.valueOf(preset.pretrainScenes())));
         int corpusScenes = Math.max(preset.corpusScenes(),
                 pretrainScenes + preset.humanScenes() + preset.evalScenes());
+        preset = preset.withRehearsal(Float.parseFloat(options.getOrDefault("finetune.rehearsal",
+                String.valueOf(preset.rehearsal()))));
         return preset.withData(corpusScenes, pretrainScenes,
                 Integer.parseInt(options.getOrDefault("eval", String.valueOf(preset.evalScenes()))),
                 Boolean.parseBoolean(options.getOrDefault("rerender", String.valueOf(preset.rerender()))));

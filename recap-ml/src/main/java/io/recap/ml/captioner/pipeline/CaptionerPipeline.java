@@ -4,6 +4,7 @@ import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.model.ModelStore;
+import io.recap.ml.captioner.CaptionBatchSource;
 import io.recap.ml.captioner.CaptionerConfig;
 import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.captioner.CaptionerTrainer;
@@ -11,6 +12,7 @@ import io.recap.ml.captioner.CaptionerTrainingPreset;
 import io.recap.ml.captioner.DecodingOptions;
 import io.recap.ml.captioner.data.CaptionerCorpus;
 import io.recap.ml.captioner.data.HumanCaptionMix;
+import io.recap.ml.captioner.data.RehearsalMix;
 import io.recap.ml.captioner.eval.CaptionerEvaluator;
 import io.recap.ml.captioner.eval.QualityRow;
 import io.recap.ml.text.Vocabulary;
@@ -225,7 +227,13 @@ public final class CaptionerPipeline {
             log.accept(String.format(Locale.ROOT, "fine-tuning %s on %d %s images, SHORT/LONG 50/50%s: %s",
                     base, source.images(), ablationImages > 0 ? "train-split (ablation)" : "human",
                     source.rerenders() ? ", re-rendered copies" : "", preset.fineTuning()));
-            TrainingReport report = train(captioner, preset.fineTuning(), source, "finetune", preset.frozenParts());
+            CaptionBatchSource batches = source;
+            if (preset.rehearsal() > 0) {
+                log.accept(String.format(Locale.ROOT, "rehearsal: %.0f%% of each batch from the pretraining captions",
+                        preset.rehearsal() * 100));
+                batches = new RehearsalMix(source, data.pretraining(preset.pretrainScenes(), seed), preset.rehearsal());
+            }
+            TrainingReport report = train(captioner, preset.fineTuning(), batches, "finetune", preset.frozenParts());
             ModelRef ref = ModelRef.captioner(recapName, versionFor(recapName));
             String who = "RECAP fine-tuned `" + ref + "`";
             long begin = System.nanoTime();
@@ -236,7 +244,10 @@ public final class CaptionerPipeline {
             Map<String, Object> hyper = hyperParameters(captioner, preset.fineTuning(), report);
             hyper.put("data", (ablationImages > 0 ? "ABLATION, train split: " : "human split only: ")
                     + source.images() + " images, each batch 50/50 SHORT/LONG"
-                    + (source.rerenders() ? ", copies re-rendered with fresh jitter" : ""));
+                    + (source.rerenders() ? ", copies re-rendered with fresh jitter" : "")
+                    + (preset.rehearsal() > 0 ? ", " + Math.round(preset.rehearsal() * 100)
+                            + "% of each batch rehearsing pretraining captions" : ""));
+            hyper.put("rehearsal", preset.rehearsal());
             hyper.put("humanImages", source.images());
             hyper.put("rerender", source.rerenders());
             hyper.put("frozenParts", preset.frozenParts());
@@ -249,7 +260,7 @@ public final class CaptionerPipeline {
     }
 
     private TrainingReport train(CaptionerModel captioner, CaptionerTrainingPreset training,
-            io.recap.ml.captioner.CaptionBatchSource source, String stage, List<String> frozen) {
+            CaptionBatchSource source, String stage, List<String> frozen) {
         Path curve = artifacts.resolve("loss-" + stage + "-" + preset.name() + ".png");
         TrainingReport report = new CaptionerTrainer(captioner, training)
                 .onProgress(progress -> log.accept(stage + " " + progress))

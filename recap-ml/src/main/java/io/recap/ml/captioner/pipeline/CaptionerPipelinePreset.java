@@ -20,6 +20,8 @@ import java.util.Locale;
  * @param pretraining pretraining hyper-parameters
  * @param fineTuning RECAP fine-tuning hyper-parameters (batches half SHORT, half LONG)
  * @param rerender fine-tuning copies are re-rendered with fresh jitter (else the same PNG)
+ * @param rehearsal share of each fine-tuning batch drawn from the pretraining captions (0: the human
+ *     SHORT/LONG mix only), so that fine-tuning on 100 images does not wear away what pretraining taught
  * @param frozenParts parameter-path parts fine-tuning leaves untouched (e.g. {@code imageEncoder}: keep the
  *     pretrained visual features); empty to train everything
  * @param styleTokensFrom the SHORT and LONG style tokens start fine-tuning as copies of this pretraining style's
@@ -38,6 +40,7 @@ public record CaptionerPipelinePreset(
         CaptionerTrainingPreset pretraining,
         CaptionerTrainingPreset fineTuning,
         boolean rerender,
+        float rehearsal,
         List<String> frozenParts,
         String styleTokensFrom,
         DecodingOptions shortDecoding,
@@ -46,7 +49,8 @@ public record CaptionerPipelinePreset(
     public CaptionerPipelinePreset {
         frozenParts = List.copyOf(frozenParts);
         styleTokensFrom = styleTokensFrom == null ? "" : styleTokensFrom;
-        if (humanScenes < 1 || evalScenes < 1 || corpusScenes <= humanScenes + evalScenes || pretrainScenes < 1) {
+        if (humanScenes < 1 || evalScenes < 1 || corpusScenes <= humanScenes + evalScenes || pretrainScenes < 1
+                || !(rehearsal >= 0 && rehearsal < 1)) {
             throw new IllegalArgumentException("preset " + name + " needs human, eval and train scenes");
         }
     }
@@ -56,7 +60,7 @@ public record CaptionerPipelinePreset(
         return new CaptionerPipelinePreset("smoke", 64, 16, 16, 32, CaptionerConfig.smoke(), 32,
                 new CaptionerTrainingPreset("smoke-pretrain", 30, 16, 2e-3f, 1e-4f, 5, 1f, 0.1f, 10, 7),
                 new CaptionerTrainingPreset("smoke-finetune", 20, 16, 1e-3f, 1e-4f, 2, 1f, 0.1f, 10, 7),
-                true, List.of(), CaptionerCorpus.REFERENCE, DecodingOptions.greedy().withMaxTokens(24), DecodingOptions.greedy().withMaxTokens(24));
+                true, 0f, List.of(), CaptionerCorpus.REFERENCE, DecodingOptions.greedy().withMaxTokens(24), DecodingOptions.greedy().withMaxTokens(24));
     }
 
     /**
@@ -70,7 +74,7 @@ public record CaptionerPipelinePreset(
         return new CaptionerPipelinePreset("small", 10_600, 100, 500, 64, CaptionerConfig.small(), 10_000,
                 new CaptionerTrainingPreset("small-pretrain", 10_000, 32, 1e-3f, 5e-5f, 100, 1f, 0.1f, 100, 7),
                 new CaptionerTrainingPreset("small-finetune", 300, 32, 1e-4f, 3e-6f, 20, 1f, 0.1f, 25, 7),
-                true, List.of("imageEncoder"), CaptionerCorpus.REFERENCE, DecodingOptions.greedy(),
+                true, 0f, List.of("imageEncoder"), CaptionerCorpus.REFERENCE, DecodingOptions.greedy(),
                 DecodingOptions.beam(3).withNoRepeatNgram(4));
     }
 
@@ -83,7 +87,7 @@ public record CaptionerPipelinePreset(
         return new CaptionerPipelinePreset("paper", 100_600, 100, 500, 64, CaptionerConfig.defaults(), 100_000,
                 new CaptionerTrainingPreset("paper-pretrain", 30_000, 64, 5e-4f, 2e-5f, 1000, 1f, 0.1f, 250, 7),
                 CaptionerTrainingPreset.paper(),
-                true, List.of(), CaptionerCorpus.REFERENCE, DecodingOptions.greedy(),
+                true, 0f, List.of(), CaptionerCorpus.REFERENCE, DecodingOptions.greedy(),
                 DecodingOptions.beam(3).withNoRepeatNgram(4));
     }
 
@@ -98,32 +102,39 @@ public record CaptionerPipelinePreset(
 
     public CaptionerPipelinePreset withPretraining(CaptionerTrainingPreset training) {
         return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
-                pretrainScenes, training, fineTuning, rerender, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
+                pretrainScenes, training, fineTuning, rerender, rehearsal, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
     }
 
     public CaptionerPipelinePreset withFineTuning(CaptionerTrainingPreset training) {
         return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
-                pretrainScenes, pretraining, training, rerender, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
+                pretrainScenes, pretraining, training, rerender, rehearsal, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
     }
 
     public CaptionerPipelinePreset withCaptioner(CaptionerConfig config) {
         return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, config,
-                pretrainScenes, pretraining, fineTuning, rerender, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
+                pretrainScenes, pretraining, fineTuning, rerender, rehearsal, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
     }
 
     public CaptionerPipelinePreset withDecoding(DecodingOptions shortOptions, DecodingOptions longOptions) {
         return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
-                pretrainScenes, pretraining, fineTuning, rerender, frozenParts, styleTokensFrom, shortOptions, longOptions);
+                pretrainScenes, pretraining, fineTuning, rerender, rehearsal, frozenParts, styleTokensFrom, shortOptions, longOptions);
     }
 
     public CaptionerPipelinePreset withFineTuningStart(List<String> frozen, String styleTokensFromStyle) {
         return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
-                pretrainScenes, pretraining, fineTuning, rerender, frozen, styleTokensFromStyle, shortDecoding,
+                pretrainScenes, pretraining, fineTuning, rerender, rehearsal, frozen, styleTokensFromStyle, shortDecoding,
                 longDecoding);
     }
 
     public CaptionerPipelinePreset withData(int corpus, int pretrain, int eval, boolean rerenderCopies) {
         return new CaptionerPipelinePreset(name, corpus, humanScenes, eval, imageSize, captioner,
-                pretrain, pretraining, fineTuning, rerenderCopies, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
+                pretrain, pretraining, fineTuning, rerenderCopies, rehearsal, frozenParts, styleTokensFrom, shortDecoding, longDecoding);
+    }
+
+    /** The same preset with {@code share} of every fine-tuning batch drawn from the pretraining captions. */
+    public CaptionerPipelinePreset withRehearsal(float share) {
+        return new CaptionerPipelinePreset(name, corpusScenes, humanScenes, evalScenes, imageSize, captioner,
+                pretrainScenes, pretraining, fineTuning, rerender, share, frozenParts, styleTokensFrom, shortDecoding,
+                longDecoding);
     }
 }

@@ -104,6 +104,29 @@ class CaptionerCorpusTest {
     }
 
     @Test
+    void rehearsalTakesItsShareOfEachBatchFromThePretrainingCaptionsAndTheRestFromTheHumanMix() {
+        Set<String> pretraining = new HashSet<>();
+        corpus.pretrainingExamples(32).forEach(example -> pretraining.add(example.style() + ":" + example.caption()));
+        RehearsalMix mix = new RehearsalMix(corpus.fineTuning(3, true), corpus.pretraining(32, 3), 0.25f);
+        for (int step = 0; step < 5; step++) {
+            List<CaptionExample> batch = mix.nextBatch(16);
+            assertThat(batch).hasSize(16);
+            List<CaptionExample> human = batch.stream()
+                    .filter(e -> e.style().equals(CaptionerCorpus.SHORT) || e.style().equals(CaptionerCorpus.LONG))
+                    .toList();
+            assertThat(human).hasSize(12);
+            assertThat(human.stream().filter(e -> e.style().equals(CaptionerCorpus.SHORT))).hasSize(6);
+            batch.stream().filter(e -> !human.contains(e)).forEach(e -> {
+                assertThat(e.style()).isIn(CaptionerCorpus.TERSE, CaptionerCorpus.REFERENCE);
+                assertThat(pretraining).contains(e.style() + ":" + e.caption());
+            });
+        }
+        // A batch always keeps at least one human example, however large the share.
+        assertThat(new RehearsalMix(corpus.fineTuning(3, true), corpus.pretraining(32, 3), 0.99f).rehearsed(4))
+                .isEqualTo(3);
+    }
+
+    @Test
     void rerenderedCopiesVaryButTheCorpusCopyDoesNot() {
         HumanCaptionMix rerendered = corpus.fineTuning(3, true);
         HumanCaptionMix same = corpus.fineTuning(3, false);
