@@ -60,9 +60,14 @@ public record DecodingOptions(int beamSize, int maxTokens, float lengthPenalty, 
         return new DecodingOptions(beamSize, maxTokens, lengthPenalty, minWords, ngram);
     }
 
-    /** For reports: "greedy", "beam 3", "beam 3, no 4-gram twice". */
+    public DecodingOptions withLengthPenalty(float alpha) {
+        return new DecodingOptions(beamSize, maxTokens, alpha, minWords, noRepeatNgram);
+    }
+
+    /** For reports: "greedy", "beam 3", "beam 3, no 4-gram twice", "beam 3, length^1.5". */
     public String describe() {
         return (beamSize == 1 ? "greedy" : "beam " + beamSize)
-                + (noRepeatNgram > 0 ? ", no " + noRepeatNgram + "-gram twice" : "");
+                + (noRepeatNgram > 0 ? ", no " + noRepeatNgram + "-gram twice" : "")
+                + (beamSize > 1 && lengthPenalty != 1f ? ", length^" + lengthPenalty : "");
     }
 }

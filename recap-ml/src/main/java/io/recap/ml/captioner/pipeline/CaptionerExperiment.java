@@ -36,7 +36,8 @@ import java.util.Map;
  * {@code finetune.freeze=imageEncoder,crossAttention} (parameter-path parts fine-tuning leaves frozen),
  * {@code finetune.rehearsal=0.25} (share of each fine-tuning batch from the pretraining captions), {@code finetune.styleInit=reference|terse|none} (SHORT/LONG tokens start as copies of that style),
  * {@code pretrainScenes}, {@code eval}, {@code rerender}, {@code width}, {@code layers},
- * {@code short.beam}, {@code long.beam}, {@code short.noRepeat}, {@code long.noRepeat} (n-gram length never repeated). {@code base=captioner/NAME/VERSION} skips pretraining and
+ * {@code short.beam}, {@code long.beam}, {@code short.noRepeat}, {@code long.noRepeat} (n-gram length never repeated),
+ * {@code long.lengthPenalty} (alpha of the beam's length normalisation). {@code base=captioner/NAME/VERSION} skips pretraining and
  * only fine-tunes that published base again (a tuning aid; prints the fine-tuned rows, writes no report).
  */
 public final class CaptionerExperiment {
@@ -128,6 +129,9 @@ public final class CaptionerExperiment {
         if (options.containsKey("long.beam")) {
             longOptions = DecodingOptions.beam(Integer.parseInt(options.get("long.beam")))
                     .withMaxTokens(longOptions.maxTokens()).withNoRepeatNgram(longOptions.noRepeatNgram());
+        }
+        if (options.containsKey("long.lengthPenalty")) {
+            longOptions = longOptions.withLengthPenalty(Float.parseFloat(options.get("long.lengthPenalty")));
         }
         if (options.containsKey("short.noRepeat")) {
             shortOptions = shortOptions.withNoRepeatNgram(Integer.parseInt(options.get("short.noRepeat")));
