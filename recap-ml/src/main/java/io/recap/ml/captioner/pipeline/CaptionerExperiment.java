@@ -35,7 +35,7 @@ import java.util.Map;
  * {@code finetune.steps}, {@code finetune.lr}, {@code finetune.batch}, {@code finetune.dropout},
  * {@code finetune.freeze=imageEncoder,crossAttention} (parameter-path parts fine-tuning leaves frozen),
  * {@code finetune.rehearsal=0.25} (share of each fine-tuning batch from the pretraining captions), {@code finetune.styleInit=reference|terse|none} (SHORT/LONG tokens start as copies of that style),
- * {@code pretrainScenes}, {@code eval}, {@code rerender}, {@code width}, {@code layers},
+ * {@code pretrainScenes}, {@code eval}, {@code rerender}, {@code width}, {@code layers}, {@code encoderChannels},
  * {@code short.beam}, {@code long.beam}, {@code short.noRepeat}, {@code long.noRepeat} (n-gram length never repeated),
  * {@code long.lengthPenalty} (alpha of the beam's length normalisation). {@code base=captioner/NAME/VERSION} skips pretraining and
  * only fine-tunes that published base again (a tuning aid; prints the fine-tuned rows, writes no report).
@@ -113,10 +113,12 @@ public final class CaptionerExperiment {
         preset = preset.withPretraining(override(preset.pretraining(), options, "pretrain."));
         preset = preset.withFineTuning(override(preset.fineTuning(), options, "finetune."));
         CaptionerConfig config = preset.captioner();
-        if (options.containsKey("width") || options.containsKey("layers")) {
+        if (options.containsKey("width") || options.containsKey("layers") || options.containsKey("encoderChannels")) {
             int width = Integer.parseInt(options.getOrDefault("width", String.valueOf(config.width())));
             int layers = Integer.parseInt(options.getOrDefault("layers", String.valueOf(config.layers())));
-            config = new CaptionerConfig(config.imageSize(), config.gridSize(), config.encoderChannels(), width,
+            int encoderChannels = Integer.parseInt(options.getOrDefault("encoderChannels",
+                    String.valueOf(config.encoderChannels())));
+            config = new CaptionerConfig(config.imageSize(), config.gridSize(), encoderChannels, width,
                     layers, config.heads(), config.dropout(), config.maxTokens());
             preset = preset.withCaptioner(config);
         }

@@ -65,16 +65,17 @@ public record CaptionerPipelinePreset(
 
     /**
      * About an hour on 2 CPU cores: 10,000 train scenes of 64x64, the small captioner (width 128,
-     * 3 layers), 10,000 pretraining steps on terse + reference captions, then 300 RECAP
-     * fine-tuning steps at lr 1e-4 that leave the pretrained image encoder frozen and start the
-     * SHORT/LONG style tokens from the reference one; LONG decoded with beam 3, no 4-gram twice.
+     * 3 layers), 10,000 pretraining steps on terse + reference captions, then 1,200 RECAP
+     * fine-tuning steps at lr 2e-4, half of each batch rehearsing pretraining captions, that leave
+     * the pretrained image encoder frozen and start the SHORT/LONG style tokens from the reference
+     * one; LONG decoded with beam 3, no 4-gram twice.
      * docs/captioner/quality.md has what it reaches and what else was tried.
      */
     public static CaptionerPipelinePreset small() {
         return new CaptionerPipelinePreset("small", 10_600, 100, 500, 64, CaptionerConfig.small(), 10_000,
                 new CaptionerTrainingPreset("small-pretrain", 10_000, 32, 1e-3f, 5e-5f, 100, 1f, 0.1f, 100, 7),
-                new CaptionerTrainingPreset("small-finetune", 300, 32, 1e-4f, 3e-6f, 20, 1f, 0.1f, 25, 7),
-                true, 0f, List.of("imageEncoder"), CaptionerCorpus.REFERENCE, DecodingOptions.greedy(),
+                new CaptionerTrainingPreset("small-finetune", 1200, 32, 2e-4f, 6e-6f, 20, 1f, 0.1f, 100, 7),
+                true, 0.5f, List.of("imageEncoder"), CaptionerCorpus.REFERENCE, DecodingOptions.greedy(),
                 DecodingOptions.beam(3).withNoRepeatNgram(4));
     }
 
