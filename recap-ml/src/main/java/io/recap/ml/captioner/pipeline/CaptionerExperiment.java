@@ -206,6 +206,8 @@ public final class CaptionerExperiment {
                 + preset.pretrainScenes() + " train scenes", preset.pretraining(), result.base().training());
         stage(md, "RECAP fine-tuning → `" + result.recap().ref() + "`", "human split only ("
                 + preset.humanScenes() + " images), each batch 50/50 SHORT/LONG"
+                + (preset.rehearsal() > 0 ? " besides " + Math.round(preset.rehearsal() * 100)
+                        + "% rehearsing pretraining captions" : "")
                 + (preset.rerender() ? ", copies re-rendered with fresh jitter" : "")
                 + (preset.frozenParts().isEmpty() ? "" : ", frozen " + preset.frozenParts())
                 + (preset.styleTokensFrom().isEmpty() ? ""

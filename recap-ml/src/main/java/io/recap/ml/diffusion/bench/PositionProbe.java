@@ -48,7 +48,8 @@ import java.util.Random;
  * </ul>
  *
  * <p>{@code PositionProbe [--data shapes] [--prompt cell] [--model small] [--steps 1050] [--every 350]
- * [--foreground-weight 10] [--out /tmp/position-probe]}.
+ * [--foreground-weight 10] [--square 6] [--out /tmp/position-probe]} ({@code --square}: the toy square's
+ * side in pixels, a fifth of the image by default).
  */
 public final class PositionProbe {
 
@@ -59,12 +60,14 @@ public final class PositionProbe {
     private final String data;
     private final String promptMode;
     private final int size;
+    private final int squareSide;
     private final Random random = new Random(TRAIN_SEED);
 
-    private PositionProbe(String data, String promptMode, int size) {
+    private PositionProbe(String data, String promptMode, int size, int squareSide) {
         this.data = data;
         this.promptMode = promptMode;
         this.size = size;
+        this.squareSide = squareSide;
         if (promptMode.equals("long") && !data.equals("shapes")) {
             throw new IllegalArgumentException("--prompt long needs --data shapes");
         }
@@ -78,7 +81,8 @@ public final class PositionProbe {
         DjlRuntime.start();
         DiffusionConfig config = DiffusionConfig.byName(options.getOrDefault("model", "small"));
         PositionProbe probe = new PositionProbe(options.getOrDefault("data", "shapes"),
-                options.getOrDefault("prompt", "cell"), config.imageSize());
+                options.getOrDefault("prompt", "cell"), config.imageSize(),
+                Integer.parseInt(options.getOrDefault("square", String.valueOf(config.imageSize() / 5))));
         int steps = Integer.parseInt(options.getOrDefault("steps", "1050"));
         int every = Integer.parseInt(options.getOrDefault("every", "350"));
         DiffusionTrainingPreset preset = DiffusionTrainingPreset.small().withSteps(steps).withSchedule(100, 0, 0)
@@ -174,7 +178,7 @@ public final class PositionProbe {
         g.fillRect(0, 0, size, size);
         g.setColor(foreground);
         int cellSide = size / 3;
-        int side = size / 5;
+        int side = squareSide;
         g.fillRect(cell.column() * cellSide + (cellSide - side) / 2 + random.nextInt(3) - 1,
                 cell.row() * cellSide + (cellSide - side) / 2 + random.nextInt(3) - 1, side, side);
         g.dispose();
