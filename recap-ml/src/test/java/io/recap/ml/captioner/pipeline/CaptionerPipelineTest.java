@@ -35,7 +35,8 @@ class CaptionerPipelineTest {
                 .withPretraining(shorter(smoke.pretraining(), 12))
                 .withFineTuning(shorter(smoke.fineTuning(), 8))
                 .withData(40, 16, 8, true)
-                .withFineTuningStart(List.of("imageEncoder"), "reference");
+                .withFineTuningStart(List.of("imageEncoder"), "reference")
+                .withRehearsal(0.25f);
         ModelStore store = new ModelStore(directory.resolve("store"));
         CaptionerPipeline pipeline = new CaptionerPipeline(preset, directory.resolve("corpus"), 42, store,
                 directory.resolve("artifacts"), 3)
@@ -67,6 +68,9 @@ class CaptionerPipelineTest {
         assertThat(recapManifest.lineage().humanSet()).isEqualTo("shapes-s42-n40/human-16");
         assertThat(recapManifest.hyperParameters()).containsEntry("steps", 8).containsEntry("humanImages", 16)
                 .containsEntry("rerender", true);
+        assertThat(((Number) recapManifest.hyperParameters().get("rehearsal")).doubleValue()).isEqualTo(0.25);
+        assertThat(recapManifest.hyperParameters().get("data").toString())
+                .contains("25% of each batch rehearsing pretraining captions");
         assertThat(recapManifest.metrics()).containsKeys("training.final_loss", "eval.short.names_every_object",
                 "eval.long.hallucinated_objects_per_caption", "eval.long.mean_tokens")
                 .doesNotContainKey("eval.terse.captions");
