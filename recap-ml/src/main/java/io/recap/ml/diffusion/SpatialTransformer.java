@@ -50,10 +50,16 @@ public class SpatialTransformer extends AbstractBlock {
         projectOut = addChildBlock("projectOut", Linear.builder().setUnits(channels).build());
     }
 
+    /**
+     * Std 1, not the usual 0.02: the embeddings are added to pixel features whose content varies
+     * widely once objects and backgrounds have colours, and at 0.02 the queries carried so little
+     * position that "top left" never reached the top-left pixels (docs/diffusion, PositionProbe:
+     * coloured one-object scenes 6 of 36 in the prompted cell at 1,500 steps at 0.02, 36 of 36 at 1).
+     */
     private static Parameter positionTable(String name, int size, int width) {
         return Parameter.builder().setName(name).setType(Parameter.Type.OTHER)
                 .optShape(new Shape(size, width))
-                .optInitializer(new NormalInitializer(0.02f)).build();
+                .optInitializer(new NormalInitializer(1f)).build();
     }
 
     @Override
