@@ -42,9 +42,9 @@ import java.util.Random;
  *   <li>{@code --data toy}: a white square on black; {@code toy-colour}: the square in a ShapesWorld
  *       colour on a ShapesWorld background; {@code shapes-bw}: ShapesWorld shapes and sizes, white on
  *       black; {@code shapes}: ShapesWorld 1-object scenes as rendered.</li>
- *   <li>{@code --prompt cell}: only the cell ("at the top left"); {@code describe}: colour, shape,
- *       cell and background in one fixed phrasing; {@code long}: the scene's LONG caption
- *       ({@code shapes} data only).</li>
+ *   <li>{@code --prompt cell}: only the cell ("at the top left"); {@code describe}: "a red square at
+ *       the top left on a black background", one fixed phrasing that always says "square", even for
+ *       ShapesWorld's other shapes; {@code long}: the scene's LONG caption ({@code shapes} data only).</li>
  * </ul>
  *
  * <p>{@code PositionProbe [--data shapes] [--prompt cell] [--model small] [--steps 1050] [--every 350]
