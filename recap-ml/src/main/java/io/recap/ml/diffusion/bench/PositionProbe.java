@@ -44,7 +44,9 @@ import java.util.Random;
  *       black; {@code shapes}: ShapesWorld 1-object scenes as rendered.</li>
  *   <li>{@code --prompt cell}: only the cell ("at the top left"); {@code describe}: "a red square at
  *       the top left on a black background", one fixed phrasing that always says "square", even for
- *       ShapesWorld's other shapes; {@code long}: the scene's LONG caption ({@code shapes} data only).</li>
+ *       ShapesWorld's other shapes; {@code long}: the scene's LONG caption ({@code shapes} data only);
+ *       {@code long-one-wording}: LONG captions all written with one seed, so frame, size word and
+ *       position phrase are worded the same way wherever the scene allows.</li>
  * </ul>
  *
  * <p>{@code PositionProbe [--data shapes] [--prompt cell] [--model small] [--steps 1050] [--every 350]
@@ -68,7 +70,7 @@ public final class PositionProbe {
         this.promptMode = promptMode;
         this.size = size;
         this.squareSide = squareSide;
-        if (promptMode.equals("long") && !data.equals("shapes")) {
+        if (promptMode.startsWith("long") && !data.equals("shapes")) {
             throw new IllegalArgumentException("--prompt long needs --data shapes");
         }
     }
@@ -167,6 +169,8 @@ public final class PositionProbe {
             case "describe" -> "a " + colour.word() + " square at the " + cell.words() + " on a "
                     + background.words() + " background";
             case "long" -> CaptionWriter.write(CaptionKind.LONG, scene, sceneSeed);
+            // One seed for every scene: the writer makes the same choices, so each cell has one wording.
+            case "long-one-wording" -> CaptionWriter.write(CaptionKind.LONG, scene, 0L);
             default -> throw new IllegalArgumentException("unknown --prompt " + promptMode);
         };
     }
