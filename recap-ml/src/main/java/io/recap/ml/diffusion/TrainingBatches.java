@@ -5,13 +5,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.CaptionStyle;
+import io.recap.ml.image.DominantColour;
 import io.recap.ml.image.ImageTensors;
 import io.recap.ml.training.CheckpointableRandom;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Draws DDPM training batches from a list of examples. For each row, in this order and all from
@@ -98,21 +97,9 @@ final class TrainingBatches {
         int[] argb = new int[plane];
         for (int b = 0; b < images.size(); b++) {
             ImageTensors.resized(images.get(b), size).getRGB(0, 0, size, size, argb, 0, size);
-            Map<Integer, Integer> counts = new HashMap<>();
-            int mode = argb[0];
-            int best = 0;
-            for (int pixel : argb) {
-                int c = counts.merge(pixel & 0xFFFFFF, 1, Integer::sum);
-                if (c > best) {
-                    best = c;
-                    mode = pixel & 0xFFFFFF;
-                }
-            }
+            int mode = DominantColour.of(argb, 0xFFFFFF);
             for (int p = 0; p < plane; p++) {
-                int pixel = argb[p];
-                int distance = Math.abs(((pixel >> 16) & 0xFF) - ((mode >> 16) & 0xFF))
-                        + Math.abs(((pixel >> 8) & 0xFF) - ((mode >> 8) & 0xFF))
-                        + Math.abs((pixel & 0xFF) - (mode & 0xFF));
+                int distance = DominantColour.distance(argb[p], mode);
                 weights[b * plane + p] = distance > BACKGROUND_TOLERANCE ? weight : 1f;
             }
         }

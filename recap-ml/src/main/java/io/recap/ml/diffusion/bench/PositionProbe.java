@@ -6,6 +6,7 @@ import io.recap.ml.diffusion.DiffusionExample;
 import io.recap.ml.diffusion.DiffusionTrainer;
 import io.recap.ml.diffusion.DiffusionTrainingPreset;
 import io.recap.ml.diffusion.SampleSheet;
+import io.recap.ml.image.DominantColour;
 import io.recap.ml.image.ImageTensors;
 import io.recap.ml.runtime.DjlRuntime;
 import io.recap.ml.text.Vocabulary;
@@ -207,21 +208,14 @@ public final class PositionProbe {
     static Cell mostForeground(BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
-        Map<Integer, Integer> counts = new HashMap<>();
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                counts.merge(image.getRGB(x, y) & 0xE0E0E0, 1, Integer::sum);
-            }
-        }
-        int mode = counts.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey() | 0x101010;
+        int[] pixels = image.getRGB(0, 0, width, height, null, 0, width);
+        // Samples are noisy: colours are coarsened to 3 bits a channel before the mode is taken.
+        int mode = DominantColour.of(pixels, 0xE0E0E0) | 0x101010;
         double[] distance = new double[Cell.values().length];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                int rgb = image.getRGB(x, y);
                 distance[Cell.at(Math.min(2, y * 3 / height), Math.min(2, x * 3 / width)).ordinal()] +=
-                        Math.abs(((rgb >> 16) & 0xFF) - ((mode >> 16) & 0xFF))
-                        + Math.abs(((rgb >> 8) & 0xFF) - ((mode >> 8) & 0xFF))
-                        + Math.abs((rgb & 0xFF) - (mode & 0xFF));
+                        DominantColour.distance(pixels[y * width + x], mode);
             }
         }
         int best = 0;
