@@ -47,7 +47,8 @@ import java.util.regex.Pattern;
  * {@code pretrain steps} holding {@value #BASE_FILE} (the base's model ref), so a later attempt fine-tunes that
  * base instead of pretraining again. Progress counts pretraining and fine-tuning steps as one total.
  *
- * <p>Params: {@code pretrainSteps}, {@code fineTuneSteps}, {@code seed} (1), {@code baseName} ({@code shapes-base}),
+ * <p>Params: {@code pretrainSteps}, {@code fineTuneSteps}, {@code rehearsal} (the preset's share of each
+ * fine-tuning batch drawn from the pretraining captions, in [0, 0.95]), {@code seed} (1), {@code baseName} ({@code shapes-base}),
  * {@code modelName} ({@code shapes}), {@code generateCorpus} (false), {@code corpusSeed} (7).
  */
 public final class CaptionerFinetuneTask implements TrainingTask {
@@ -160,7 +161,8 @@ public final class CaptionerFinetuneTask implements TrainingTask {
                 .withPretraining(pretraining.withSteps(
                         params.intValue("pretrainSteps", pretraining.steps(), 1, 10_000_000)))
                 .withFineTuning(fineTuning.withSteps(
-                        params.intValue("fineTuneSteps", fineTuning.steps(), 1, 10_000_000)));
+                        params.intValue("fineTuneSteps", fineTuning.steps(), 1, 10_000_000)))
+                .withRehearsal((float) params.doubleValue("rehearsal", preset.rehearsal(), 0, 0.95));
     }
 
     /** The corpus directory the spec names (see the class comment for the rule). */
