@@ -111,6 +111,18 @@ public record DiffusionConfig(
                 attentionHeads, textWidth, textLayers, textHeads, contextLength, diffusionSteps, newPrediction);
     }
 
+    /** The same UNet with a text encoder of another width or depth (ablations, probes). */
+    public DiffusionConfig withTextEncoder(int newTextWidth, int newTextLayers) {
+        return new DiffusionConfig(imageSize, patchSize, baseChannels, channelMultipliers, residualBlocks, attentionLevels,
+                attentionHeads, newTextWidth, newTextLayers, textHeads, contextLength, diffusionSteps, prediction);
+    }
+
+    /** The same model with spatial transformers at other UNet levels (ablations, probes). */
+    public DiffusionConfig withAttentionLevels(int... levels) {
+        return new DiffusionConfig(imageSize, patchSize, baseChannels, channelMultipliers, residualBlocks, levels,
+                attentionHeads, textWidth, textLayers, textHeads, contextLength, diffusionSteps, prediction);
+    }
+
     public int levels() {
         return channelMultipliers.length;
     }

@@ -6,11 +6,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
-import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
+import io.recap.ml.nn.GridPositions;
 import io.recap.ml.nn.GroupNorm;
 import io.recap.ml.nn.TransformerLayer;
 
@@ -29,8 +28,7 @@ public class SpatialTransformer extends AbstractBlock {
     private final int side;
     private final GroupNorm norm;
     private final Linear projectIn;
-    private final Parameter rowPositions;
-    private final Parameter columnPositions;
+    private final GridPositions positions;
     private final TransformerLayer layer;
     private final Linear projectOut;
 
@@ -44,22 +42,13 @@ public class SpatialTransformer extends AbstractBlock {
         this.side = side;
         norm = addChildBlock("norm", GroupNorm.forChannels(channels));
         projectIn = addChildBlock("projectIn", Linear.builder().setUnits(channels).build());
-        rowPositions = addParameter(positionTable("rowPositions", side, channels));
-        columnPositions = addParameter(positionTable("columnPositions", side, channels));
+        // Std 1, not the usual 0.02: the positions are added to pixel features whose content varies
+        // widely once objects and backgrounds have colours, and at 0.02 the queries carried so little
+        // position that "top left" never reached the top-left pixels (docs/diffusion, PositionProbe:
+        // coloured one-object scenes 6 of 36 in the prompted cell at 1,500 steps at 0.02, 36 of 36 at 1).
+        positions = new GridPositions(side, channels, 1f, this::addParameter);
         layer = addChildBlock("layer", new TransformerLayer(channels, heads, 2, 0f, false, true));
         projectOut = addChildBlock("projectOut", Linear.builder().setUnits(channels).build());
-    }
-
-    /**
-     * Std 1, not the usual 0.02: the embeddings are added to pixel features whose content varies
-     * widely once objects and backgrounds have colours, and at 0.02 the queries carried so little
-     * position that "top left" never reached the top-left pixels (docs/diffusion, PositionProbe:
-     * coloured one-object scenes 6 of 36 in the prompted cell at 1,500 steps at 0.02, 36 of 36 at 1).
-     */
-    private static Parameter positionTable(String name, int size, int width) {
-        return Parameter.builder().setName(name).setType(Parameter.Type.OTHER)
-                .optShape(new Shape(size, width))
-                .optInitializer(new NormalInitializer(1f)).build();
     }
 
     @Override
@@ -72,11 +61,7 @@ public class SpatialTransformer extends AbstractBlock {
         NDArray normed = norm.forward(parameterStore, new NDList(x), training).singletonOrThrow();
         NDArray tokens = normed.reshape(batch, channels, pixels).transpose(0, 2, 1);
         tokens = projectIn.forward(parameterStore, new NDList(tokens), training).singletonOrThrow();
-        NDArray rows = parameterStore.getValue(rowPositions, x.getDevice(), training);
-        NDArray columns = parameterStore.getValue(columnPositions, x.getDevice(), training);
-        // Pixel r * W + c gets row r's and column c's embedding.
-        tokens = tokens.add(rows.reshape(side, 1, channels).add(columns.reshape(1, side, channels))
-                .reshape(pixels, channels));
+        tokens = tokens.add(positions.grid(parameterStore, x.getDevice(), training));
         tokens = layer.forward(parameterStore, new NDList(tokens, inputs.get(1), inputs.get(2)), training)
                 .singletonOrThrow();
         tokens = projectOut.forward(parameterStore, new NDList(tokens), training).singletonOrThrow();

@@ -1,7 +1,8 @@
 /**
  * Neural-network blocks DJL 0.36 does not ship: group normalisation, multi-head attention
- * (self, causal and cross), pre-norm transformer layers, position embeddings, nearest
- * upsampling and a small convolutional image encoder that emits grid tokens.
+ * (self, causal and cross), pre-norm transformer layers, position embeddings (of token
+ * sequences and of image grids), nearest upsampling and a small convolutional image encoder
+ * that emits grid tokens.
  *
  * <p>All blocks extend {@link ai.djl.nn.AbstractBlock} and initialise their children with
  * explicit shapes. Callers run forward passes inside an {@link ai.djl.ndarray.NDScope} (or

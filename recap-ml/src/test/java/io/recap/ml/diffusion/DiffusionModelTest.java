@@ -148,7 +148,17 @@ class DiffusionModelTest {
         try (DiffusionModel loaded = DiffusionModel.load(directory)) {
             assertThat(loaded.getConfig()).isEqualTo(model.getConfig());
             assertThat(loaded.getVocabulary()).isEqualTo(model.getVocabulary());
-            assertThat(pixels(loaded.sample(PROMPTS, options).get(1))).isEqualTo(pixels(model.sample(PROMPTS, options).get(1)));
+            var saved = model.getBlock().getParameters();
+            var read = loaded.getBlock().getParameters();
+            assertThat(read.keys()).isEqualTo(saved.keys());
+            for (int i = 0; i < saved.size(); i++) {
+                assertThat(read.valueAt(i).getArray().toFloatArray()).as(saved.keyAt(i))
+                        .isEqualTo(saved.valueAt(i).getArray().toFloatArray());
+            }
+            // Same weights, same images; within one level, as a tensor read from disk can take
+            // another kernel path than one built in memory (one pixel differed by 1 on some CPUs).
+            assertThat(maxPixelDifference(loaded.sample(PROMPTS, options).get(1), model.sample(PROMPTS, options).get(1)))
+                    .isLessThanOrEqualTo(1);
         }
     }
 

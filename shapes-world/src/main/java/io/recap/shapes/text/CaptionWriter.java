@@ -1,7 +1,9 @@
 package io.recap.shapes.text;
 
+import io.recap.shapes.scene.Cell;
 import io.recap.shapes.scene.Scene;
 import io.recap.shapes.scene.Seeds;
+import java.util.SplittableRandom;
 
 /**
  * One entry point for all texts of a scene. Each kind draws its wording from its own seed
@@ -34,6 +36,14 @@ public final class CaptionWriter {
         ReferenceCaptionWriter.write(scene, seedFor(CaptionKind.REFERENCE, sceneSeed),
             ReferenceCaptionWriter.DEFAULT_COUNT),
         PretrainCaptionWriter.write(scene, seedFor(CaptionKind.PRETRAIN, sceneSeed)));
+  }
+
+  /**
+   * One object's position worded as captions word it, drawn with {@code seed} ("in the upper-left
+   * corner", "at the top", "in the middle"): lets probes vary the wording of a position alone.
+   */
+  public static String positionPhrase(Cell cell, long seed) {
+    return Phrases.single(cell, new SplittableRandom(seed));
   }
 
   static long seedFor(CaptionKind kind, long sceneSeed) {

@@ -2,6 +2,7 @@ package io.recap.shapes.text;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recap.shapes.scene.Cell;
 import io.recap.shapes.scene.ObjectClass;
 import io.recap.shapes.scene.ObjectGroup;
 import io.recap.shapes.scene.Scene;
@@ -41,6 +42,21 @@ class CaptionWritersTest {
       assertThat(parsed.specifiesSize()).as(text).isFalse();
       assertThat(classes(parsed)).as(text).containsExactlyElementsOf(scene.classes());
       assertThat(CaptionTokenizer.count(text)).as(text).isLessThanOrEqualTo(30);
+    }
+  }
+
+  @Test
+  void positionPhrasesVaryTheirWordingAndParseBackToTheirCell() {
+    for (Cell cell : Cell.values()) {
+      Set<String> wordings = new HashSet<>();
+      for (long seed = 0; seed < 40; seed++) {
+        String phrase = CaptionWriter.positionPhrase(cell, seed);
+        wordings.add(phrase);
+        assertThat(CaptionParser.parse("a red square " + phrase + ".").mentions())
+            .as(phrase).singleElement()
+            .satisfies(mention -> assertThat(mention.cells()).containsExactly(cell));
+      }
+      assertThat(wordings).as("wordings of %s", cell).hasSizeGreaterThan(2);
     }
   }
 

@@ -110,14 +110,18 @@ public final class DiffusionExperiment {
     /** The {@code small} architecture with any of the ablation options applied (README: Options). */
     private DiffusionConfig architecture() {
         DiffusionConfig small = DiffusionConfig.small();
-        int[] attention = options.containsKey("attention")
-                ? Arrays.stream(option("attention", "").split(",")).mapToInt(Integer::parseInt).toArray()
-                : small.attentionLevels();
         return new DiffusionConfig(small.imageSize(), small.patchSize(), intOption("channels", small.baseChannels()),
-                small.channelMultipliers(), intOption("blocks", small.residualBlocks()), attention,
-                small.attentionHeads(), intOption("text-width", small.textWidth()),
-                intOption("text-layers", small.textLayers()), small.textHeads(), small.contextLength(),
-                small.diffusionSteps(), small.prediction());
+                small.channelMultipliers(), intOption("blocks", small.residualBlocks()), small.attentionLevels(),
+                small.attentionHeads(), small.textWidth(), small.textLayers(), small.textHeads(),
+                small.contextLength(), small.diffusionSteps(), small.prediction())
+                .withAttentionLevels(attentionLevels(option("attention", ""), small))
+                .withTextEncoder(intOption("text-width", small.textWidth()), intOption("text-layers", small.textLayers()));
+    }
+
+    /** Comma-separated UNet levels ({@code --attention 1,2}), or the model's own when blank. */
+    static int[] attentionLevels(String option, DiffusionConfig model) {
+        return option.isBlank() ? model.attentionLevels()
+                : Arrays.stream(option.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
     }
 
     private DiffusionTrainingPreset preset(int steps) {

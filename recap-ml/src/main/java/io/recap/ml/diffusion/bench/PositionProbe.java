@@ -43,16 +43,21 @@ import java.util.Random;
  *   <li>{@code --data toy}: a white square on black; {@code toy-colour}: the square in a ShapesWorld
  *       colour on a ShapesWorld background; {@code shapes-bw}: ShapesWorld shapes and sizes, white on
  *       black; {@code shapes}: ShapesWorld 1-object scenes as rendered.</li>
- *   <li>{@code --prompt cell}: only the cell ("at the top left"); {@code describe}: "a red square at
+ *   <li>{@code --prompt cell}: only the cell ("at the top left"); {@code cell-varied}: only the cell,
+ *       worded as LONG captions word it ("in the upper-left corner", "at the top"); {@code describe}: "a red square at
  *       the top left on a black background", one fixed phrasing that always says "square", even for
- *       ShapesWorld's other shapes; {@code long}: the scene's LONG caption ({@code shapes} data only);
+ *       ShapesWorld's other shapes; {@code describe-varied}: the same with the position worded as LONG
+ *       captions word it; {@code long}: the scene's LONG caption ({@code shapes} data only);
  *       {@code long-one-wording}: LONG captions all written with one seed, so frame, size word and
  *       position phrase are worded the same way wherever the scene allows.</li>
  * </ul>
  *
  * <p>{@code PositionProbe [--data shapes] [--prompt cell] [--model small] [--steps 1050] [--every 350]
- * [--foreground-weight 10] [--square 6] [--out /tmp/position-probe]} ({@code --square}: the toy square's
- * side in pixels, a fifth of the image by default).
+ * [--foreground-weight 10] [--square 6] [--text-width 64] [--text-layers 2] [--attention 2]
+ * [--guidance 1.5,3] [--out /tmp/position-probe]} ({@code --guidance}: the scales every checkpoint is sampled
+ * and scored at; {@code --square}: the toy square's side in pixels, a fifth of the image by
+ * default; {@code --text-width}/{@code --text-layers}/{@code --attention}: the text encoder and the UNet levels
+ * with a spatial transformer, the model's by default).
  */
 public final class PositionProbe {
 
@@ -82,7 +87,11 @@ public final class PositionProbe {
             options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
         DjlRuntime.start();
-        DiffusionConfig config = DiffusionConfig.byName(options.getOrDefault("model", "small"));
+        DiffusionConfig named = DiffusionConfig.byName(options.getOrDefault("model", "small"));
+        DiffusionConfig config = named.withTextEncoder(
+                Integer.parseInt(options.getOrDefault("text-width", String.valueOf(named.textWidth()))),
+                Integer.parseInt(options.getOrDefault("text-layers", String.valueOf(named.textLayers()))))
+                .withAttentionLevels(DiffusionExperiment.attentionLevels(options.getOrDefault("attention", ""), named));
         PositionProbe probe = new PositionProbe(options.getOrDefault("data", "shapes"),
                 options.getOrDefault("prompt", "cell"), config.imageSize(),
                 Integer.parseInt(options.getOrDefault("square", String.valueOf(config.imageSize() / 5))));
@@ -93,10 +102,21 @@ public final class PositionProbe {
                         String.valueOf(DiffusionTrainingPreset.FOREGROUND_WEIGHT))));
         Path out = Path.of(options.getOrDefault("out", "/tmp/position-probe"));
         Files.createDirectories(out);
-        probe.run(config, preset, every, out);
+        float[] guidances = parseGuidances(options.getOrDefault("guidance", "1.5"));
+        probe.run(config, preset, every, guidances, out);
     }
 
-    private void run(DiffusionConfig config, DiffusionTrainingPreset preset, int every, Path out) throws Exception {
+    private static float[] parseGuidances(String option) {
+        String[] parts = option.split(",");
+        float[] guidances = new float[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            guidances[i] = Float.parseFloat(parts[i].trim());
+        }
+        return guidances;
+    }
+
+    private void run(DiffusionConfig config, DiffusionTrainingPreset preset, int every, float[] guidances, Path out)
+            throws Exception {
         List<DiffusionExample> examples = new ArrayList<>(TRAIN_IMAGES);
         SceneGenerator generator = new SceneGenerator(1, 1);
         for (int i = 0; i < TRAIN_IMAGES; i++) {
@@ -122,22 +142,10 @@ public final class PositionProbe {
         try (DiffusionTrainer trainer = DiffusionTrainer.create(config, vocabulary, 7, preset, CaptionMix.LONG_ONLY)) {
             for (int stop = Math.min(every, preset.steps()); ; stop = Math.min(preset.steps(), stop + every)) {
                 trainer.trainUntil(examples, stop);
-                List<BufferedImage> images = trainer.emaModel().sample(prompts, 11, 25, 1.5f, 2);
-                int hits = 0;
-                List<String> notes = new ArrayList<>();
-                for (int p = 0; p < prompts.size(); p++) {
-                    StringBuilder found = new StringBuilder("most foreground:");
-                    for (BufferedImage image : images.subList(2 * p, 2 * p + 2)) {
-                        Cell cell = mostForeground(image);
-                        hits += cell == cells.get(p) ? 1 : 0;
-                        found.append(' ').append(cell.words());
-                    }
-                    notes.add(found.toString());
+                for (float guidance : guidances) {
+                    score(trainer, prompts, cells, guidance, name + " step " + stop
+                            + (guidance == guidances[0] ? "" : " w " + guidance), out);
                 }
-                SampleSheet.write(prompts, images, 2, notes, name + " step " + stop,
-                        out.resolve(name + "-step" + stop + ".png"));
-                System.out.printf(Locale.ROOT, "RESULT %s step %d: prompted cell holds the most foreground in %d/%d%n",
-                        name, stop, hits, images.size());
                 if (stop >= preset.steps()) {
                     break;
                 }
@@ -164,11 +172,34 @@ public final class PositionProbe {
         return new DiffusionExample(image, text, text, text);
     }
 
+    /** Samples two images per prompt at {@code guidance}, writes their sheet and prints the hit count. */
+    private static void score(DiffusionTrainer trainer, List<String> prompts, List<Cell> cells, float guidance,
+            String title, Path out) throws java.io.IOException {
+        List<BufferedImage> images = trainer.emaModel().sample(prompts, 11, 25, guidance, 2);
+        int hits = 0;
+        List<String> notes = new ArrayList<>();
+        for (int p = 0; p < prompts.size(); p++) {
+            StringBuilder found = new StringBuilder("most foreground:");
+            for (BufferedImage image : images.subList(2 * p, 2 * p + 2)) {
+                Cell cell = mostForeground(image);
+                hits += cell == cells.get(p) ? 1 : 0;
+                found.append(' ').append(cell.words());
+            }
+            notes.add(found.toString());
+        }
+        SampleSheet.write(prompts, images, 2, notes, title, out.resolve(title.replace(' ', '-') + ".png"));
+        System.out.printf(Locale.ROOT, "RESULT %s: prompted cell holds the most foreground in %d/%d%n",
+                title, hits, images.size());
+    }
+
     private String prompt(Scene scene, long sceneSeed, Cell cell, Colour colour, Background background) {
         return switch (promptMode) {
             case "cell" -> "at the " + cell.words();
+            case "cell-varied" -> CaptionWriter.positionPhrase(cell, sceneSeed);
             case "describe" -> "a " + colour.word() + " square at the " + cell.words() + " on a "
                     + background.words() + " background";
+            case "describe-varied" -> "a " + colour.word() + " square " + CaptionWriter.positionPhrase(cell, sceneSeed)
+                    + " on a " + background.words() + " background";
             case "long" -> CaptionWriter.write(CaptionKind.LONG, scene, sceneSeed);
             // One seed for every scene: the writer makes the same choices, so each cell has one wording.
             case "long-one-wording" -> CaptionWriter.write(CaptionKind.LONG, scene, 0L);
