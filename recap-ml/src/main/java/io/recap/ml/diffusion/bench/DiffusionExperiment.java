@@ -111,11 +111,10 @@ public final class DiffusionExperiment {
     private DiffusionConfig architecture() {
         DiffusionConfig small = DiffusionConfig.small();
         return new DiffusionConfig(small.imageSize(), small.patchSize(), intOption("channels", small.baseChannels()),
-                small.channelMultipliers(), intOption("blocks", small.residualBlocks()), small.attentionLevels(),
-                small.attentionHeads(), small.textWidth(), small.textLayers(), small.textHeads(),
-                small.contextLength(), small.diffusionSteps(), small.prediction())
-                .withAttentionLevels(attentionLevels(option("attention", ""), small))
-                .withTextEncoder(intOption("text-width", small.textWidth()), intOption("text-layers", small.textLayers()));
+                small.channelMultipliers(), intOption("blocks", small.residualBlocks()),
+                attentionLevels(option("attention", ""), small), small.attentionHeads(),
+                intOption("text-width", small.textWidth()), intOption("text-layers", small.textLayers()),
+                small.textHeads(), small.contextLength(), small.diffusionSteps(), small.prediction());
     }
 
     /** Comma-separated UNet levels ({@code --attention 1,2}), or the model's own when blank. */
