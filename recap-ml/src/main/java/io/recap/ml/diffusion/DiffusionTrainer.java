@@ -62,6 +62,8 @@ public final class DiffusionTrainer implements AutoCloseable {
     private List<String> samplePrompts = List.of();
     private Path sampleDirectory;
     private Path lossCurve;
+    /** Only a model made here from random weights gets its text encoder pretrained; a warm start keeps its own. */
+    private boolean freshTextEncoder;
 
     private DiffusionTrainer(DiffusionModel live, DiffusionModel ema, boolean ownsLive,
             DiffusionTrainingPreset preset, CaptionMix mix, DiffusionCheckpoint.State state, byte[] optimizerState) {
@@ -94,7 +96,9 @@ public final class DiffusionTrainer implements AutoCloseable {
         DiffusionModel model = DiffusionModel.create(config, vocabulary, seed);
         DiffusionModel average = DiffusionModel.create(config, vocabulary, seed);
         average.copyWeightsFrom(model);
-        return new DiffusionTrainer(model, average, true, preset, mix, null, null);
+        DiffusionTrainer trainer = new DiffusionTrainer(model, average, true, preset, mix, null, null);
+        trainer.freshTextEncoder = true;
+        return trainer;
     }
 
     /**
@@ -164,6 +168,14 @@ public final class DiffusionTrainer implements AutoCloseable {
     public TrainingReport trainUntil(List<DiffusionExample> examples, int stopStep) {
         DjlRuntime.prepareCurrentThread();
         int lastStep = Math.min(stopStep, preset.steps());
+        if (lastStep <= step) {
+            // Nothing to run: leave the optimizer state (none before the first update) as it is.
+            return new TrainingReport(0, 0, new float[0], Duration.ZERO);
+        }
+        if (freshTextEncoder && preset.textPretrainSteps() > 0) {
+            pretrainTextEncoder(examples);
+            freshTextEncoder = false;
+        }
         TrainingBatches batches = new TrainingBatches(examples, mix, preset.promptDropout(), preset.foregroundWeight());
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(
                 preset.learningRate(), preset.finalLearningRate(), preset.warmupSteps(), preset.steps());
@@ -212,6 +224,22 @@ public final class DiffusionTrainer implements AutoCloseable {
         log.info("diffusion/{}: {}", preset.name(), report);
         writeLossCurve();
         return report;
+    }
+
+    /** Before step 1: the text encoder learns from the same images and captions contrastively first. */
+    private void pretrainTextEncoder(List<DiffusionExample> examples) {
+        if (examples.size() < 2) {
+            log.warn("diffusion/{}: {} example(s) cannot be told apart contrastively; text encoder not pretrained",
+                    preset.name(), examples.size());
+            return;
+        }
+        TrainingReport report = ContrastiveTextPretraining.pretrainTextEncoder(live, examples,
+                new ContrastiveTextPretraining.Settings(preset.textPretrainSteps(),
+                        Math.min(ContrastiveTextPretraining.BATCH_SIZE, examples.size()),
+                        ContrastiveTextPretraining.LEARNING_RATE, mix, preset.seed()),
+                progress -> { });
+        ema.copyWeightsFrom(live);
+        log.info("diffusion/{}: text encoder pretrained contrastively on {} captions: {}", preset.name(), mix, report);
     }
 
     private NDArray loss(Trainer trainer, TrainingBatches batches) {

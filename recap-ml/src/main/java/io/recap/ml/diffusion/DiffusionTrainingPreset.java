@@ -27,6 +27,11 @@ import java.util.Map;
  * @param sampleEvery steps between sample grids of the fixed prompts (0: never)
  * @param checkpointEvery steps between checkpoints (0: only at the end)
  * @param seed seed of batch order, caption styles, dropout, time steps and noise
+ * @param textPretrainSteps steps of {@link ContrastiveTextPretraining} on the training images and
+ *     captions before step 1 of a model trained from scratch (0: the text encoder starts from random
+ *     weights; a warm start or a resumed run keeps the text encoder it has). Stable Diffusion's
+ *     text encoder arrives pretrained; ours, trained from scratch by the denoising loss alone, had
+ *     not learned where LONG captions put an object after 3,000 steps (docs/diffusion)
  */
 public record DiffusionTrainingPreset(
         String name,
@@ -42,13 +47,14 @@ public record DiffusionTrainingPreset(
         int reportEvery,
         int sampleEvery,
         int checkpointEvery,
-        long seed) {
+        long seed,
+        int textPretrainSteps) {
 
     public DiffusionTrainingPreset {
         if (steps <= 0 || batchSize <= 0 || learningRate <= 0 || finalLearningRate < 0 || warmupSteps < 0
                 || emaDecay < 0 || emaDecay >= 1 || promptDropout < 0 || promptDropout >= 1 || !(foregroundWeight >= 1)
                 || reportEvery <= 0
-                || sampleEvery < 0 || checkpointEvery < 0) {
+                || sampleEvery < 0 || checkpointEvery < 0 || textPretrainSteps < 0) {
             throw new IllegalArgumentException("invalid training preset " + name);
         }
     }
@@ -59,16 +65,17 @@ public record DiffusionTrainingPreset(
     /** Seconds, for tests: 60 steps of 8 images on the smoke model. */
     public static DiffusionTrainingPreset smoke() {
         return new DiffusionTrainingPreset("smoke", 60, 8, 2e-3f, 2e-4f, 5, 1f, 0.9f, 0.14f, FOREGROUND_WEIGHT,
-                20, 0, 0, 7);
+                20, 0, 0, 7, 0);
     }
 
     /**
-     * About 20 minutes on 2 CPU cores with the small model: the recipe DJL-NOTES measured to
-     * work at this scale (Adam 1e-3, warm-up and cosine decay, EMA 0.998), batch 32.
+     * About 40 minutes on one CPU core with the small model: the recipe DJL-NOTES measured to
+     * work at this scale (Adam 1e-3, warm-up and cosine decay, EMA 0.998), batch 32, after 2,000
+     * steps of contrastive text-encoder pretraining (a few minutes).
      */
     public static DiffusionTrainingPreset small() {
         return new DiffusionTrainingPreset("small", 5000, 32, 1e-3f, 5e-5f, 100, 1f, 0.998f, 0.14f, FOREGROUND_WEIGHT,
-                100, 1000, 500, 7);
+                100, 1000, 500, 7, 2000);
     }
 
     /**
@@ -77,7 +84,7 @@ public record DiffusionTrainingPreset(
      */
     public static DiffusionTrainingPreset paper() {
         return new DiffusionTrainingPreset("paper", 250_000, 512, 1e-5f, 1e-5f, 1000, 1f, 0.9999f, 0.14f, 1f, 100,
-                5000, 5000, 7);
+                5000, 5000, 7, 0);
     }
 
     public static DiffusionTrainingPreset byName(String name) {
@@ -92,30 +99,38 @@ public record DiffusionTrainingPreset(
     public DiffusionTrainingPreset withSteps(int total) {
         return new DiffusionTrainingPreset(name, total, batchSize, learningRate, finalLearningRate,
                 Math.min(warmupSteps, total), maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery,
-                sampleEvery, checkpointEvery, seed);
+                sampleEvery, checkpointEvery, seed, textPretrainSteps);
     }
 
     public DiffusionTrainingPreset withSchedule(int reportSteps, int sampleSteps, int checkpointSteps) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
                 maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportSteps, sampleSteps, checkpointSteps,
-                seed);
+                seed, textPretrainSteps);
     }
 
     public DiffusionTrainingPreset withSeed(long newSeed) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
                 maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
-                newSeed);
+                newSeed, textPretrainSteps);
     }
 
     public DiffusionTrainingPreset withForegroundWeight(float weight) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, weight, reportEvery, sampleEvery, checkpointEvery, seed);
+                maxGradientNorm, emaDecay, promptDropout, weight, reportEvery, sampleEvery, checkpointEvery, seed,
+                textPretrainSteps);
     }
 
     public DiffusionTrainingPreset withBatchSize(int size) {
         return new DiffusionTrainingPreset(name, steps, size, learningRate, finalLearningRate, warmupSteps,
                 maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
-                seed);
+                seed, textPretrainSteps);
+    }
+
+    /** The same preset with {@code contrastiveSteps} of text-encoder pretraining (0: none). */
+    public DiffusionTrainingPreset withTextPretraining(int contrastiveSteps) {
+        return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
+                seed, contrastiveSteps);
     }
 
     /** The hyper-parameters as flat key/value pairs, for a model manifest. */
@@ -133,6 +148,7 @@ public record DiffusionTrainingPreset(
         values.put("promptDropout", promptDropout);
         values.put("foregroundWeight", foregroundWeight);
         values.put("seed", seed);
+        values.put("textPretrainSteps", textPretrainSteps);
         return values;
     }
 }

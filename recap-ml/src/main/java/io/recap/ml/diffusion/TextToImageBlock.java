@@ -34,6 +34,11 @@ public class TextToImageBlock extends AbstractBlock {
         return config;
     }
 
+    /** The text encoder, for weights that start it (see {@link ContrastiveTextPretraining}). */
+    TextEncoder textEncoder() {
+        return textEncoder;
+    }
+
     /** Text tokens (B, L, D) and their key bias (B, L) for token ids (B, L). */
     public NDList encodeText(ParameterStore parameterStore, NDArray tokenIds, boolean training) {
         return textEncoder.forward(parameterStore, new NDList(tokenIds), training);

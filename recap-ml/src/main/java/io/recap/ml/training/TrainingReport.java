@@ -29,7 +29,7 @@ public record TrainingReport(int steps, int skippedSteps, float[] losses, Durati
     private float mean(int from, int to) {
         double sum = 0;
         int count = 0;
-        for (int i = Math.max(0, from); i < to; i++) {
+        for (int i = Math.max(0, from); i < Math.min(to, losses.length); i++) {
             if (Float.isFinite(losses[i])) {
                 sum += losses[i];
                 count++;

@@ -140,6 +140,39 @@ class DiffusionTrainerTest {
         }
     }
 
+    @Test
+    void aPresetWithTextPretrainingTrainsTheTextEncoderContrastivelyBeforeStepOne() {
+        DiffusionTrainingPreset plain = SIX_STEPS.withSteps(1);
+        try (DiffusionTrainer without = DiffusionTrainer.create(DiffusionConfig.smoke(), DiffusionTestSupport.vocabulary(),
+                        5, plain, CaptionMix.LONG_ONLY);
+                DiffusionTrainer with = DiffusionTrainer.create(DiffusionConfig.smoke(), DiffusionTestSupport.vocabulary(),
+                        5, plain.withTextPretraining(30), CaptionMix.LONG_ONLY)) {
+            // Nothing to train yet, so nothing to pretrain either.
+            with.trainUntil(EXAMPLES, 0);
+            assertThat(maxDifference(with.liveModel().getBlock().textEncoder().getParameters(),
+                    without.liveModel().getBlock().textEncoder().getParameters())).isZero();
+
+            without.train(EXAMPLES);
+            with.train(EXAMPLES);
+
+            // One Adam step at 2e-3 moves a weight by about 2e-3; 30 contrastive steps move it much further.
+            assertThat(maxDifference(with.liveModel().getBlock().textEncoder().getParameters(),
+                    without.liveModel().getBlock().textEncoder().getParameters())).isGreaterThan(0.02f);
+            // The EMA copy started from the pretrained encoder, not the random one.
+            assertThat(maxDifference(with.emaModel().getBlock().textEncoder().getParameters(),
+                    with.liveModel().getBlock().textEncoder().getParameters())).isLessThan(0.01f);
+            assertThat(with.step()).isEqualTo(1);
+        }
+        // A warm start keeps the text encoder it brings.
+        try (DiffusionModel warm = DiffusionModel.create(DiffusionConfig.smoke(), DiffusionTestSupport.vocabulary(), 5);
+                DiffusionModel reference = DiffusionModel.create(DiffusionConfig.smoke(), DiffusionTestSupport.vocabulary(), 5);
+                DiffusionTrainer started = DiffusionTrainer.start(warm, plain.withTextPretraining(30), CaptionMix.LONG_ONLY)) {
+            started.train(EXAMPLES);
+            assertThat(maxDifference(warm.getBlock().textEncoder().getParameters(),
+                    reference.getBlock().textEncoder().getParameters())).isLessThan(0.01f);
+        }
+    }
+
     private static PairList<String, Parameter> copy(PairList<String, Parameter> parameters) {
         PairList<String, Parameter> copies = new PairList<>();
         for (var parameter : parameters) {

@@ -128,6 +128,7 @@ public final class DiffusionExperiment {
         if (options.containsKey("foreground-weight")) {
             preset = preset.withForegroundWeight(Float.parseFloat(option("foreground-weight", "1")));
         }
+        preset = preset.withTextPretraining(intOption("text-pretrain", preset.textPretrainSteps()));
         return steps > 0 ? preset.withSteps(steps) : preset;
     }
 

@@ -54,10 +54,11 @@ import java.util.Random;
  *
  * <p>{@code PositionProbe [--data shapes] [--prompt cell] [--model small] [--steps 1050] [--every 350]
  * [--foreground-weight 10] [--square 6] [--text-width 64] [--text-layers 2] [--attention 2]
- * [--guidance 1.5,3] [--out /tmp/position-probe]} ({@code --guidance}: the scales every checkpoint is sampled
+ * [--guidance 1.5,3] [--text-pretrain 0] [--out /tmp/position-probe]} ({@code --guidance}: the scales every checkpoint is sampled
  * and scored at; {@code --square}: the toy square's side in pixels, a fifth of the image by
  * default; {@code --text-width}/{@code --text-layers}/{@code --attention}: the text encoder and the UNet levels
- * with a spatial transformer, the model's by default).
+ * with a spatial transformer, the model's by default; {@code --text-pretrain}: steps of
+ * {@link io.recap.ml.diffusion.ContrastiveTextPretraining} before diffusion training, 0 by default).
  */
 public final class PositionProbe {
 
@@ -99,7 +100,9 @@ public final class PositionProbe {
         int every = Integer.parseInt(options.getOrDefault("every", "350"));
         DiffusionTrainingPreset preset = DiffusionTrainingPreset.small().withSteps(steps).withSchedule(100, 0, 0)
                 .withForegroundWeight(Float.parseFloat(options.getOrDefault("foreground-weight",
-                        String.valueOf(DiffusionTrainingPreset.FOREGROUND_WEIGHT))));
+                        String.valueOf(DiffusionTrainingPreset.FOREGROUND_WEIGHT))))
+                // 0 unless asked: the rows in docs/diffusion without it were measured before it existed.
+                .withTextPretraining(Integer.parseInt(options.getOrDefault("text-pretrain", "0")));
         Path out = Path.of(options.getOrDefault("out", "/tmp/position-probe"));
         Files.createDirectories(out);
         float[] guidances = parseGuidances(options.getOrDefault("guidance", "1.5"));
@@ -138,7 +141,8 @@ public final class PositionProbe {
         }
         Vocabulary vocabulary = Vocabulary.build(examples.stream().map(DiffusionExample::longCaption).toList(),
                 List.of(), 1);
-        String name = data + "-" + promptMode;
+        String name = data + "-" + promptMode
+                + (preset.textPretrainSteps() > 0 ? "-contrastive-" + preset.textPretrainSteps() : "");
         try (DiffusionTrainer trainer = DiffusionTrainer.create(config, vocabulary, 7, preset, CaptionMix.LONG_ONLY)) {
             for (int stop = Math.min(every, preset.steps()); ; stop = Math.min(preset.steps(), stop + every)) {
                 trainer.trainUntil(examples, stop);
