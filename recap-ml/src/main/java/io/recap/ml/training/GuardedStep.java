@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
+import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,7 +47,11 @@ public final class GuardedStep {
             trainer.step();
         } else {
             if (!Float.isFinite(norm)) {
-                log.warn("non-finite gradients (loss {}), update skipped: {}", lossValue, guard.nonFiniteParameters());
+                List<String> bad = guard.nonFiniteParameters();
+                // A NaN in the forward pass reaches every parameter: the first few name where it starts.
+                log.warn("non-finite gradients (loss {}), update skipped: {} of {} parameters, first {}", lossValue,
+                        bad.size(), trainer.getModel().getBlock().getParameters().size(),
+                        bad.subList(0, Math.min(5, bad.size())));
             }
             guard.zero();
         }
