@@ -166,7 +166,7 @@ final class Phrases {
     return text.isEmpty() ? text : text.substring(0, 1).toUpperCase(Locale.ROOT) + text.substring(1);
   }
 
-  private static String[] allButLast(String[] items) {
+  static String[] allButLast(String[] items) {
     String[] head = new String[items.length - 1];
     System.arraycopy(items, 0, head, 0, head.length);
     return head;

@@ -32,6 +32,18 @@ class CaptionWritersTest {
   }
 
   @Test
+  void groundedCaptionsStateEveryObjectExactlyInOneWordingPerScene() {
+    for (int i = 0; i < SCENES; i++) {
+      Scene scene = SceneGenerator.generate(35, i);
+      String text = GroundedCaptionWriter.write(scene);
+      assertThat(text).isEqualTo(GroundedCaptionWriter.write(scene));
+      assertThat(CaptionParser.parse(text).mentions()).as(text)
+          .containsExactlyInAnyOrderElementsOf(TextScene.describing(scene).mentions());
+      assertThat(CaptionTokenizer.count(text)).as(text).isLessThanOrEqualTo(CaptionTokenizer.MAX_TOKENS);
+    }
+  }
+
+  @Test
   void shortCaptionsNameEveryObjectInOneSentence() {
     for (int i = 0; i < SCENES; i++) {
       Scene scene = SceneGenerator.generate(32, i);

@@ -9,6 +9,7 @@ import io.recap.shapes.corpus.CorpusInfo;
 import io.recap.shapes.corpus.CorpusManifest;
 import io.recap.shapes.corpus.Json;
 import io.recap.shapes.corpus.Split;
+import io.recap.shapes.text.GroundedCaptionWriter;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,13 @@ public final class CaptionerCorpus {
      * knows every attribute word and how captions are phrased before it meets the human set.
      */
     public static final String REFERENCE = "reference";
-    public static final List<String> STYLES = List.of(SHORT, LONG, TERSE, REFERENCE);
+    /**
+     * Style token of the grounded pretraining captions (every object with count, size, colour,
+     * shape and cells in one fixed wording, the analogue of PaLI's localisation tasks): the base
+     * learns to see where and how big each object is, which LONG captions must then say.
+     */
+    public static final String GROUNDED = "grounded";
+    public static final List<String> STYLES = List.of(SHORT, LONG, TERSE, REFERENCE, GROUNDED);
     /** Words seen fewer times across the corpus's texts are left out (alt-text file names, typos). */
     public static final int MIN_WORD_FREQUENCY = 2;
 
@@ -77,7 +84,7 @@ public final class CaptionerCorpus {
         return manifest.entries(split);
     }
 
-    /** Every text of the corpus: alt-text, SHORT, LONG, reference and terse captions. */
+    /** Every text of the corpus: alt-text, SHORT, LONG, reference, terse and grounded captions. */
     public List<String> texts() {
         List<String> texts = new ArrayList<>();
         for (CorpusEntry entry : manifest.entries()) {
@@ -86,6 +93,7 @@ public final class CaptionerCorpus {
             texts.add(entry.captions().longCaption());
             texts.addAll(entry.captions().reference());
             texts.add(entry.captions().pretrain());
+            texts.add(GroundedCaptionWriter.write(entry.scene()));
         }
         return texts;
     }
@@ -100,7 +108,8 @@ public final class CaptionerCorpus {
 
     /**
      * Pretraining examples of the first {@code scenes} train-split images: the terse caption under
-     * the {@link #TERSE} prefix and every reference caption under {@link #REFERENCE}.
+     * the {@link #TERSE} prefix, every reference caption under {@link #REFERENCE} and the grounded
+     * caption under {@link #GROUNDED}.
      */
     public List<CaptionExample> pretrainingExamples(int scenes) {
         List<CorpusEntry> train = entries(Split.TRAIN);
@@ -111,6 +120,7 @@ public final class CaptionerCorpus {
         for (CorpusEntry entry : train.subList(0, Math.min(scenes, train.size()))) {
             BufferedImage image = image(entry);
             examples.add(new CaptionExample(image, TERSE, entry.captions().pretrain()));
+            examples.add(new CaptionExample(image, GROUNDED, GroundedCaptionWriter.write(entry.scene())));
             for (String reference : entry.captions().reference()) {
                 examples.add(new CaptionExample(image, REFERENCE, reference));
             }

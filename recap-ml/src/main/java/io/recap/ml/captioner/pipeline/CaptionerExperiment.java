@@ -34,7 +34,7 @@ import java.util.Map;
  * Overrides of the preset: {@code pretrain.steps}, {@code pretrain.lr}, {@code pretrain.batch},
  * {@code finetune.steps}, {@code finetune.lr}, {@code finetune.batch}, {@code finetune.dropout},
  * {@code finetune.freeze=imageEncoder,crossAttention} (parameter-path parts fine-tuning leaves frozen),
- * {@code finetune.rehearsal=0.25} (share of each fine-tuning batch from the pretraining captions), {@code finetune.styleInit=reference|terse|none} (SHORT/LONG tokens start as copies of that style),
+ * {@code finetune.rehearsal=0.25} (share of each fine-tuning batch from the pretraining captions), {@code finetune.styleInit=reference|terse|grounded|none} (SHORT/LONG tokens start as copies of that style; two, comma-separated, for SHORT then LONG),
  * {@code pretrainScenes}, {@code eval}, {@code rerender}, {@code width}, {@code layers}, {@code encoderChannels},
  * {@code short.beam}, {@code long.beam}, {@code short.noRepeat}, {@code long.noRepeat} (n-gram length never repeated),
  * {@code long.lengthPenalty} (alpha of the beam's length normalisation). {@code base=captioner/NAME/VERSION} skips pretraining and
@@ -202,7 +202,7 @@ public final class CaptionerExperiment {
         row(md, "engine", engine.toString());
         row(md, "seeds", "weights/batches/jitter " + seed + ", dropout " + preset.pretraining().seed()
                 + ", corpus " + corpusSeed);
-        stage(md, "pretraining → `" + result.base().ref() + "`", "terse (`<terse>`) and reference (`<reference>`) captions of "
+        stage(md, "pretraining → `" + result.base().ref() + "`", "terse (`<terse>`), reference (`<reference>`) and grounded (`<grounded>`) captions of "
                 + preset.pretrainScenes() + " train scenes", preset.pretraining(), result.base().training());
         stage(md, "RECAP fine-tuning → `" + result.recap().ref() + "`", "human split only ("
                 + preset.humanScenes() + " images), each batch 50/50 SHORT/LONG"
@@ -211,7 +211,8 @@ public final class CaptionerExperiment {
                 + (preset.rerender() ? ", copies re-rendered with fresh jitter" : "")
                 + (preset.frozenParts().isEmpty() ? "" : ", frozen " + preset.frozenParts())
                 + (preset.styleTokensFrom().isEmpty() ? ""
-                        : ", `<short>`/`<long>` start as copies of `<" + preset.styleTokensFrom() + ">`"),
+                        : ", `<short>` starts as a copy of `<" + preset.shortTokenFrom() + ">`, `<long>` of `<"
+                                + preset.longTokenFrom() + ">`"),
                 preset.fineTuning(), result.recap().training());
         row(md, "decoding", "terse/SHORT " + preset.shortDecoding().describe() + ", LONG "
                 + preset.longDecoding().describe());

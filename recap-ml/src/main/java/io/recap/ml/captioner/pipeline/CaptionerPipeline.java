@@ -171,12 +171,12 @@ public final class CaptionerPipeline {
         return evaluator;
     }
 
-    /** Pretrains a fresh captioner on terse captions, evaluates it and publishes it. */
+    /** Pretrains a fresh captioner on terse, reference and grounded captions, evaluates it and publishes it. */
     public Stage pretrain() {
         CaptionerCorpus data = corpus();
         try (CaptionerModel captioner = CaptionerModel.create(preset.captioner(), data.vocabulary(), seed)) {
-            log.accept(String.format(Locale.ROOT, "pretraining %s (%,d parameters, vocabulary %d) on terse and reference"
-                    + " captions of %d train scenes: %s", preset.captioner(), captioner.parameterCount(),
+            log.accept(String.format(Locale.ROOT, "pretraining %s (%,d parameters, vocabulary %d) on terse, reference and"
+                    + " grounded captions of %d train scenes: %s", preset.captioner(), captioner.parameterCount(),
                     captioner.getVocabulary().size(), preset.pretrainScenes(), preset.pretraining()));
             TrainingReport report = train(captioner, preset.pretraining(), data.pretraining(preset.pretrainScenes(),
                     seed), "pretrain", List.of());
@@ -185,11 +185,14 @@ public final class CaptionerPipeline {
             long begin = System.nanoTime();
             List<QualityRow> quality = List.of(
                     evaluate(captioner, who, CaptionerCorpus.TERSE, preset.shortDecoding()),
+                    // What the base perceives of sizes and positions, before any human caption.
+                    evaluate(captioner, who, CaptionerCorpus.GROUNDED, preset.shortDecoding()),
                     evaluate(captioner, who, CaptionerCorpus.SHORT, preset.shortDecoding()),
                     evaluate(captioner, who, CaptionerCorpus.LONG, preset.longDecoding()));
             Duration evaluation = Duration.ofNanos(System.nanoTime() - begin);
             Map<String, Object> hyper = hyperParameters(captioner, preset.pretraining(), report);
-            hyper.put("data", "terse captions (style <terse>) and reference captions (style <reference>) of "
+            hyper.put("data", "terse captions (style <terse>), reference captions (style <reference>) and grounded"
+                    + " captions (style <grounded>) of "
                     + preset.pretrainScenes() + " train-split scenes");
             hyper.put("pretrainScenes", preset.pretrainScenes());
             ModelManifest manifest = new ModelManifest(ModelKind.CAPTIONER, ref.name(), ref.version(),
@@ -214,13 +217,14 @@ public final class CaptionerPipeline {
                     : data.fineTuning(seed, preset.rerender());
             String captionSet = ablationImages > 0 ? data.id() + "/train-" + source.images() : data.humanSetId();
             Vocabulary vocabulary = captioner.getVocabulary();
-            String styleSource = preset.styleTokensFrom();
-            if (!styleSource.isEmpty() && vocabulary.styles().contains(styleSource)) {
-                // The base was only ever prompted with its pretraining styles: SHORT and LONG start from one.
-                for (String style : List.of(CaptionerCorpus.SHORT, CaptionerCorpus.LONG)) {
-                    captioner.getBlock().copyTokenEmbedding(vocabulary.styleId(styleSource), vocabulary.styleId(style));
+            // The base was only ever prompted with its pretraining styles: SHORT and LONG start from one each.
+            Map<String, String> styleSources = Map.of(
+                    CaptionerCorpus.SHORT, preset.shortTokenFrom(), CaptionerCorpus.LONG, preset.longTokenFrom());
+            styleSources.forEach((style, from) -> {
+                if (!from.isEmpty() && vocabulary.styles().contains(from)) {
+                    captioner.getBlock().copyTokenEmbedding(vocabulary.styleId(from), vocabulary.styleId(style));
                 }
-            }
+            });
             if (!preset.frozenParts().isEmpty()) {
                 log.accept("fine-tuning leaves the parameters of " + preset.frozenParts() + " frozen");
             }

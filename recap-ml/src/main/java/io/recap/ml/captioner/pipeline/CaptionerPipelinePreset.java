@@ -25,7 +25,8 @@ import java.util.Locale;
  * @param frozenParts parameter-path parts fine-tuning leaves untouched (e.g. {@code imageEncoder}: keep the
  *     pretrained visual features); empty to train everything
  * @param styleTokensFrom the SHORT and LONG style tokens start fine-tuning as copies of this pretraining style's
- *     token ({@code reference} or {@code terse}); empty: as the base left them
+ *     token ({@code reference}, {@code terse} or {@code grounded}), or of two, SHORT's first
+ *     ({@code reference,grounded}); empty: as the base left them
  * @param shortDecoding how SHORT (and terse) captions are decoded
  * @param longDecoding how LONG captions are decoded
  */
@@ -55,6 +56,17 @@ public record CaptionerPipelinePreset(
         }
     }
 
+    /** The pretraining style whose token the SHORT token starts fine-tuning from ("" for none). */
+    public String shortTokenFrom() {
+        return styleTokensFrom.split(",", -1)[0].strip();
+    }
+
+    /** The pretraining style whose token the LONG token starts fine-tuning from ("" for none). */
+    public String longTokenFrom() {
+        String[] sources = styleTokensFrom.split(",", -1);
+        return sources[sources.length - 1].strip();
+    }
+
     /** Seconds: a 64-scene 32x32 corpus, the smoke captioner, a few dozen steps. For tests. */
     public static CaptionerPipelinePreset smoke() {
         return new CaptionerPipelinePreset("smoke", 64, 16, 16, 32, CaptionerConfig.smoke(), 32,
@@ -64,18 +76,19 @@ public record CaptionerPipelinePreset(
     }
 
     /**
-     * About an hour on 2 CPU cores: 10,000 train scenes of 64x64, the small captioner (width 128,
-     * 3 layers), 10,000 pretraining steps on terse + reference captions, then 1,200 RECAP
-     * fine-tuning steps at lr 2e-4, half of each batch rehearsing pretraining captions, that leave
-     * the pretrained image encoder frozen and start the SHORT/LONG style tokens from the reference
-     * one; LONG decoded with beam 3, no 4-gram twice.
+     * About 70 minutes of one CPU core: 10,000 train scenes of 64x64, the small captioner (width
+     * 128, 3 layers), 20,000 pretraining steps on terse, reference and grounded captions, then 1,200
+     * RECAP fine-tuning steps at lr 2e-4, three quarters of each batch rehearsing pretraining captions, that
+     * leave the pretrained image encoder frozen and start the SHORT style token from the reference
+     * one and the LONG token from the grounded one; LONG decoded with beam 3, no 4-gram twice.
      * docs/captioner/quality.md has what it reaches and what else was tried.
      */
     public static CaptionerPipelinePreset small() {
         return new CaptionerPipelinePreset("small", 10_600, 100, 500, 64, CaptionerConfig.small(), 10_000,
-                new CaptionerTrainingPreset("small-pretrain", 10_000, 32, 1e-3f, 5e-5f, 100, 1f, 0.1f, 100, 7),
+                new CaptionerTrainingPreset("small-pretrain", 20_000, 32, 1e-3f, 5e-5f, 100, 1f, 0.1f, 100, 7),
                 new CaptionerTrainingPreset("small-finetune", 1200, 32, 2e-4f, 6e-6f, 20, 1f, 0.1f, 100, 7),
-                true, 0.5f, List.of("imageEncoder"), CaptionerCorpus.REFERENCE, DecodingOptions.greedy(),
+                true, 0.75f, List.of("imageEncoder"), CaptionerCorpus.REFERENCE + "," + CaptionerCorpus.GROUNDED,
+                DecodingOptions.greedy(),
                 DecodingOptions.beam(3).withNoRepeatNgram(4));
     }
 

@@ -10,6 +10,7 @@ import io.recap.shapes.corpus.CorpusEntry;
 import io.recap.shapes.corpus.CorpusGenerator;
 import io.recap.shapes.corpus.Split;
 import io.recap.shapes.text.AltTextConfig;
+import io.recap.shapes.text.GroundedCaptionWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,9 +41,9 @@ class CaptionerCorpusTest {
     }
 
     @Test
-    void vocabularyHasEveryWordOfTheHumanCaptionsAndFourStyles() {
+    void vocabularyHasEveryWordOfTheHumanCaptionsAndFiveStyles() {
         Vocabulary vocabulary = corpus.vocabulary();
-        assertThat(vocabulary.styles()).containsExactly("short", "long", "terse", "reference");
+        assertThat(vocabulary.styles()).containsExactly("short", "long", "terse", "reference", "grounded");
         for (CorpusEntry entry : corpus.entries(Split.HUMAN)) {
             for (String caption : List.of(entry.captions().shortCaption(), entry.captions().longCaption())) {
                 for (String word : WordSplitter.split(caption)) {
@@ -56,17 +57,18 @@ class CaptionerCorpusTest {
     }
 
     @Test
-    void pretrainingUsesTerseAndReferenceCaptionsOfTrainScenesOnly() {
+    void pretrainingUsesTerseReferenceAndGroundedCaptionsOfTrainScenesOnly() {
         List<CaptionExample> examples = corpus.pretrainingExamples(100);
         List<CorpusEntry> train = corpus.entries(Split.TRAIN);
         List<String> expected = new ArrayList<>();
         for (CorpusEntry entry : train) {
             expected.add(CaptionerCorpus.TERSE + ": " + entry.captions().pretrain());
+            expected.add(CaptionerCorpus.GROUNDED + ": " + GroundedCaptionWriter.write(entry.scene()));
             entry.captions().reference().forEach(reference -> expected.add(CaptionerCorpus.REFERENCE + ": " + reference));
         }
         assertThat(examples).extracting(example -> example.style() + ": " + example.caption())
                 .containsExactlyElementsOf(expected);
-        assertThat(corpus.pretrainingExamples(5)).hasSize(5 * (1 + train.get(0).captions().reference().size()));
+        assertThat(corpus.pretrainingExamples(5)).hasSize(5 * (2 + train.get(0).captions().reference().size()));
     }
 
     @Test
@@ -117,7 +119,7 @@ class CaptionerCorpusTest {
             assertThat(human).hasSize(12);
             assertThat(human.stream().filter(e -> e.style().equals(CaptionerCorpus.SHORT))).hasSize(6);
             batch.stream().filter(e -> !human.contains(e)).forEach(e -> {
-                assertThat(e.style()).isIn(CaptionerCorpus.TERSE, CaptionerCorpus.REFERENCE);
+                assertThat(e.style()).isIn(CaptionerCorpus.TERSE, CaptionerCorpus.REFERENCE, CaptionerCorpus.GROUNDED);
                 assertThat(pretraining).contains(e.style() + ":" + e.caption());
             });
         }

@@ -76,9 +76,10 @@ class CaptionerPipelineTest {
                 .doesNotContainKey("eval.terse.captions");
         assertThat(recapManifest.createdAt()).isEqualTo(Instant.parse("2025-01-01T00:00:00Z"));
 
-        // Quality: alt-text, base terse/short/long, fine-tuned short/long, each on every eval scene.
+        // Quality: alt-text, base terse/grounded/short/long, fine-tuned short/long, each on every eval scene.
         List<QualityRow> rows = result.rows();
-        assertThat(rows).extracting(QualityRow::style).containsExactly("-", "terse", "short", "long", "short", "long");
+        assertThat(rows).extracting(QualityRow::style)
+                .containsExactly("-", "terse", "grounded", "short", "long", "short", "long");
         assertThat(rows).allSatisfy(row -> {
             assertThat(row.summary().captions()).isEqualTo(8);
             assertThat(row.captions()).hasSize(8);
@@ -92,7 +93,7 @@ class CaptionerPipelineTest {
 
         // What the store holds is a working captioner that knows both RECAP styles.
         try (CaptionerModel loaded = CaptionerModel.load(store.directory(recap))) {
-            assertThat(loaded.getVocabulary().styles()).containsExactly("short", "long", "terse", "reference");
+            assertThat(loaded.getVocabulary().styles()).containsExactly("short", "long", "terse", "reference", "grounded");
             assertThat(loaded.greedy(List.of(pipeline.corpus().evaluation(1).get(0).image()), "long")).hasSize(1);
         }
         // The image encoder was frozen while fine-tuning: identical to the base's; the decoder moved.
