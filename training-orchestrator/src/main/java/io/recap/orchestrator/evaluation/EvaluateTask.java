@@ -52,7 +52,7 @@ import java.util.stream.Stream;
  * <li>text-to-image: the GenEval-style prompt evaluation of recap-ml's diffusion benchmark
  *     ({@link PromptEvaluation}; images below the oracle's 32x32 minimum are upscaled first): {@code prompts}
  *     held-out LONG prompts (default 100) x {@code imagesPerPrompt} (2), DDIM {@code samplingSteps} (25), guidance
- *     {@code guidance} (1.5), each image read back by the ShapesWorld oracle and matched against its prompt:
+ *     {@code guidance} (3), each image read back by the ShapesWorld oracle and matched against its prompt:
  *     {@code matcher.overall} and {@code matcher.<category>} success rates. Params also {@code seed} (777),
  *     {@code minObjects}/{@code maxObjects} (1/4).</li>
  * </ul>

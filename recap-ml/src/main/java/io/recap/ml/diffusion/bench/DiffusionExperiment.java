@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 public final class DiffusionExperiment {
 
     private static final Logger log = LoggerFactory.getLogger(DiffusionExperiment.class);
-    static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+    static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create();
     private static final long TRAIN_SEED = 1;
     private static final long EVAL_SEED = 777;
 
