@@ -10,7 +10,7 @@ import java.util.Set;
  * @param dataDir everything the run writes: corpora, Kafka log, H2 database, model store, logs
  * @param count scenes in the generated corpus
  * @param seed corpus seed
- * @param preset {@code smoke} (minutes: proves the loop, models barely trained) or {@code small} (about two
+ * @param preset {@code smoke} (minutes: proves the loop, models barely trained) or {@code small} (a few
  *     hours on 2 CPU cores: models that really learn)
  * @param portBase orchestrator on this port, caption-service +1, generation-service +2, relabel-worker +3
  * @param serve keep the services running after the loop until the process is stopped
