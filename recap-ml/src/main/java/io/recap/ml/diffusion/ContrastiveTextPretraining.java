@@ -6,7 +6,6 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -17,7 +16,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.util.Pair;
 import ai.djl.util.PairList;
 import ai.djl.training.initializer.ConstantInitializer;
 import io.recap.core.domain.CaptionMix;
@@ -120,7 +118,7 @@ public final class ContrastiveTextPretraining {
                     meter.record(outcome, schedule.getNewValue(s));
                 }
             }
-            copyParameters(block.textEncoder, model.getBlock().textEncoder());
+            BlockInitialization.copyParameters(block.textEncoder, model.getBlock().textEncoder());
         }
         return new TrainingReport(settings.steps(), meter.skippedSteps(), meter.losses(),
                 Duration.ofNanos(System.nanoTime() - begin));
@@ -142,19 +140,6 @@ public final class ContrastiveTextPretraining {
             }
         }
         return batch;
-    }
-
-    private static void copyParameters(TextEncoder source, TextEncoder target) {
-        PairList<String, Parameter> from = source.getParameters();
-        PairList<String, Parameter> to = target.getParameters();
-        for (int i = 0; i < to.size(); i++) {
-            Pair<String, Parameter> a = from.get(i);
-            Pair<String, Parameter> b = to.get(i);
-            if (!a.getKey().equals(b.getKey())) {
-                throw new IllegalStateException("text encoders differ: " + a.getKey() + " vs " + b.getKey());
-            }
-            b.getValue().getArray().set(new NDIndex("..."), a.getValue().getArray());
-        }
     }
 
     /**

@@ -183,12 +183,7 @@ public final class DiffusionModel implements AutoCloseable {
 
     /** Copies every parameter value of {@code source} (same architecture) into this model. */
     public void copyWeightsFrom(DiffusionModel source) {
-        var targets = block.getParameters();
-        var sources = source.block.getParameters();
-        for (int i = 0; i < targets.size(); i++) {
-            NDArray target = targets.get(i).getValue().getArray();
-            target.set(new ai.djl.ndarray.index.NDIndex("..."), sources.get(i).getValue().getArray());
-        }
+        BlockInitialization.copyParameters(source.block, block);
     }
 
     /** Number of trainable weights (text encoder and UNet). */
