@@ -91,7 +91,7 @@ public final class ContrastiveTextPretraining {
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(settings.learningRate(),
                 settings.learningRate() / 10, Math.min(100, settings.steps() / 10), settings.steps());
         ProgressMeter meter = new ProgressMeter("text-encoder/contrastive", settings.steps(),
-                Math.max(1, settings.steps() / 10), listener);
+                Math.max(1, Math.min(settings.steps() / 20, 50)), listener);
         SplittableRandom random = new SplittableRandom(settings.seed());
         long begin = System.nanoTime();
         try (Model contrastive = Model.newInstance("contrastive-text-image")) {

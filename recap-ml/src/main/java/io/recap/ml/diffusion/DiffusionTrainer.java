@@ -59,6 +59,7 @@ public final class DiffusionTrainer implements AutoCloseable {
     private int keepCheckpoints = 2;
     private Consumer<Path> checkpointListener = path -> { };
     private Consumer<TrainingProgress> progressListener = progress -> { };
+    private Consumer<TrainingProgress> textPretrainingListener = progress -> { };
     private List<String> samplePrompts = List.of();
     private Path sampleDirectory;
     private Path lossCurve;
@@ -139,6 +140,16 @@ public final class DiffusionTrainer implements AutoCloseable {
     /** Receives a progress report every {@code preset.reportEvery()} steps and at the end. */
     public DiffusionTrainer onProgress(Consumer<TrainingProgress> listener) {
         this.progressListener = listener;
+        return this;
+    }
+
+    /**
+     * Receives the contrastive text-encoder pretraining's reports (its own steps and loss, a twentieth
+     * of its steps but at most 50 apart) before step 1 of a fresh model; an exception thrown here stops
+     * training there.
+     */
+    public DiffusionTrainer onTextPretrainingProgress(Consumer<TrainingProgress> listener) {
+        this.textPretrainingListener = listener;
         return this;
     }
 
@@ -237,7 +248,7 @@ public final class DiffusionTrainer implements AutoCloseable {
                 new ContrastiveTextPretraining.Settings(preset.textPretrainSteps(),
                         Math.min(ContrastiveTextPretraining.BATCH_SIZE, examples.size()),
                         ContrastiveTextPretraining.LEARNING_RATE, mix, preset.seed()),
-                progress -> { });
+                textPretrainingListener);
         ema.copyWeightsFrom(live);
         log.info("diffusion/{}: text encoder pretrained contrastively on {} captions: {}", preset.name(), mix, report);
     }

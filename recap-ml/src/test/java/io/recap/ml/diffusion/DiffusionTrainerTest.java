@@ -1,6 +1,7 @@
 package io.recap.ml.diffusion;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Parameter;
@@ -11,8 +12,10 @@ import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.training.CheckpointableRandom;
+import io.recap.ml.training.TrainingProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -170,6 +173,28 @@ class DiffusionTrainerTest {
             started.train(EXAMPLES);
             assertThat(maxDifference(warm.getBlock().textEncoder().getParameters(),
                     reference.getBlock().textEncoder().getParameters())).isLessThan(0.01f);
+        }
+    }
+
+    @Test
+    void textPretrainingReportsItsProgressAndStopsBeforeStepOneWhenTheListenerThrows() {
+        DiffusionTrainingPreset preset = SIX_STEPS.withSteps(2).withTextPretraining(40);
+        List<TrainingProgress> reports = new ArrayList<>();
+        try (DiffusionTrainer trainer = DiffusionTrainer.create(DiffusionConfig.smoke(), DiffusionTestSupport.vocabulary(),
+                5, preset, CaptionMix.LONG_ONLY)) {
+            trainer.onTextPretrainingProgress(progress -> {
+                reports.add(progress);
+                if (progress.step() >= 10) {
+                    throw new IllegalStateException("cancelled");
+                }
+            });
+
+            assertThatThrownBy(() -> trainer.train(EXAMPLES)).hasMessage("cancelled");
+
+            // A twentieth of 40 steps apart: reports at 2, 4, ... up to the one that threw.
+            assertThat(reports).extracting(TrainingProgress::step).containsExactly(2, 4, 6, 8, 10);
+            assertThat(reports).allSatisfy(progress -> assertThat(progress.totalSteps()).isEqualTo(40));
+            assertThat(trainer.step()).isZero();
         }
     }
 

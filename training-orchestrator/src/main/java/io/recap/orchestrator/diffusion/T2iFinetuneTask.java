@@ -47,7 +47,8 @@ import java.util.Set;
  * <p>Architecture and training preset come from {@code spec.preset} ({@link DiffusionConfig#byName},
  * {@link DiffusionTrainingPreset#byName}); params override: {@code steps}, {@code batchSize},
  * {@code checkpointEvery}, {@code reportEvery}, {@code sampleEvery}, {@code keepCheckpoints}, {@code seed},
- * {@code modelName} (default {@code t2i-<corpusId>}), {@code samplePrompts} (prompts in the final sample grid, 4).
+ * {@code modelName} (default {@code t2i-<corpusId>}), {@code samplePrompts} (prompts in the final sample grid, 4),
+ * {@code textPretrainSteps} (contrastive text-encoder steps before step 1 of a model trained from scratch).
  * The vocabulary is built from the captions trained on (as recap-ml's {@code DiffusionExperiment} does) and saved
  * with the model. With {@code spec.baseModel} training starts from that published model's weights, architecture and
  * vocabulary (a warm start; words the base never saw become {@code <unk>}).
@@ -87,7 +88,8 @@ public final class T2iFinetuneTask implements TrainingTask {
         int steps = params.intValue("steps", base.steps(), 1, 10_000_000);
         DiffusionTrainingPreset preset = base.withSteps(steps)
                 .withBatchSize(params.intValue("batchSize", base.batchSize(), 1, 4096))
-                .withSeed(params.longValue("seed", base.seed()));
+                .withSeed(params.longValue("seed", base.seed()))
+                .withTextPretraining(params.intValue("textPretrainSteps", base.textPretrainSteps(), 0, 10_000_000));
         // Progress reports are also where cancellation is noticed: at most 10 steps apart by default.
         preset = preset.withSchedule(
                 params.intValue("reportEvery", Math.max(1, Math.min(base.reportEvery(), 10)), 1, 1_000_000),
@@ -185,6 +187,11 @@ public final class T2iFinetuneTask implements TrainingTask {
                 })
                 .onProgress(progress -> {
                     context.progress(trainer.step(), total, finite(progress.loss()));
+                    context.throwIfCancelled();
+                })
+                .onTextPretrainingProgress(progress -> {
+                    // Before step 1 of a fresh model: minutes at the small preset, so log and honour cancels.
+                    context.log("text encoder pretraining (contrastive): " + progress);
                     context.throwIfCancelled();
                 })
                 .writeLossCurve(checkpoints.resolve(LOSS_CURVE));

@@ -215,6 +215,23 @@ class RealTrainingTasksTests extends OrchestratorIntegrationTest {
         assertThat(models.list(ModelKind.TEXT_TO_IMAGE)).noneMatch(m -> m.name().equals("t2i-cancelled"));
     }
 
+    @Test
+    void cancellingDuringTextEncoderPretrainingStopsItBeforeStepOne() throws Exception {
+        relabelledCorpus();
+        String jobId = submit("""
+                {"kind":"T2I_FINETUNE",
+                 "spec":{"corpusId":"%s","captioner":"%s","captionMix":"long","preset":"smoke"},
+                 "params":{"steps":10,"textPretrainSteps":1000000,"modelName":"t2i-cancelled-early"}}""".formatted(
+                CORPUS, CAPTIONER));
+        await().atMost(TRAINING_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() ->
+                getJson("/jobs/" + jobId).get("logTail").toString().contains("text encoder pretraining (contrastive): step"));
+        assertThat(json(post("/jobs/" + jobId + "/cancel", null)).get("state").asString()).isEqualTo("CANCELLED");
+        await().atMost(Duration.ofSeconds(30)).until(() -> localExecutor.runningCount() == 0);
+        JsonNode job = getJson("/jobs/" + jobId);
+        assertThat(job.get("progress").get("done").asLong()).isZero();
+        assertThat(models.list(ModelKind.TEXT_TO_IMAGE)).noneMatch(m -> m.name().equals("t2i-cancelled-early"));
+    }
+
     private JsonNode awaitFinished(String jobId) {
         await().atMost(TRAINING_TIMEOUT).pollInterval(Duration.ofMillis(250))
                 .until(() -> JobState.valueOf(getJson("/jobs/" + jobId).get("state").asString()).isTerminal());
