@@ -95,13 +95,17 @@ public record CaptionerPipelinePreset(
     /**
      * The paper's fine-tuning (300 steps, lr 4e-5, batch 64, dropout 0.1, 50/50 SHORT/LONG, the
      * 100 human images) on top of a larger base pretrained on 100,000 scenes; for a GPU. The
-     * pretraining values are ours (the paper starts from PaLI, pretrained elsewhere).
+     * pretraining values are ours (the paper starts from PaLI, pretrained elsewhere). As in
+     * {@link #small()}, SHORT starts from the reference style token and LONG from the grounded one
+     * (measured at {@code small} only: LONG size/position recall 0.58/0.54 from reference, 0.85/0.85
+     * from grounded).
      */
     public static CaptionerPipelinePreset paper() {
         return new CaptionerPipelinePreset("paper", 100_600, 100, 500, 64, CaptionerConfig.defaults(), 100_000,
                 new CaptionerTrainingPreset("paper-pretrain", 30_000, 64, 5e-4f, 2e-5f, 1000, 1f, 0.1f, 250, 7),
                 CaptionerTrainingPreset.paper(),
-                true, 0f, List.of(), CaptionerCorpus.REFERENCE, DecodingOptions.greedy(),
+                true, 0f, List.of(), CaptionerCorpus.REFERENCE + "," + CaptionerCorpus.GROUNDED,
+                DecodingOptions.greedy(),
                 DecodingOptions.beam(3).withNoRepeatNgram(4));
     }
 
