@@ -19,8 +19,8 @@ class BlockInitializationTest {
     @Test
     void copiedBlockComputesWhatItsSourceComputes() {
         try (NDManager manager = newManager()) {
-            ConvImageEncoder source = initialized(new ConvImageEncoder(16, 4, 8, 16), manager, IMAGES);
-            ConvImageEncoder target = initialized(new ConvImageEncoder(16, 4, 8, 16), manager, IMAGES);
+            ConvImageEncoder source = encoder(manager, 16);
+            ConvImageEncoder target = encoder(manager, 16);
             NDArray images = manager.randomUniform(0, 1, IMAGES);
             assertThat(maxAbsDifference(run(source, manager, images), run(target, manager, images)))
                     .as("two Xavier initialisations differ").isGreaterThan(1e-3f);
@@ -35,8 +35,8 @@ class BlockInitializationTest {
     @Test
     void blocksOfAnotherShapeAreRefusedBeforeAnythingIsCopied() {
         try (NDManager manager = newManager()) {
-            ConvImageEncoder narrow = initialized(new ConvImageEncoder(16, 4, 8, 16), manager, IMAGES);
-            ConvImageEncoder wide = initialized(new ConvImageEncoder(16, 4, 8, 32), manager, IMAGES);
+            ConvImageEncoder narrow = encoder(manager, 16);
+            ConvImageEncoder wide = encoder(manager, 32);
             NDArray images = manager.randomUniform(0, 1, IMAGES);
             NDArray before = run(wide, manager, images);
 
@@ -45,5 +45,10 @@ class BlockInitializationTest {
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blocks differ at");
             assertThat(maxAbsDifference(run(wide, manager, images), before)).isZero();
         }
+    }
+
+    /** 16x16 images to a 4x4 grid of tokens of this width. */
+    private static ConvImageEncoder encoder(NDManager manager, int tokenWidth) {
+        return initialized(new ConvImageEncoder(16, 4, 8, tokenWidth), manager, IMAGES);
     }
 }
