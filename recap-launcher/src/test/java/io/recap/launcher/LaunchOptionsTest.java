@@ -23,7 +23,7 @@ class LaunchOptionsTest {
     @Test
     void theSmallPresetBringsItsOwnCorpusSizeUnlessACountIsGiven() {
         LaunchOptions small = LaunchOptions.parse(new String[] {"--preset", "SMALL", "--serve"});
-        assertThat(small.scenes()).isEqualTo(10_600);
+        assertThat(small.scenes()).isEqualTo(40_600);
         assertThat(small.imageSize()).isEqualTo(64);
         assertThat(small.serve()).isTrue();
         LaunchOptions counted = LaunchOptions.parse(new String[] {"--preset", "small", "--count", "2000",
