@@ -210,9 +210,7 @@ class RealTrainingTasksTests extends OrchestratorIntegrationTest {
             JsonNode progress = getJson("/jobs/" + jobId).get("progress");
             return progress != null && progress.get("done") != null && progress.get("done").asLong() > 0;
         });
-        assertThat(json(post("/jobs/" + jobId + "/cancel", null)).get("state").asString()).isEqualTo("CANCELLED");
-        await().atMost(Duration.ofSeconds(30)).until(() -> localExecutor.runningCount() == 0);
-        assertThat(models.list(ModelKind.TEXT_TO_IMAGE)).noneMatch(m -> m.name().equals("t2i-cancelled"));
+        cancelAndAwaitStopped(jobId, "t2i-cancelled");
     }
 
     @Test
@@ -225,11 +223,15 @@ class RealTrainingTasksTests extends OrchestratorIntegrationTest {
                 CORPUS, CAPTIONER));
         await().atMost(TRAINING_TIMEOUT).pollInterval(Duration.ofMillis(200)).until(() ->
                 getJson("/jobs/" + jobId).get("logTail").toString().contains("text encoder pretraining (contrastive): step"));
+        cancelAndAwaitStopped(jobId, "t2i-cancelled-early");
+        assertThat(getJson("/jobs/" + jobId).get("progress").get("done").asLong()).isZero();
+    }
+
+    /** Cancels a running job, waits until its training thread has stopped; it published no model. */
+    private void cancelAndAwaitStopped(String jobId, String modelName) throws Exception {
         assertThat(json(post("/jobs/" + jobId + "/cancel", null)).get("state").asString()).isEqualTo("CANCELLED");
         await().atMost(Duration.ofSeconds(30)).until(() -> localExecutor.runningCount() == 0);
-        JsonNode job = getJson("/jobs/" + jobId);
-        assertThat(job.get("progress").get("done").asLong()).isZero();
-        assertThat(models.list(ModelKind.TEXT_TO_IMAGE)).noneMatch(m -> m.name().equals("t2i-cancelled-early"));
+        assertThat(models.list(ModelKind.TEXT_TO_IMAGE)).noneMatch(m -> m.name().equals(modelName));
     }
 
     private JsonNode awaitFinished(String jobId) {
