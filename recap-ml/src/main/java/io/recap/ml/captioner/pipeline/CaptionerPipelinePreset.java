@@ -76,7 +76,7 @@ public record CaptionerPipelinePreset(
     }
 
     /**
-     * About 95 minutes of one CPU core: 40,000 train scenes of 64x64, the small captioner (width
+     * About 100 minutes of one CPU core: 40,000 train scenes of 64x64, the small captioner (width
      * 128, 3 layers), 20,000 pretraining steps on terse, reference and grounded captions, then 1,200
      * RECAP fine-tuning steps at lr 2e-4, 90% of each batch rehearsing pretraining captions, that
      * leave the pretrained image encoder frozen and start the SHORT style token from the reference
