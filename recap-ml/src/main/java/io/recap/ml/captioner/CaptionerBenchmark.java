@@ -13,6 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Measures batched captioning throughput (images/s) on this machine; prints a table, asserts
@@ -23,7 +25,9 @@ import java.util.Random;
  * {@code words=12} (caption length forced with {@code minWords} and {@code maxTokens}, so an
  * untrained model does the same work as a trained one; 0 lets a trained model stop by itself),
  * {@code style=short}, {@code beam=3}, {@code seconds=3}, {@code images=DIR} (PNGs to caption, e.g. a
- * ShapesWorld corpus's {@code images/}; otherwise synthetic discs).
+ * ShapesWorld corpus's {@code images/}; otherwise synthetic discs), {@code slices=1} (each batch cut
+ * into that many slices decoded at once, each on one thread with its share of the cores, as
+ * caption-service's {@code recap.caption.workers} decodes a batch).
  */
 public final class CaptionerBenchmark {
 
@@ -36,6 +40,8 @@ public final class CaptionerBenchmark {
             String[] pair = arg.split("=", 2);
             options.put(pair[0], pair.length > 1 ? pair[1] : "");
         }
+        int slices = Integer.parseInt(options.getOrDefault("slices", "1"));
+        DjlRuntime.preferThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / slices));
         EngineInfo engine = DjlRuntime.start();
         int words = Integer.parseInt(options.getOrDefault("words", "12"));
         int beam = Integer.parseInt(options.getOrDefault("beam", "3"));
@@ -48,8 +54,9 @@ public final class CaptionerBenchmark {
             int maxTokens = words == 0
                     ? captioner.getConfig().maxTokens()
                     : captioner.getTokenizer().prompt(style).length + words + 1;
-            System.out.printf("engine: %s%ncaptioner: %s, %,d parameters, style <%s>, %s words per caption%n",
-                    engine, captioner.getConfig(), captioner.parameterCount(), style, words == 0 ? "natural" : words);
+            System.out.printf("engine: %s%ncaptioner: %s, %,d parameters, style <%s>, %s words per caption, %d slice(s) per batch%n",
+                    engine, captioner.getConfig(), captioner.parameterCount(), style, words == 0 ? "natural" : words,
+                    slices);
             System.out.printf("%6s %16s %16s%n", "batch", "greedy img/s", "beam-" + beam + " img/s");
             for (int batch : batches) {
                 List<BufferedImage> images = options.containsKey("images")
@@ -58,8 +65,8 @@ public final class CaptionerBenchmark {
                 DecodingOptions greedy = new DecodingOptions(1, maxTokens, 1f, words);
                 DecodingOptions beamSearch = new DecodingOptions(beam, maxTokens, 1f, words);
                 System.out.printf("%6d %16.1f %16.1f%n", batch,
-                        imagesPerSecond(captioner, images, style, greedy, seconds),
-                        imagesPerSecond(captioner, images, style, beamSearch, seconds));
+                        imagesPerSecond(captioner, images, style, greedy, seconds, slices),
+                        imagesPerSecond(captioner, images, style, beamSearch, seconds, slices));
             }
         }
     }
@@ -82,15 +89,22 @@ public final class CaptionerBenchmark {
     }
 
     private static double imagesPerSecond(CaptionerModel captioner, List<BufferedImage> images, String style,
-            DecodingOptions options, double seconds) {
-        captioner.caption(images, style, options); // warm-up: first calls allocate and pick kernels
-        int captioned = 0;
-        long begin = System.nanoTime();
-        do {
-            captioner.caption(images, style, options);
-            captioned += images.size();
-        } while (System.nanoTime() - begin < seconds * 1e9);
-        return captioned / ((System.nanoTime() - begin) / 1e9);
+            DecodingOptions options, double seconds, int slices) {
+        ExecutorService sliceThreads = Executors.newFixedThreadPool(Math.max(1, slices - 1));
+        try {
+            CaptionerModel.SliceListener ignore = (from, captions) -> { };
+            // warm-up: first calls allocate and pick kernels
+            captioner.captionInSlices(images, style, options, slices, sliceThreads, ignore);
+            int captioned = 0;
+            long begin = System.nanoTime();
+            do {
+                captioner.captionInSlices(images, style, options, slices, sliceThreads, ignore);
+                captioned += images.size();
+            } while (System.nanoTime() - begin < seconds * 1e9);
+            return captioned / ((System.nanoTime() - begin) / 1e9);
+        } finally {
+            sliceThreads.shutdown();
+        }
     }
 
     /** The first {@code count} PNGs of a directory, in name order. */

@@ -70,6 +70,29 @@ public final class DjlRuntime {
         return engine;
     }
 
+    /**
+     * Asks for {@code threads} intra-op threads when the engine has not started yet and nobody set
+     * a count explicitly ({@code ai.djl.pytorch.num_threads}, {@code recap.ml.threads} or
+     * {@code RECAP_ML_THREADS} still win). For a caller that runs several forward passes at once,
+     * each on its own thread, and wants them to share the cores rather than each claim them all.
+     *
+     * @return the intra-op thread count the engine runs or will run with
+     */
+    public static synchronized int preferThreads(int threads) {
+        if (info != null) {
+            if (info.intraOpThreads() != threads) {
+                log.warn("engine already runs {} intra-op threads; {} were asked for", info.intraOpThreads(), threads);
+            }
+            return info.intraOpThreads();
+        }
+        if (System.getProperty(THREADS_PROPERTY) == null && explicitThreads() == null) {
+            System.setProperty(THREADS_PROPERTY, String.valueOf(Math.max(1, threads)));
+        }
+        return System.getProperty(THREADS_PROPERTY) != null
+                ? Integer.parseInt(System.getProperty(THREADS_PROPERTY))
+                : requestedThreads();
+    }
+
     /** The device new models use: the first GPU when DJL finds one, the CPU otherwise. */
     public static Device defaultDevice() {
         return start().defaultDevice();
@@ -99,9 +122,9 @@ public final class DjlRuntime {
     }
 
     private static int requestedThreads() {
-        String requested = System.getProperty(RECAP_THREADS_PROPERTY, System.getenv(RECAP_THREADS_ENVIRONMENT));
+        String requested = explicitThreads();
         int cores = Runtime.getRuntime().availableProcessors();
-        if (requested == null || requested.isBlank()) {
+        if (requested == null) {
             return cores;
         }
         try {
@@ -110,6 +133,11 @@ public final class DjlRuntime {
             log.warn("ignoring thread count '{}', using {} cores", requested, cores);
             return cores;
         }
+    }
+
+    private static String explicitThreads() {
+        String requested = System.getProperty(RECAP_THREADS_PROPERTY, System.getenv(RECAP_THREADS_ENVIRONMENT));
+        return requested == null || requested.isBlank() ? null : requested;
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -10,7 +10,12 @@ import io.recap.ml.text.Vocabulary;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /** Untrained-model behaviour: shapes, limits, batching and memory. */
@@ -65,6 +70,40 @@ class CaptionerModelTest {
             assertThat(captioner.getModel().getNDManager().getManagedArrays()).hasSize(arrays);
             assertThat(captioner.caption(List.of(), "long", DecodingOptions.greedy())).isEmpty();
             assertThatThrownBy(() -> captioner.greedy(images, "poetic")).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
+    void slicesDecodedAtOnceGiveTheCaptionsOfOnePassEachReportedByItsOwnThread() {
+        ExecutorService others = Executors.newFixedThreadPool(2);
+        try (CaptionerModel captioner = CaptionerModel.create(CaptionerConfig.smoke(), vocabulary, 3)) {
+            List<BufferedImage> images = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                images.add(world.render(world.randomScene()));
+            }
+            DecodingOptions options = new DecodingOptions(1, 12, 1f);
+            List<String> onePass = captioner.caption(images, "short", options).stream().map(GeneratedCaption::text).toList();
+            String[] sliced = new String[images.size()];
+            Map<Integer, String> threadOfSlice = new ConcurrentHashMap<>();
+
+            captioner.captionInSlices(images, "short", options, 3, others, (from, captions) -> {
+                threadOfSlice.put(from, Thread.currentThread().getName());
+                for (int i = 0; i < captions.size(); i++) {
+                    sliced[from + i] = captions.get(i).text();
+                }
+            });
+
+            assertThat(sliced).containsExactlyElementsOf(onePass);
+            assertThat(threadOfSlice).containsOnlyKeys(0, 3, 6);
+            assertThat(threadOfSlice.get(0)).isEqualTo(Thread.currentThread().getName());
+            assertThat(new HashSet<>(threadOfSlice.values())).as("three threads").hasSize(3);
+
+            List<Integer> reported = new ArrayList<>();
+            assertThatThrownBy(() -> captioner.captionInSlices(images, "poetic", options, 3, others,
+                    (from, captions) -> reported.add(from))).isInstanceOf(IllegalArgumentException.class);
+            assertThat(reported).isEmpty();
+        } finally {
+            others.shutdown();
         }
     }
 
