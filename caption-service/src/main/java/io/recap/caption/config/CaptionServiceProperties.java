@@ -17,6 +17,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxFillWait the most a batch may wait for as many requests as recent batches held (clients in
  *     a closed loop come back together); the wait is also at most a quarter of the previous decoding
  *     pass; {@code maxBatchDelay} or less turns this off
+ * @param workers threads that decode one batch at once on a CPU, each a slice of it; the engine's
+ *     intra-op threads are split among them (cores / workers each) unless set explicitly; on a GPU
+ *     a batch is one pass
  * @param queueCapacity requests waiting beyond this are answered 503 with Retry-After
  * @param requestTimeout a request not captioned within this is answered 503
  * @param maxBeamSize largest beam a client may ask for
@@ -31,6 +34,7 @@ public record CaptionServiceProperties(
         @DefaultValue("32") int maxBatchSize,
         @DefaultValue("5ms") Duration maxBatchDelay,
         @DefaultValue("250ms") Duration maxFillWait,
+        @DefaultValue("2") int workers,
         @DefaultValue("256") int queueCapacity,
         @DefaultValue("30s") Duration requestTimeout,
         @DefaultValue("8") int maxBeamSize,
@@ -41,8 +45,8 @@ public record CaptionServiceProperties(
         if (maxFillWait.isNegative() || maxBatchDelay.isNegative()) {
             throw new IllegalArgumentException("batch delays must not be negative");
         }
-        if (maxBatchSize < 1 || queueCapacity < 1 || maxBeamSize < 1) {
-            throw new IllegalArgumentException("batch size, queue capacity and beam size must be positive");
+        if (maxBatchSize < 1 || workers < 1 || queueCapacity < 1 || maxBeamSize < 1) {
+            throw new IllegalArgumentException("batch size, workers, queue capacity and beam size must be positive");
         }
     }
 }

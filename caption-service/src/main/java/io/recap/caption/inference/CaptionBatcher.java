@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.recap.caption.config.CaptionServiceProperties;
 import io.recap.core.domain.ModelRef;
 import io.recap.ml.captioner.DecodingOptions;
-import io.recap.ml.captioner.GeneratedCaption;
+import io.recap.ml.runtime.DjlRuntime;
 import io.recap.service.model.ModelNotLoadedException;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
@@ -16,34 +16,35 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Dynamic batching in the manner of DJL Serving: requests wait in a bounded queue; one worker
- * takes the first, then keeps collecting until the batch is full or the first request has waited
- * {@code maxBatchDelay}, and decodes each (style, beam) group in one forward pass. One worker,
- * because a forward pass already uses every core and the model is not shared across threads.
+ * Dynamic batching in the manner of DJL Serving: requests wait in a bounded queue; one thread
+ * takes the first, keeps collecting until the batch is full or the first request has waited long
+ * enough ({@link BatchDemand}), and decodes each (style, beam) group of the batch.
  *
- * <p>Batch filling adapts to demand: while a batch holds fewer requests than the largest of the
- * last {@value #DEMAND_WINDOW} batches, it may wait for them up to a quarter of the previous
- * decoding pass's time (at least {@code maxBatchDelay}, at most {@code maxFillWait}), so the wait
- * never costs more than a quarter of a pass. Clients that wait for their answer before asking
- * again come back together after each pass, but on a busy machine not within a few milliseconds:
- * without this, 32 such clients split into two cohorts that stay out of step for good, and every
- * pass decodes half a batch. With one client the largest recent batch is 1, so nobody waits for
- * company that is not coming; when demand falls, the estimate forgets it after a few batches.
+ * <p>On a CPU a group is decoded by {@code workers} threads at once, each on its own slice of the
+ * images, the engine's intra-op threads split among them. On a CPU that beats one pass spread over every
+ * core: each PyTorch operator of such a pass waits at a barrier for all its threads, so it stalls
+ * whenever the HTTP side takes one of the cores, while independent single-threaded slices just run
+ * a little longer. A slice's requests are answered as soon as that slice is done. The next batch
+ * starts when every slice is done, so the requests that came back meanwhile stay one batch
+ * (separately running batches would split the clients into cohorts of ever smaller batches).
  */
 @Component
 public class CaptionBatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(CaptionBatcher.class);
-    /** Batches remembered when estimating how many requests the next one can expect. */
-    static final int DEMAND_WINDOW = 8;
+    /** Fewer images than this per slice are not worth a thread of their own. */
+    static final int MIN_SLICE = 4;
 
     /** Requests decoded together must share style and beam size. */
     record BatchKey(String style, int beamSize) {
@@ -58,28 +59,28 @@ public class CaptionBatcher implements SmartLifecycle {
 
     private final CaptionerHolder captioner;
     private final int maxBatchSize;
-    private final long maxBatchDelayNanos;
-    private final long maxFillWaitNanos;
-    private final int[] recentBatchSizes = new int[DEMAND_WINDOW];
-    private int recentIndex;
-    private volatile long lastPassNanos;
+    private final int workers;
+    private volatile int slicesPerBatch = 1;
     private final long timeoutNanos;
     private final BlockingQueue<Pending> queue;
+    private final BatchDemand demand;
     private final DistributionSummary batchSizes;
     private final MeterRegistry meters;
-    private volatile Thread worker;
+    private volatile ExecutorService sliceWorkers;
+    private volatile Thread batcher;
     private volatile boolean running;
 
     public CaptionBatcher(CaptionerHolder captioner, CaptionServiceProperties properties, MeterRegistry meters) {
         this.captioner = captioner;
         this.maxBatchSize = properties.maxBatchSize();
-        this.maxBatchDelayNanos = properties.maxBatchDelay().toNanos();
-        this.maxFillWaitNanos = properties.maxFillWait().toNanos();
+        this.workers = properties.workers();
         this.timeoutNanos = properties.requestTimeout().toNanos();
         this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
+        this.demand = new BatchDemand(maxBatchSize, properties.maxBatchDelay().toNanos(),
+                properties.maxFillWait().toNanos());
         this.meters = meters;
         this.batchSizes = DistributionSummary.builder("recap.caption.batch.size")
-                .description("images decoded in one forward pass")
+                .description("images decoded in one batch (all its slices)")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
                 .register(meters);
         meters.gauge("recap.caption.queue.depth", queue, BlockingQueue::size);
@@ -103,6 +104,15 @@ public class CaptionBatcher implements SmartLifecycle {
         return queue.size();
     }
 
+    BatchDemand demand() {
+        return demand;
+    }
+
+    /** Into how many slices a group of {@code images} is cut: at most one per worker, none under {@link #MIN_SLICE}. */
+    static int sliceCount(int images, int workers) {
+        return Math.max(1, Math.min(workers, images / MIN_SLICE));
+    }
+
     private void run() {
         List<Pending> batch = new ArrayList<>(maxBatchSize);
         while (running) {
@@ -113,9 +123,9 @@ public class CaptionBatcher implements SmartLifecycle {
                 }
                 batch.add(first);
                 long start = System.nanoTime();
-                long batchDeadline = start + maxBatchDelayNanos;
-                long fillDeadline = start + fillWaitNanos();
-                int expected = expectedBatchSize();
+                long batchDeadline = start + demand.batchDelayNanos();
+                long fillDeadline = start + demand.fillWaitNanos();
+                int expected = demand.expectedBatchSize();
                 while (batch.size() < maxBatchSize) {
                     long wait = (batch.size() < expected ? fillDeadline : batchDeadline) - System.nanoTime();
                     Pending next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
@@ -124,10 +134,10 @@ public class CaptionBatcher implements SmartLifecycle {
                     }
                     batch.add(next);
                 }
-                rememberBatchSize(batch.size());
+                demand.rememberBatchSize(batch.size());
                 long decodeStart = System.nanoTime();
                 decode(batch);
-                rememberPass(System.nanoTime() - decodeStart);
+                demand.rememberPass(System.nanoTime() - decodeStart);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -141,29 +151,6 @@ public class CaptionBatcher implements SmartLifecycle {
         // Whatever is still queued at shutdown is answered, not dropped silently.
         queue.forEach(p -> p.result().completeExceptionally(new ModelNotLoadedException("captioner", "the service is shutting down")));
         queue.clear();
-    }
-
-    /** How long a short batch may wait for expected company: a quarter of the last pass, bounded. */
-    long fillWaitNanos() {
-        return Math.max(maxBatchDelayNanos, Math.min(maxFillWaitNanos, lastPassNanos / 4));
-    }
-
-    void rememberPass(long nanos) {
-        lastPassNanos = nanos;
-    }
-
-    /** The largest of the recent batches: how many requests came together lately. */
-    int expectedBatchSize() {
-        int expected = 1;
-        for (int size : recentBatchSizes) {
-            expected = Math.max(expected, size);
-        }
-        return Math.min(expected, maxBatchSize);
-    }
-
-    void rememberBatchSize(int size) {
-        recentBatchSizes[recentIndex] = size;
-        recentIndex = (recentIndex + 1) % DEMAND_WINDOW;
     }
 
     private void decode(List<Pending> batch) {
@@ -182,21 +169,25 @@ public class CaptionBatcher implements SmartLifecycle {
     }
 
     private void decodeGroup(BatchKey key, List<Pending> group) {
-        List<BufferedImage> images = group.stream().map(Pending::image).toList();
         Timer.Sample sample = Timer.start(meters);
         try {
+            // The read lock (withModel) keeps the model loaded until every slice is done.
             captioner.withModel((ref, model) -> {
-                List<GeneratedCaption> captions = model.caption(images, key.style(), DecodingOptions.beam(key.beamSize()));
-                for (int i = 0; i < group.size(); i++) {
-                    group.get(i).result().complete(new Caption(captions.get(i).text(), ref));
-                }
+                List<BufferedImage> images = group.stream().map(Pending::image).toList();
+                model.captionInSlices(images, key.style(), DecodingOptions.beam(key.beamSize()),
+                        sliceCount(group.size(), slicesPerBatch), sliceWorkers, (from, captions) -> {
+                            for (int i = 0; i < captions.size(); i++) {
+                                group.get(from + i).result().complete(new Caption(captions.get(i).text(), ref));
+                            }
+                        });
                 return null;
             });
         } catch (RuntimeException e) {
+            // Requests of the slices that succeeded are answered already; this completes the rest.
             group.forEach(p -> p.result().completeExceptionally(e));
         } finally {
             sample.stop(Timer.builder("recap.caption.batch.latency")
-                    .description("time of one batched decoding pass")
+                    .description("time to decode one batch (all its slices)")
                     .tag("style", key.style())
                     .register(meters));
             batchSizes.record(group.size());
@@ -205,23 +196,36 @@ public class CaptionBatcher implements SmartLifecycle {
 
     @Override
     public void start() {
+        // On a GPU one pass already runs the whole batch on the device; slices would only queue there.
+        slicesPerBatch = DjlRuntime.defaultDevice().isGpu() ? 1 : workers;
+        AtomicInteger number = new AtomicInteger(1);
+        sliceWorkers = Executors.newFixedThreadPool(Math.max(1, workers - 1), runnable -> {
+            Thread thread = new Thread(runnable, "caption-slice-" + number.getAndIncrement());
+            thread.setDaemon(true);
+            return thread;
+        });
         running = true;
         Thread thread = new Thread(this::run, "caption-batcher");
         thread.setDaemon(true);
-        worker = thread;
+        batcher = thread;
         thread.start();
+        log.info("caption batches of at most {}, decoded in up to {} slices at once", maxBatchSize, slicesPerBatch);
     }
 
     @Override
     public void stop() {
         running = false;
-        Thread thread = worker;
+        Thread thread = batcher;
         if (thread != null) {
             try {
                 thread.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        ExecutorService pool = sliceWorkers;
+        if (pool != null) {
+            pool.shutdown();
         }
     }
 

@@ -4,6 +4,7 @@ import io.recap.caption.config.CaptionServiceProperties;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.captioner.CaptionerModel;
+import io.recap.ml.runtime.DjlRuntime;
 import io.recap.service.model.PromotedModelHolder;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
@@ -18,6 +19,8 @@ public class CaptionerHolder extends PromotedModelHolder<CaptionerModel> {
 
     public CaptionerHolder(ModelStore store, CaptionServiceProperties properties) {
         super(store, ModelKind.CAPTIONER, properties.model(), CaptionerModel::load);
+        // Before the first model loads the engine: the batcher's workers share the cores.
+        DjlRuntime.preferThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / properties.workers()));
     }
 
     @Override

@@ -1,0 +1,61 @@
+package io.recap.caption.inference;
+
+/**
+ * How many requests one worker's next batch can expect, and how long it may wait for them.
+ *
+ * <p>While a batch holds fewer requests than the largest of the last {@value #WINDOW} batches,
+ * it may wait for them up to a quarter of the previous decoding pass's time (at least
+ * {@code maxBatchDelay}, at most {@code maxFillWait}), so the wait never costs more than a
+ * quarter of a pass. Clients that wait for their answer before asking again come back together
+ * after each pass, but on a busy machine not within a few milliseconds: without this, 32 such
+ * clients split into two cohorts that stay out of step for good, and every pass decodes half a
+ * batch. With one client the largest recent batch is 1, so nobody waits for company that is not
+ * coming; when demand falls, the estimate forgets it after a few batches. Used by one worker
+ * thread only.
+ */
+final class BatchDemand {
+
+    /** Batches remembered when estimating how many requests the next one can expect. */
+    static final int WINDOW = 8;
+
+    private final int maxBatchSize;
+    private final long maxBatchDelayNanos;
+    private final long maxFillWaitNanos;
+    private final int[] recentBatchSizes = new int[WINDOW];
+    private int recentIndex;
+    private volatile long lastPassNanos;
+
+    BatchDemand(int maxBatchSize, long maxBatchDelayNanos, long maxFillWaitNanos) {
+        this.maxBatchSize = maxBatchSize;
+        this.maxBatchDelayNanos = maxBatchDelayNanos;
+        this.maxFillWaitNanos = maxFillWaitNanos;
+    }
+
+    /** How long a short batch may wait for expected company: a quarter of the last pass, bounded. */
+    long fillWaitNanos() {
+        return Math.max(maxBatchDelayNanos, Math.min(maxFillWaitNanos, lastPassNanos / 4));
+    }
+
+    /** How long the first request waits for company once the expected batch is there. */
+    long batchDelayNanos() {
+        return maxBatchDelayNanos;
+    }
+
+    void rememberPass(long nanos) {
+        lastPassNanos = nanos;
+    }
+
+    /** The largest of the recent batches: how many requests came together lately. */
+    int expectedBatchSize() {
+        int expected = 1;
+        for (int size : recentBatchSizes) {
+            expected = Math.max(expected, size);
+        }
+        return Math.min(expected, maxBatchSize);
+    }
+
+    void rememberBatchSize(int size) {
+        recentBatchSizes[recentIndex] = size;
+        recentIndex = (recentIndex + 1) % WINDOW;
+    }
+}
