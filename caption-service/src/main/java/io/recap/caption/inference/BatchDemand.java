@@ -10,7 +10,7 @@ package io.recap.caption.inference;
  * after each pass, but on a busy machine not within a few milliseconds: without this, 32 such
  * clients split into two cohorts that stay out of step for good, and every pass decodes half a
  * batch. With one client the largest recent batch is 1, so nobody waits for company that is not
- * coming; when demand falls, the estimate forgets it after a few batches. Used by one worker
+ * coming; when demand falls, the estimate forgets it after a few batches. Updated by the batching
  * thread only.
  */
 final class BatchDemand {

@@ -196,8 +196,7 @@ public class CaptionBatcher implements SmartLifecycle {
 
     @Override
     public void start() {
-        // On a GPU one pass already runs the whole batch on the device; slices would only queue there.
-        slicesPerBatch = DjlRuntime.defaultDevice().isGpu() ? 1 : workers;
+        slicesPerBatch = onGpu() ? 1 : workers;
         AtomicInteger number = new AtomicInteger(1);
         sliceWorkers = Executors.newFixedThreadPool(Math.max(1, workers - 1), runnable -> {
             Thread thread = new Thread(runnable, "caption-slice-" + number.getAndIncrement());
@@ -210,6 +209,17 @@ public class CaptionBatcher implements SmartLifecycle {
         batcher = thread;
         thread.start();
         log.info("caption batches of at most {}, decoded in up to {} slices at once", maxBatchSize, slicesPerBatch);
+    }
+
+    /** On a GPU one pass already runs the whole batch on the device; slices would only queue there. */
+    private static boolean onGpu() {
+        try {
+            return DjlRuntime.defaultDevice().isGpu();
+        } catch (RuntimeException e) {
+            // The engine did not start: loading the model will say why (readiness stays DOWN with the reason).
+            log.warn("cannot tell the device yet: {}", e.getMessage());
+            return false;
+        }
     }
 
     @Override
