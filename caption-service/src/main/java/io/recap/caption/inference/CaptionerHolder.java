@@ -20,7 +20,7 @@ public class CaptionerHolder extends PromotedModelHolder<CaptionerModel> {
     public CaptionerHolder(ModelStore store, CaptionServiceProperties properties) {
         super(store, ModelKind.CAPTIONER, properties.model(), CaptionerModel::load);
         // Before the first model loads the engine: the batcher's workers share the cores.
-        DjlRuntime.preferThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / properties.workers()));
+        DjlRuntime.shareCoresAmong(properties.workers());
     }
 
     @Override

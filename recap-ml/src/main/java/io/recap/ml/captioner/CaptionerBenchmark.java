@@ -41,7 +41,7 @@ public final class CaptionerBenchmark {
             options.put(pair[0], pair.length > 1 ? pair[1] : "");
         }
         int slices = Integer.parseInt(options.getOrDefault("slices", "1"));
-        DjlRuntime.preferThreads(Math.max(1, Runtime.getRuntime().availableProcessors() / slices));
+        DjlRuntime.shareCoresAmong(slices);
         EngineInfo engine = DjlRuntime.start();
         int words = Integer.parseInt(options.getOrDefault("words", "12"));
         int beam = Integer.parseInt(options.getOrDefault("beam", "3"));

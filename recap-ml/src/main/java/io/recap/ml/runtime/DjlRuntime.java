@@ -71,26 +71,20 @@ public final class DjlRuntime {
     }
 
     /**
-     * Asks for {@code threads} intra-op threads when the engine has not started yet and nobody set
-     * a count explicitly ({@code ai.djl.pytorch.num_threads}, {@code recap.ml.threads} or
-     * {@code RECAP_ML_THREADS} still win). For a caller that runs several forward passes at once,
-     * each on its own thread, and wants them to share the cores rather than each claim them all.
-     *
-     * @return the intra-op thread count the engine runs or will run with
+     * Splits the cores among {@code passes} forward passes that will run at once, each on its own
+     * thread: the engine starts with cores / passes intra-op threads (at least one), unless it
+     * has started already or a count was set explicitly ({@code ai.djl.pytorch.num_threads},
+     * {@code recap.ml.threads} or {@code RECAP_ML_THREADS} still win).
      */
-    public static synchronized int preferThreads(int threads) {
+    public static synchronized void shareCoresAmong(int passes) {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / Math.max(1, passes));
         if (info != null) {
             if (info.intraOpThreads() != threads) {
                 log.warn("engine already runs {} intra-op threads; {} were asked for", info.intraOpThreads(), threads);
             }
-            return info.intraOpThreads();
+        } else if (System.getProperty(THREADS_PROPERTY) == null && explicitThreads() == null) {
+            System.setProperty(THREADS_PROPERTY, String.valueOf(threads));
         }
-        if (System.getProperty(THREADS_PROPERTY) == null && explicitThreads() == null) {
-            System.setProperty(THREADS_PROPERTY, String.valueOf(Math.max(1, threads)));
-        }
-        return System.getProperty(THREADS_PROPERTY) != null
-                ? Integer.parseInt(System.getProperty(THREADS_PROPERTY))
-                : requestedThreads();
     }
 
     /** The device new models use: the first GPU when DJL finds one, the CPU otherwise. */
