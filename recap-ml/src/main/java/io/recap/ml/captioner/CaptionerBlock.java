@@ -11,6 +11,7 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import io.recap.ml.nn.ConvImageEncoder;
+import io.recap.ml.nn.FusedLinear;
 import io.recap.ml.nn.PositionEmbedding;
 import io.recap.ml.nn.TokenEmbedding;
 import io.recap.ml.nn.TransformerLayer;
@@ -45,7 +46,7 @@ public class CaptionerBlock extends AbstractBlock {
                     TransformerLayer.decoder(config.width(), config.heads(), config.dropout())));
         }
         finalNorm = addChildBlock("finalNorm", LayerNorm.builder().axis(2).build());
-        head = addChildBlock("head", Linear.builder().setUnits(vocabularySize).build());
+        head = addChildBlock("head", new FusedLinear(vocabularySize));
     }
 
     /** Changes the training dropout of every decoder layer, e.g. for a fine-tuning preset. */

@@ -6,11 +6,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.recap.ml.nn.Activations;
+import io.recap.ml.nn.FusedLinear;
 import io.recap.ml.nn.GroupNorm;
 import io.recap.ml.nn.NearestUpsample2x;
 import io.recap.ml.nn.SinusoidalEmbedding;
@@ -54,9 +55,9 @@ public class ConditionalUNet extends AbstractBlock {
         this.config = config;
         int base = config.baseChannels();
         conditioningWidth = 4 * base;
-        timeIn = addChildBlock("timeIn", Linear.builder().setUnits(conditioningWidth).build());
-        timeOut = addChildBlock("timeOut", Linear.builder().setUnits(conditioningWidth).build());
-        textSummary = addChildBlock("textSummary", Linear.builder().setUnits(conditioningWidth).build());
+        timeIn = addChildBlock("timeIn", new FusedLinear(conditioningWidth));
+        timeOut = addChildBlock("timeOut", new FusedLinear(conditioningWidth));
+        textSummary = addChildBlock("textSummary", new FusedLinear(conditioningWidth));
         inputConv = addChildBlock("inputConv", ResidualBlock.conv3x3(base));
 
         List<Integer> skipChannels = new ArrayList<>(List.of(base));
@@ -100,7 +101,7 @@ public class ConditionalUNet extends AbstractBlock {
         // NaN input gradients in a few percent of backward passes when it has fewer than 16
         // output channels (measured: 3, 4 and 8 filters fail, 16 and more never did).
         outputProjection = addChildBlock("outputProjection",
-                Linear.builder().setUnits(3L * config.patchSize() * config.patchSize()).build());
+                new FusedLinear(3L * config.patchSize() * config.patchSize()));
     }
 
     private Stage stage(String name, int in, int out, int level) {
@@ -146,7 +147,8 @@ public class ConditionalUNet extends AbstractBlock {
         NDArray x = patchesToChannels(inputs.get(0), patch);
         NDArray text = inputs.get(2);
         NDArray textBias = inputs.get(3);
-        NDArray conditioning = conditioning(ps, inputs.get(1), text, textBias, training);
+        // SiLU(conditioning) is what every residual block projects: computed once here, not per block.
+        NDArray conditioning = Activations.silu(conditioning(ps, inputs.get(1), text, textBias, training));
 
         Deque<NDArray> skips = new ArrayDeque<>();
         NDArray h = inputConv.forward(ps, new NDList(x), training).singletonOrThrow();
@@ -172,7 +174,7 @@ public class ConditionalUNet extends AbstractBlock {
                         .singletonOrThrow();
             }
         }
-        h = Activation.swish(outputNorm.forward(ps, new NDList(h), training).singletonOrThrow(), 1f);
+        h = Activations.silu(outputNorm.forward(ps, new NDList(h), training).singletonOrThrow());
         Shape shape = h.getShape();
         NDArray pixels = h.reshape(shape.get(0), shape.get(1), shape.get(2) * shape.get(3)).transpose(0, 2, 1);
         NDArray rgb = outputProjection.forward(ps, new NDList(pixels), training).singletonOrThrow();
@@ -183,7 +185,7 @@ public class ConditionalUNet extends AbstractBlock {
 
     private NDArray conditioning(ParameterStore ps, NDArray t, NDArray text, NDArray textBias, boolean training) {
         NDArray time = SinusoidalEmbedding.embed(t, config.baseChannels(), 10_000f);
-        time = Activation.swish(timeIn.forward(ps, new NDList(time), training).singletonOrThrow(), 1f);
+        time = Activations.silu(timeIn.forward(ps, new NDList(time), training).singletonOrThrow());
         time = timeOut.forward(ps, new NDList(time), training).singletonOrThrow();
         // Mean over the real tokens: the bias is 0 there and large negative on padding.
         NDArray mask = textBias.eq(0f).toType(text.getDataType(), false).expandDims(2);

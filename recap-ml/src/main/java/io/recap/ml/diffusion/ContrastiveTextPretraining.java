@@ -14,14 +14,15 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
+import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.PairList;
-import ai.djl.training.initializer.ConstantInitializer;
 import io.recap.core.domain.CaptionMix;
 import io.recap.ml.image.ImageTensors;
 import io.recap.ml.nn.BlockInitialization;
 import io.recap.ml.nn.ConvImageEncoder;
+import io.recap.ml.nn.FusedLinear;
 import io.recap.ml.runtime.DjlRuntime;
 import io.recap.ml.text.Vocabulary;
 import io.recap.ml.training.GuardedStep;
@@ -164,8 +165,8 @@ public final class ContrastiveTextPretraining {
             // A 4x4 token grid at 32x32: each token sees about one scene cell and its neighbours.
             int grid = Math.max(1, config.imageSize() / 8);
             imageEncoder = addChildBlock("imageEncoder", new ConvImageEncoder(config.imageSize(), grid, 16, width));
-            textProjection = addChildBlock("textProjection", Linear.builder().setUnits(width).build());
-            imageProjection = addChildBlock("imageProjection", Linear.builder().setUnits(width).build());
+            textProjection = addChildBlock("textProjection", new FusedLinear(width));
+            imageProjection = addChildBlock("imageProjection", new FusedLinear(width));
             // CLIP's starting temperature, 1 / 0.07.
             logScale = addParameter(Parameter.builder().setName("logScale").setType(Parameter.Type.OTHER)
                     .optShape(new Shape(1)).optInitializer(new ConstantInitializer((float) Math.log(1 / 0.07)))

@@ -6,19 +6,21 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.recap.ml.nn.Activations;
+import io.recap.ml.nn.FusedLinear;
 import io.recap.ml.nn.GroupNorm;
 
 /**
- * The DDPM residual block: {@code x + conv(SiLU(GN(conv(SiLU(GN(x))) + W c))))}, where c is
+ * The DDPM residual block: {@code x + conv(SiLU(GN(conv(SiLU(GN(x))) + W SiLU(c)))))}, where c is
  * the conditioning vector (time step and pooled text) added per channel; a 1x1 convolution
  * matches channels on the skip path when they change.
  *
- * <p>Inputs: {@code (x, conditioning)} with x (B, Cin, H, W) and conditioning (B, E).
+ * <p>Inputs: {@code (x, SiLU(conditioning))} with x (B, Cin, H, W) and the activated
+ * conditioning (B, E): every block of a UNet pass shares it, so the UNet applies SiLU once.
  * Output: (B, Cout, H, W).
  */
 public class ResidualBlock extends AbstractBlock {
@@ -35,7 +37,7 @@ public class ResidualBlock extends AbstractBlock {
         this.outChannels = outChannels;
         inputNorm = addChildBlock("inputNorm", GroupNorm.forChannels(inChannels));
         inputConv = addChildBlock("inputConv", conv3x3(outChannels));
-        conditioningProjection = addChildBlock("conditioning", Linear.builder().setUnits(outChannels).build());
+        conditioningProjection = addChildBlock("conditioning", new FusedLinear(outChannels));
         outputNorm = addChildBlock("outputNorm", GroupNorm.forChannels(outChannels));
         outputConv = addChildBlock("outputConv", conv3x3(outChannels));
         if (inChannels != outChannels) {
@@ -55,13 +57,13 @@ public class ResidualBlock extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
-        NDArray conditioning = inputs.get(1);
-        NDArray h = Activation.swish(inputNorm.forward(parameterStore, new NDList(x), training).singletonOrThrow(), 1f);
+        NDArray activatedConditioning = inputs.get(1);
+        NDArray h = Activations.silu(inputNorm.forward(parameterStore, new NDList(x), training).singletonOrThrow());
         h = inputConv.forward(parameterStore, new NDList(h), training).singletonOrThrow();
-        NDArray shift = conditioningProjection.forward(parameterStore, new NDList(Activation.swish(conditioning, 1f)),
-                training).singletonOrThrow();
+        NDArray shift = conditioningProjection.forward(parameterStore, new NDList(activatedConditioning), training)
+                .singletonOrThrow();
         h = h.add(shift.reshape(shift.getShape().get(0), outChannels, 1, 1));
-        h = Activation.swish(outputNorm.forward(parameterStore, new NDList(h), training).singletonOrThrow(), 1f);
+        h = Activations.silu(outputNorm.forward(parameterStore, new NDList(h), training).singletonOrThrow());
         h = outputConv.forward(parameterStore, new NDList(h), training).singletonOrThrow();
         NDArray residual = skip == null ? x : skip.forward(parameterStore, new NDList(x), training).singletonOrThrow();
         return new NDList(residual.add(h));

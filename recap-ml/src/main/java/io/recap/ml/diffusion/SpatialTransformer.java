@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.recap.ml.nn.FusedLinear;
 import io.recap.ml.nn.GridPositions;
 import io.recap.ml.nn.GroupNorm;
 import io.recap.ml.nn.TransformerLayer;
@@ -41,14 +42,14 @@ public class SpatialTransformer extends AbstractBlock {
         this.channels = channels;
         this.side = side;
         norm = addChildBlock("norm", GroupNorm.forChannels(channels));
-        projectIn = addChildBlock("projectIn", Linear.builder().setUnits(channels).build());
+        projectIn = addChildBlock("projectIn", new FusedLinear(channels));
         // Std 1, not the usual 0.02: the positions are added to pixel features whose content varies
         // widely once objects and backgrounds have colours, and at 0.02 the queries carried so little
         // position that "top left" never reached the top-left pixels (docs/diffusion, PositionProbe:
         // coloured one-object scenes 6 of 36 in the prompted cell at 1,500 steps at 0.02, 36 of 36 at 1).
         positions = new GridPositions(side, channels, 1f, this::addParameter);
         layer = addChildBlock("layer", new TransformerLayer(channels, heads, 2, 0f, false, true));
-        projectOut = addChildBlock("projectOut", Linear.builder().setUnits(channels).build());
+        projectOut = addChildBlock("projectOut", new FusedLinear(channels));
     }
 
     @Override

@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -31,8 +30,7 @@ public class ConvNormActivation extends AbstractBlock {
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList convolved = conv.forward(parameterStore, inputs, training);
         NDList normed = norm.forward(parameterStore, convolved, training);
-        // DJL has no SiLU block; swish with beta 1 is SiLU.
-        return new NDList(Activation.swish(normed.singletonOrThrow(), 1f));
+        return new NDList(Activations.silu(normed.singletonOrThrow()));
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.recap.ml.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -62,11 +61,11 @@ public class GroupNorm extends AbstractBlock {
         long batch = shape.get(0);
         long groupSize = shape.size() / batch / groups;
         NDArray grouped = x.reshape(batch, groups, groupSize);
-        // DJL has no group norm; layer norm over the last axis of (B, G, C/G * spatial) is one.
-        NDManager manager = x.getManager();
+        // DJL has no group norm; layer norm over the last axis of (B, G, C/G * spatial) is one. Its
+        // unit weights are constants, not arrays allocated on every call.
         Shape normalized = new Shape(groupSize);
-        NDArray normed = LayerNorm.layerNorm(grouped, normalized, manager.ones(normalized),
-                manager.zeros(normalized), epsilon).singletonOrThrow().reshape(shape);
+        NDArray normed = LayerNorm.layerNorm(grouped, normalized, ConstantArrays.ones(x, normalized),
+                ConstantArrays.zeros(x, normalized), epsilon).singletonOrThrow().reshape(shape);
         long[] perChannel = new long[shape.dimension()];
         java.util.Arrays.fill(perChannel, 1);
         perChannel[1] = channels;

@@ -43,10 +43,10 @@ public class MultiHeadAttention extends AbstractBlock {
         this.width = width;
         this.heads = heads;
         this.causal = causal;
-        query = addChildBlock("query", Linear.builder().setUnits(width).build());
-        key = addChildBlock("key", Linear.builder().setUnits(width).build());
-        value = addChildBlock("value", Linear.builder().setUnits(width).build());
-        output = addChildBlock("output", Linear.builder().setUnits(width).build());
+        query = addChildBlock("query", new FusedLinear(width));
+        key = addChildBlock("key", new FusedLinear(width));
+        value = addChildBlock("value", new FusedLinear(width));
+        output = addChildBlock("output", new FusedLinear(width));
     }
 
     /** Self-attention; causal when decoding text left to right. */
@@ -76,9 +76,11 @@ public class MultiHeadAttention extends AbstractBlock {
         NDArray k = splitHeads(key.forward(parameterStore, new NDList(context), training).singletonOrThrow());
         NDArray v = splitHeads(value.forward(parameterStore, new NDList(context), training).singletonOrThrow());
 
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt((double) width / heads));
+        // Scaling the queries, not the scores: fewer elements whenever keys outnumber head width.
+        q = q.mul(ConstantArrays.scalar(q, (float) (1.0 / Math.sqrt((double) width / heads))));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
         if (causal) {
-            scores = scores.add(causalMask(queries.getManager(), queryLength, keyLength, scores.getDataType()));
+            scores = scores.add(ConstantArrays.causalMask(scores, queryLength, keyLength, MASKED));
         }
         if (inputs.size() > 2) {
             scores = scores.add(inputs.get(2).reshape(batch, 1, 1, keyLength));
@@ -101,19 +103,6 @@ public class MultiHeadAttention extends AbstractBlock {
      */
     public static NDArray keyBias(NDArray tokens, long padId) {
         return tokens.eq(padId).toType(DataType.FLOAT32, false).mul(MASKED);
-    }
-
-    static NDArray causalMask(NDManager manager, long queryLength, long keyLength, DataType dataType) {
-        long offset = keyLength - queryLength;
-        float[] mask = new float[Math.toIntExact(queryLength * keyLength)];
-        for (int i = 0; i < queryLength; i++) {
-            for (int j = 0; j < keyLength; j++) {
-                if (j > i + offset) {
-                    mask[Math.toIntExact(i * keyLength + j)] = MASKED;
-                }
-            }
-        }
-        return manager.create(mask, new Shape(queryLength, keyLength)).toType(dataType, false);
     }
 
     @Override

@@ -10,14 +10,17 @@ import ai.djl.util.PairList;
 /** Nearest-neighbour 2x upsampling of (B, C, H, W) to (B, C, 2H, 2W); DJL has no upsample block. */
 public class NearestUpsample2x extends AbstractBlock {
 
+    /** DJL's interpolation mode for nearest neighbour (PyTorch's {@code mode='nearest'}). */
+    private static final int NEAREST = 0;
+
     /** Upsamples without a block, for code that is not a block itself. */
     public static NDArray upsample(NDArray x) {
         Shape s = x.getShape();
-        long b = s.get(0);
-        long c = s.get(1);
         long h = s.get(2);
         long w = s.get(3);
-        return x.reshape(b, c, h, 1, w, 1).broadcast(b, c, h, 2, w, 2).reshape(b, c, h * 2, w * 2);
+        // One native op (PyTorch's upsample_nearest2d, forward and backward) instead of reshape,
+        // broadcast and a copying reshape.
+        return x.getNDArrayInternal().interpolation(new long[] {h * 2, w * 2}, NEAREST, false);
     }
 
     @Override

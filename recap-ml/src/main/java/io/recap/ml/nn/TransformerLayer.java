@@ -60,8 +60,8 @@ public class TransformerLayer extends AbstractBlock {
             crossAttention = null;
         }
         mlpNorm = addChildBlock("mlpNorm", LayerNorm.builder().axis(2).build());
-        mlpIn = addChildBlock("mlpIn", Linear.builder().setUnits((long) width * mlpRatio).build());
-        mlpOut = addChildBlock("mlpOut", Linear.builder().setUnits(width).build());
+        mlpIn = addChildBlock("mlpIn", new FusedLinear((long) width * mlpRatio));
+        mlpOut = addChildBlock("mlpOut", new FusedLinear(width));
     }
 
     /** A text-decoder layer: causal self-attention plus cross-attention to image features. */
