@@ -31,9 +31,17 @@ final class ExponentialMovingAverage {
         // the scope closes them.
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            // Two scalar arrays for all tensors: muli(float) would make and free one per tensor.
+            NDArray keep = null;
+            NDArray take = null;
             for (int i = 0; i < live.size(); i++) {
                 NDArray target = average.get(i).getValue().getArray();
-                target.muli(d).addi(live.get(i).getValue().getArray().mul(1f - d));
+                NDArray source = live.get(i).getValue().getArray();
+                if (keep == null) {
+                    keep = target.getManager().create(d);
+                    take = target.getManager().create(1f - d);
+                }
+                target.muli(keep).addi(source.mul(take));
             }
         }
     }

@@ -1,6 +1,8 @@
 package io.recap.ml.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
@@ -45,28 +47,50 @@ public final class GradientGuard {
     /**
      * Returns the global gradient norm and, when it is finite and above the limit, scales
      * every gradient in place so the norm becomes {@code maxNorm}.
+     *
+     * <p>The norm is NaN or infinite only when a gradient holds NaN or infinity: each tensor's
+     * norm comes from PyTorch in one op, and they are combined in double here, so a float32 sum of
+     * squares that overflows (finite gradients above about 1e19) no longer reads as infinite and
+     * skips a step; such a tensor's norm is taken again after dividing by its largest element.
      */
-    public float clip() {
+    public double clip() {
+        if (weights.isEmpty()) {
+            return 0;
+        }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             List<NDArray> gradients = new ArrayList<>(weights.size());
-            NDArray squares = null;
+            NDList norms = new NDList(weights.size());
             for (NDArray weight : weights) {
                 NDArray gradient = weight.getGradient();
                 gradients.add(gradient);
-                NDArray sum = gradient.square().sum();
-                squares = squares == null ? sum : squares.add(sum);
+                norms.add(gradient.norm());
             }
-            if (squares == null) {
-                return 0f;
+            float[] perTensor = NDArrays.stack(norms).toFloatArray();
+            double sumOfSquares = 0;
+            for (int i = 0; i < perTensor.length; i++) {
+                double norm = perTensor[i] == Float.POSITIVE_INFINITY
+                        ? overflowSafeNorm(gradients.get(i))
+                        : perTensor[i];
+                sumOfSquares += norm * norm;
             }
-            float norm = (float) Math.sqrt(squares.getFloat());
-            if (Float.isFinite(norm) && maxNorm > 0 && norm > maxNorm) {
-                float scale = maxNorm / norm;
+            double norm = Math.sqrt(sumOfSquares);
+            if (Double.isFinite(norm) && maxNorm > 0 && norm > maxNorm) {
+                // One scalar array for every tensor: muli(float) would make and free one per tensor.
+                NDArray scale = gradients.get(0).getManager().create((float) (maxNorm / norm));
                 gradients.forEach(gradient -> gradient.muli(scale));
             }
             return norm;
         }
+    }
+
+    /** The L2 norm of a tensor whose float32 sum of squares overflowed; NaN or infinite only for such elements. */
+    static double overflowSafeNorm(NDArray gradient) {
+        double largest = gradient.abs().max().getFloat();
+        if (!Double.isFinite(largest) || largest == 0) {
+            return largest;
+        }
+        return largest * gradient.div((float) largest).norm().getFloat();
     }
 
     /** Names of the parameters whose gradient holds NaN or infinity, for diagnosing a skipped step. */

@@ -41,12 +41,12 @@ public final class GuardedStep {
             collector.backward(value);
             lossValue = value.getFloat();
         }
-        float norm = guard.clip();
-        boolean finite = Float.isFinite(norm) && Float.isFinite(lossValue);
+        double norm = guard.clip();
+        boolean finite = Double.isFinite(norm) && Float.isFinite(lossValue);
         if (finite) {
             trainer.step();
         } else {
-            if (!Float.isFinite(norm)) {
+            if (!Double.isFinite(norm)) {
                 List<String> bad = guard.nonFiniteParameters();
                 // A NaN in the forward pass reaches every parameter: the first few name where it starts.
                 log.warn("non-finite gradients (loss {}), update skipped: {} of {} parameters, first {}", lossValue,
@@ -55,6 +55,6 @@ public final class GuardedStep {
             }
             guard.zero();
         }
-        return new StepOutcome(lossValue, norm, finite);
+        return new StepOutcome(lossValue, (float) norm, finite);
     }
 }

@@ -64,10 +64,35 @@ class GuardedStepTest {
                 collector.backward(out.sum().mul(100));
             }
 
-            float norm = guard.clip();
+            double norm = guard.clip();
 
-            assertThat(norm).isGreaterThan(100f);
-            assertThat(guard.clip()).isCloseTo(0.5f, within(1e-3f));
+            assertThat(norm).isGreaterThan(100.0);
+            assertThat(guard.clip()).isCloseTo(0.5, within(1e-3));
+            guard.zero();
+        }
+    }
+
+    @Test
+    void finiteGradientsWhoseSquaresOverflowFloatAreClippedNotReportedInfinite() {
+        try (Model model = Model.newInstance("overflow")) {
+            Block block = Linear.builder().setUnits(8).build();
+            model.setBlock(block);
+            BlockInitialization.initialize(block, model.getNDManager(), new Shape(4, 8));
+            GradientGuard guard = new GradientGuard(block.getParameters(), 1f);
+            try (GradientCollector collector = model.getNDManager().getEngine().newGradientCollector()) {
+                NDArray input = model.getNDManager().ones(new Shape(4, 8));
+                NDArray out = block.forward(new ai.djl.training.ParameterStore(model.getNDManager(), false),
+                        new NDList(input), true).singletonOrThrow();
+                // Every weight gradient is 4e25: finite, but its square (1.6e51) is not a float.
+                collector.backward(out.sum().mul(1e25f));
+            }
+            assertThat(guard.nonFiniteParameters()).isEmpty();
+
+            double norm = guard.clip();
+
+            // 64 weights of 4e25 and 8 biases of 4e25: sqrt(72) * 4e25.
+            assertThat(norm).isCloseTo(Math.sqrt(72) * 4e25, within(1e21));
+            assertThat(guard.clip()).isCloseTo(1.0, within(1e-3));
             guard.zero();
         }
     }
