@@ -174,7 +174,7 @@ public class ConditionalUNet extends AbstractBlock {
                         .singletonOrThrow();
             }
         }
-        h = Activations.silu(outputNorm.forward(ps, new NDList(h), training).singletonOrThrow());
+        h = outputNorm.normalizeThenSilu(ps, h, training);
         Shape shape = h.getShape();
         NDArray pixels = h.reshape(shape.get(0), shape.get(1), shape.get(2) * shape.get(3)).transpose(0, 2, 1);
         NDArray rgb = outputProjection.forward(ps, new NDList(pixels), training).singletonOrThrow();

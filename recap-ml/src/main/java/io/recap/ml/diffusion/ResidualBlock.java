@@ -10,7 +10,6 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import io.recap.ml.nn.Activations;
 import io.recap.ml.nn.FusedLinear;
 import io.recap.ml.nn.GroupNorm;
 
@@ -58,12 +57,12 @@ public class ResidualBlock extends AbstractBlock {
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray activatedConditioning = inputs.get(1);
-        NDArray h = Activations.silu(inputNorm.forward(parameterStore, new NDList(x), training).singletonOrThrow());
+        NDArray h = inputNorm.normalizeThenSilu(parameterStore, x, training);
         h = inputConv.forward(parameterStore, new NDList(h), training).singletonOrThrow();
         NDArray shift = conditioningProjection.forward(parameterStore, new NDList(activatedConditioning), training)
                 .singletonOrThrow();
         h = h.add(shift.reshape(shift.getShape().get(0), outChannels, 1, 1));
-        h = Activations.silu(outputNorm.forward(parameterStore, new NDList(h), training).singletonOrThrow());
+        h = outputNorm.normalizeThenSilu(parameterStore, h, training);
         h = outputConv.forward(parameterStore, new NDList(h), training).singletonOrThrow();
         NDArray residual = skip == null ? x : skip.forward(parameterStore, new NDList(x), training).singletonOrThrow();
         return new NDList(residual.add(h));

@@ -10,10 +10,12 @@ public final class Activations {
     }
 
     /**
-     * SiLU, {@code x * sigmoid(x)}: two native ops. DJL's {@code Activation.swish(x, 1f)} is the
-     * same function in three, plus a scalar array made and freed for the multiply by 1.
+     * SiLU, {@code x * sigmoid(x)}: PyTorch's one kernel where {@link TorchKernels} run, otherwise
+     * two native ops (DJL's {@code Activation.swish(x, 1f)} is the same function in three, plus a
+     * scalar array made and freed for the multiply by 1).
      */
     public static NDArray silu(NDArray x) {
-        return x.mul(Activation.sigmoid(x));
+        TorchKernels kernels = TorchKernels.get();
+        return kernels != null ? kernels.silu(x) : x.mul(Activation.sigmoid(x));
     }
 }

@@ -1,5 +1,6 @@
 package io.recap.ml.nn;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -28,9 +29,8 @@ public class ConvNormActivation extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDList convolved = conv.forward(parameterStore, inputs, training);
-        NDList normed = norm.forward(parameterStore, convolved, training);
-        return new NDList(Activations.silu(normed.singletonOrThrow()));
+        NDArray convolved = conv.forward(parameterStore, inputs, training).singletonOrThrow();
+        return new NDList(norm.normalizeThenSilu(parameterStore, convolved, training));
     }
 
     @Override

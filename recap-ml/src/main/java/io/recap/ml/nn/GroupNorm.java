@@ -56,7 +56,37 @@ public class GroupNorm extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
+        return new NDList(normalize(parameterStore, inputs.singletonOrThrow(), training, false));
+    }
+
+    /**
+     * {@code SiLU(GN(x))}, what residual blocks and conv stages apply: one fused kernel for both
+     * where {@link TorchKernels} run.
+     */
+    public NDArray normalizeThenSilu(ParameterStore parameterStore, NDArray x, boolean training) {
+        return normalize(parameterStore, x, training, true);
+    }
+
+    private NDArray normalize(ParameterStore parameterStore, NDArray x, boolean training, boolean silu) {
+        NDArray scale = parameterStore.getValue(gamma, x.getDevice(), training);
+        NDArray shift = parameterStore.getValue(beta, x.getDevice(), training);
+        TorchKernels kernels = TorchKernels.get();
+        if (kernels != null && kernels.supportsGroupNorm(groups, epsilon)) {
+            return kernels.groupNorm(x, scale, shift, groups, silu);
+        }
+        NDArray normed = layerNormGroups(x).mul(perChannel(scale, x)).add(perChannel(shift, x));
+        return silu ? Activations.silu(normed) : normed;
+    }
+
+    private static NDArray perChannel(NDArray values, NDArray x) {
+        long[] shape = new long[x.getShape().dimension()];
+        java.util.Arrays.fill(shape, 1);
+        shape[1] = values.size();
+        return values.reshape(shape);
+    }
+
+    /** The DJL-op form: every group normalised by a layer norm, no scale or shift yet. */
+    private NDArray layerNormGroups(NDArray x) {
         Shape shape = x.getShape();
         long batch = shape.get(0);
         long groupSize = shape.size() / batch / groups;
@@ -64,14 +94,8 @@ public class GroupNorm extends AbstractBlock {
         // DJL has no group norm; layer norm over the last axis of (B, G, C/G * spatial) is one. Its
         // unit weights are constants, not arrays allocated on every call.
         Shape normalized = new Shape(groupSize);
-        NDArray normed = LayerNorm.layerNorm(grouped, normalized, ConstantArrays.ones(x, normalized),
+        return LayerNorm.layerNorm(grouped, normalized, ConstantArrays.ones(x, normalized),
                 ConstantArrays.zeros(x, normalized), epsilon).singletonOrThrow().reshape(shape);
-        long[] perChannel = new long[shape.dimension()];
-        java.util.Arrays.fill(perChannel, 1);
-        perChannel[1] = channels;
-        NDArray scale = parameterStore.getValue(gamma, x.getDevice(), training);
-        NDArray shift = parameterStore.getValue(beta, x.getDevice(), training);
-        return new NDList(normed.mul(scale.reshape(perChannel)).add(shift.reshape(perChannel)));
     }
 
     @Override

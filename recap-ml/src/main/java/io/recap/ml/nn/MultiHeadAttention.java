@@ -72,23 +72,36 @@ public class MultiHeadAttention extends AbstractBlock {
         long queryLength = queries.getShape().get(1);
         long keyLength = context.getShape().get(1);
 
-        NDArray q = splitHeads(query.forward(parameterStore, new NDList(queries), training).singletonOrThrow());
-        NDArray k = splitHeads(key.forward(parameterStore, new NDList(context), training).singletonOrThrow());
-        NDArray v = splitHeads(value.forward(parameterStore, new NDList(context), training).singletonOrThrow());
-
-        // Scaling the queries, not the scores: fewer elements whenever keys outnumber head width.
-        q = q.mul(ConstantArrays.scalar(q, (float) (1.0 / Math.sqrt((double) width / heads))));
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2));
+        NDArray q = query.forward(parameterStore, new NDList(queries), training).singletonOrThrow();
+        NDArray k = key.forward(parameterStore, new NDList(context), training).singletonOrThrow();
+        NDArray v = value.forward(parameterStore, new NDList(context), training).singletonOrThrow();
+        NDArray mask = null;
         if (causal) {
-            scores = scores.add(ConstantArrays.causalMask(scores, queryLength, keyLength, MASKED));
+            mask = ConstantArrays.causalMask(q, queryLength, keyLength, MASKED);
         }
         if (inputs.size() > 2) {
-            scores = scores.add(inputs.get(2).reshape(batch, 1, 1, keyLength));
+            NDArray keyBias = inputs.get(2).reshape(batch, 1, 1, keyLength);
+            mask = mask == null ? keyBias : keyBias.add(mask);
         }
-        NDArray attended = scores.softmax(-1).matMul(v)
+        TorchKernels kernels = TorchKernels.get();
+        NDArray attended = kernels != null && kernels.supportsHeads(heads)
+                ? kernels.attention(q, k, v, mask, heads)
+                : attend(q, k, v, mask, batch, queryLength);
+        return output.forward(parameterStore, new NDList(attended), training);
+    }
+
+    /** The DJL-op form of {@link TorchKernels#attention}. */
+    private NDArray attend(NDArray queries, NDArray keys, NDArray values, NDArray mask, long batch, long queryLength) {
+        // Scaling the queries, not the scores: fewer elements whenever keys outnumber head width.
+        NDArray q = splitHeads(queries);
+        q = q.mul(ConstantArrays.scalar(q, (float) (1.0 / Math.sqrt((double) width / heads))));
+        NDArray scores = q.matMul(splitHeads(keys).transpose(0, 1, 3, 2));
+        if (mask != null) {
+            scores = scores.add(mask);
+        }
+        return scores.softmax(-1).matMul(splitHeads(values))
                 .transpose(0, 2, 1, 3)
                 .reshape(batch, queryLength, width);
-        return output.forward(parameterStore, new NDList(attended), training);
     }
 
     /** (B, T, D) to (B, heads, T, D / heads). */

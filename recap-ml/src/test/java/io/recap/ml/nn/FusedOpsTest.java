@@ -59,10 +59,15 @@ class FusedOpsTest {
     }
 
     @Test
-    void siluIsDjlsSwishWithBetaOne() {
+    void siluIsDjlsSwishWithBetaOneExactlyInDjlOpsAndToFloatPrecisionInThePyTorchKernel() {
         try (NDManager manager = newManager()) {
             NDArray x = manager.linspace(-8f, 8f, 101);
+            TorchKernels.setEnabled(false);
             assertThat(maxAbsDifference(Activations.silu(x), Activation.swish(x, 1f))).isZero();
+            TorchKernels.setEnabled(true);
+            assertThat(maxAbsDifference(Activations.silu(x), Activation.swish(x, 1f))).isLessThan(1e-6f);
+        } finally {
+            TorchKernels.setEnabled(true);
         }
     }
 
@@ -89,5 +94,94 @@ class FusedOpsTest {
             assertThat(ConstantArrays.scalar(like, 0.123f)).isSameAs(made);
             assertThat(ConstantArrays.ones(like, new Shape(3)).toFloatArray()).containsExactly(1f, 1f, 1f);
         }
+    }
+
+    @Test
+    void theFusedPyTorchKernelsLoadOnThisEngine() {
+        try (NDManager manager = newManager()) {
+            assertThat(TorchKernels.isEnabled()).isTrue();
+            assertThat(TorchKernels.get()).as("TorchScript kernels compiled by libtorch").isNotNull();
+        }
+    }
+
+    @Test
+    void groupNormKernelsGiveTheDjlOpFormsOutputsAndGradients() {
+        try (NDManager manager = newManager()) {
+            Shape shape = new Shape(3, 16, 5, 5);
+            GroupNorm norm = initialized(GroupNorm.forChannels(16), manager, shape);
+            norm.getParameters().get("gamma").getArray().set(manager.randomNormal(new Shape(16)).toFloatArray());
+            norm.getParameters().get("beta").getArray().set(manager.randomNormal(new Shape(16)).toFloatArray());
+            NDArray x = manager.randomNormal(shape).mul(3).add(1);
+            for (boolean silu : new boolean[] {false, true}) {
+                NDArray fused = normGradients(norm, x, silu, true, manager);
+                NDArray plain = normGradients(norm, x, silu, false, manager);
+                assertThat(maxAbsDifference(fused, plain)).as("silu %s", silu).isLessThan(1e-4f);
+            }
+        } finally {
+            TorchKernels.setEnabled(true);
+        }
+    }
+
+    /** Output, then input, gamma and beta gradients of sum(output * weights), flattened, with the kernels on or off. */
+    private static NDArray normGradients(GroupNorm norm, NDArray x, boolean silu, boolean kernels, NDManager manager) {
+        TorchKernels.setEnabled(kernels);
+        ParameterStore parameters = new ParameterStore(manager, false);
+        NDArray input = x.duplicate();
+        input.setRequiresGradient(true);
+        NDArray out;
+        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            out = silu ? norm.normalizeThenSilu(parameters, input, true)
+                    : norm.forward(parameters, new NDList(input), true).singletonOrThrow();
+            collector.backward(out.mul(manager.arange((float) out.size()).reshape(out.getShape()).sin()).sum());
+        }
+        NDArray all = out.flatten().concat(input.getGradient().flatten());
+        for (String name : new String[] {"gamma", "beta"}) {
+            NDArray gradient = norm.getParameters().get(name).getArray().getGradient();
+            all = all.concat(gradient.flatten());
+            gradient.set(new NDIndex("..."), 0f);
+        }
+        return all;
+    }
+
+    @Test
+    void attentionKernelGivesTheDjlOpFormsOutputsAndGradientsWithAndWithoutMasks() {
+        try (NDManager manager = newManager()) {
+            Shape queries = new Shape(2, 6, 16);
+            Shape context = new Shape(2, 9, 12);
+            for (String kind : new String[] {"self", "causal", "cross", "cross with key bias"}) {
+                boolean self = kind.equals("self") || kind.equals("causal");
+                MultiHeadAttention attention = self
+                        ? initialized(MultiHeadAttention.selfAttention(16, 4, kind.equals("causal")), manager, queries)
+                        : initialized(MultiHeadAttention.crossAttention(16, 4), manager, queries, context);
+                NDArray q = manager.randomNormal(queries);
+                NDArray c = self ? q : manager.randomNormal(context);
+                NDArray bias = manager.create(new float[] {0, 0, 0, 0, 0, 0, 0, -1e9f, -1e9f, 0, 0, 0, 0, 0, 0, 0, 0,
+                    -1e9f}, new Shape(2, 9));
+                NDList inputs = kind.endsWith("bias") ? new NDList(q, c, bias) : new NDList(q, c);
+                NDArray fused = attentionGradients(attention, inputs, true, manager);
+                NDArray plain = attentionGradients(attention, inputs, false, manager);
+                assertThat(maxAbsDifference(fused, plain)).as(kind).isLessThan(1e-4f);
+            }
+        } finally {
+            TorchKernels.setEnabled(true);
+        }
+    }
+
+    private static NDArray attentionGradients(MultiHeadAttention attention, NDList inputs, boolean kernels,
+            NDManager manager) {
+        TorchKernels.setEnabled(kernels);
+        ParameterStore parameters = new ParameterStore(manager, false);
+        NDArray out;
+        try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+            out = attention.forward(parameters, inputs, true).singletonOrThrow();
+            collector.backward(out.mul(manager.arange((float) out.size()).reshape(out.getShape()).cos()).sum());
+        }
+        NDArray all = out.flatten();
+        for (Pair<String, Parameter> parameter : attention.getParameters()) {
+            NDArray gradient = parameter.getValue().getArray().getGradient();
+            all = all.concat(gradient.flatten());
+            gradient.set(new NDIndex("..."), 0f);
+        }
+        return all;
     }
 }
