@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.Trainer;
-import ai.djl.training.optimizer.Optimizer;
 import io.recap.ml.text.Vocabulary;
 import io.recap.ml.runtime.DjlRuntime;
 import io.recap.ml.training.GuardedStep;
@@ -14,6 +13,7 @@ import io.recap.ml.training.LossCurvePlot;
 import io.recap.ml.training.ManagerSnapshot;
 import io.recap.ml.training.MaskedSoftmaxCrossEntropy;
 import io.recap.ml.training.ProgressMeter;
+import io.recap.ml.training.ResumableAdam;
 import io.recap.ml.training.StepOutcome;
 import io.recap.ml.training.TrainingProgress;
 import io.recap.ml.training.TrainingReport;
@@ -72,8 +72,10 @@ public final class CaptionerTrainer {
         captioner.getBlock().setDropout(preset.dropout());
         WarmupCosineSchedule schedule = new WarmupCosineSchedule(
                 preset.learningRate(), preset.finalLearningRate(), preset.warmupSteps(), preset.steps());
+        // DJL's Adam update, all parameters in one multi-tensor call (GuardedStep).
+        ResumableAdam adam = new ResumableAdam(captioner.getBlock().getParameters(), schedule);
         DefaultTrainingConfig config = new DefaultTrainingConfig(new MaskedSoftmaxCrossEntropy(Vocabulary.PAD_ID))
-                .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).build())
+                .optOptimizer(adam)
                 // One device: the model's own (a GPU when DJL found one).
                 .optDevices(new Device[] {captioner.getModel().getNDManager().getDevice()});
         ProgressMeter meter = new ProgressMeter("captioner/" + preset.name(), preset.steps(),
@@ -84,7 +86,7 @@ public final class CaptionerTrainer {
                 Trainer trainer = captioner.getModel().newTrainer(config)) {
             // After newTrainer: DJL unfreezes every parameter of a loaded model when it makes a trainer.
             captioner.getBlock().setFrozen(frozenParts, true);
-            GuardedStep step = new GuardedStep(trainer, preset.maxGradientNorm());
+            GuardedStep step = new GuardedStep(trainer, preset.maxGradientNorm(), adam);
             int imageSize = captioner.getConfig().imageSize();
             for (int s = 1; s <= preset.steps(); s++) {
                 List<CaptionExample> examples = source.nextBatch(preset.batchSize());

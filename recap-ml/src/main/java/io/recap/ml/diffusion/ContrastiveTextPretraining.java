@@ -16,7 +16,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.ConstantInitializer;
 import ai.djl.training.loss.Loss;
-import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.PairList;
 import io.recap.core.domain.CaptionMix;
 import io.recap.ml.image.ImageTensors;
@@ -27,6 +26,7 @@ import io.recap.ml.runtime.DjlRuntime;
 import io.recap.ml.text.Vocabulary;
 import io.recap.ml.training.GuardedStep;
 import io.recap.ml.training.ProgressMeter;
+import io.recap.ml.training.ResumableAdam;
 import io.recap.ml.training.StepOutcome;
 import io.recap.ml.training.TrainingProgress;
 import io.recap.ml.training.TrainingReport;
@@ -99,11 +99,12 @@ public final class ContrastiveTextPretraining {
             contrastive.setBlock(block);
             BlockInitialization.initialize(block, contrastive.getNDManager(), new Shape(1, 3, size, size),
                     new Shape(1, config.contextLength()));
+            ResumableAdam adam = new ResumableAdam(block.getParameters(), schedule);
             DefaultTrainingConfig training = new DefaultTrainingConfig(new SymmetricInfoNce())
-                    .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).build())
+                    .optOptimizer(adam)
                     .optDevices(new Device[] {contrastive.getNDManager().getDevice()});
             try (Trainer trainer = contrastive.newTrainer(training)) {
-                GuardedStep step = new GuardedStep(trainer, 1f);
+                GuardedStep step = new GuardedStep(trainer, 1f, adam);
                 for (int s = 1; s <= settings.steps(); s++) {
                     List<DiffusionExample> batch = distinctImages(examples, settings.batchSize(), random);
                     List<BufferedImage> images = batch.stream().map(DiffusionExample::image).toList();

@@ -205,7 +205,7 @@ public final class DiffusionTrainer implements AutoCloseable {
                 if (optimizerState != null) {
                     adam.restoreState(optimizerState, optimizerUpdates, live.getModel().getNDManager());
                 }
-                GuardedStep guarded = new GuardedStep(trainer, preset.maxGradientNorm());
+                GuardedStep guarded = new GuardedStep(trainer, preset.maxGradientNorm(), adam);
                 ExponentialMovingAverage average = new ExponentialMovingAverage(live, ema, preset.emaDecay());
                 while (step < lastStep) {
                     StepOutcome outcome = guarded.run(() -> loss(trainer, batches));

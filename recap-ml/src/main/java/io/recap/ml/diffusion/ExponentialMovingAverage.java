@@ -1,9 +1,12 @@
 package io.recap.ml.diffusion;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.recap.ml.nn.TorchKernels;
 
 /**
  * Keeps a second model's weights at an exponential moving average of the trained model's:
@@ -31,6 +34,11 @@ final class ExponentialMovingAverage {
         // the scope closes them.
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            TorchKernels kernels = TorchKernels.get();
+            if (kernels != null) {
+                kernels.movingAverage(arrays(average), arrays(live), d);
+                return;
+            }
             // Two scalar arrays for all tensors: muli(float) would make and free one per tensor.
             NDArray keep = null;
             NDArray take = null;
@@ -44,5 +52,13 @@ final class ExponentialMovingAverage {
                 target.muli(keep).addi(source.mul(take));
             }
         }
+    }
+
+    private static NDList arrays(PairList<String, Parameter> parameters) {
+        NDList arrays = new NDList(parameters.size());
+        for (Pair<String, Parameter> parameter : parameters) {
+            arrays.add(parameter.getValue().getArray());
+        }
+        return arrays;
     }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.recap.ml.nn.TorchKernels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,14 +60,13 @@ public final class GradientGuard {
         }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            List<NDArray> gradients = new ArrayList<>(weights.size());
-            NDList norms = new NDList(weights.size());
+            NDList gradients = new NDList(weights.size());
             for (NDArray weight : weights) {
-                NDArray gradient = weight.getGradient();
-                gradients.add(gradient);
-                norms.add(gradient.norm());
+                gradients.add(weight.getGradient());
             }
-            float[] perTensor = NDArrays.stack(norms).toFloatArray();
+            TorchKernels kernels = TorchKernels.get();
+            float[] perTensor = (kernels != null ? kernels.norms(gradients) : NDArrays.stack(
+                    new NDList(gradients.stream().map(NDArray::norm).toArray(NDArray[]::new)))).toFloatArray();
             double sumOfSquares = 0;
             for (int i = 0; i < perTensor.length; i++) {
                 double norm = perTensor[i] == Float.POSITIVE_INFINITY
@@ -76,9 +76,13 @@ public final class GradientGuard {
             }
             double norm = Math.sqrt(sumOfSquares);
             if (Double.isFinite(norm) && maxNorm > 0 && norm > maxNorm) {
-                // One scalar array for every tensor: muli(float) would make and free one per tensor.
-                NDArray scale = gradients.get(0).getManager().create((float) (maxNorm / norm));
-                gradients.forEach(gradient -> gradient.muli(scale));
+                if (kernels != null) {
+                    kernels.scale(gradients, maxNorm / norm);
+                } else {
+                    // One scalar array for every tensor: muli(float) would make and free one per tensor.
+                    NDArray scale = gradients.get(0).getManager().create((float) (maxNorm / norm));
+                    gradients.forEach(gradient -> gradient.muli(scale));
+                }
             }
             return norm;
         }

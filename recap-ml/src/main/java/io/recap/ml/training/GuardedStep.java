@@ -23,10 +23,21 @@ public final class GuardedStep {
 
     private final Trainer trainer;
     private final GradientGuard guard;
+    private final ResumableAdam optimizer;
 
     public GuardedStep(Trainer trainer, float maxGradientNorm) {
+        this(trainer, maxGradientNorm, null);
+    }
+
+    /**
+     * @param optimizer the trainer's optimizer, when it is a {@link ResumableAdam}: it then updates
+     *     every parameter in one multi-tensor call ({@link ResumableAdam#updateAll}) instead of
+     *     through DJL's {@link Trainer#step()}, which calls it once per parameter
+     */
+    public GuardedStep(Trainer trainer, float maxGradientNorm, ResumableAdam optimizer) {
         this.trainer = trainer;
         this.guard = new GradientGuard(trainer.getModel().getBlock().getParameters(), maxGradientNorm);
+        this.optimizer = optimizer;
     }
 
     /**
@@ -44,7 +55,9 @@ public final class GuardedStep {
         double norm = guard.clip();
         boolean finite = Double.isFinite(norm) && Float.isFinite(lossValue);
         if (finite) {
-            trainer.step();
+            if (optimizer == null || !optimizer.updateAll(trainer.getModel().getBlock().getParameters())) {
+                trainer.step();
+            }
         } else {
             if (!Double.isFinite(norm)) {
                 List<String> bad = guard.nonFiniteParameters();

@@ -3,11 +3,13 @@ package io.recap.ml.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.util.Pair;
 import ai.djl.util.PairList;
+import io.recap.ml.nn.TorchKernels;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -63,6 +65,57 @@ public final class ResumableAdam extends Optimizer {
         weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, mean, variance), new NDList(weight),
                 rate, (float) (rate * biasCorrection), getWeightDecay(), rescaleGrad, clipGrad, beta1, beta2,
                 epsilon, true, false);
+    }
+
+    /**
+     * Updates every parameter that takes gradients at once, with {@link TorchKernels#adam}'s
+     * multi-tensor kernels: the update {@link #update} applies parameter by parameter (which
+     * DJL's {@code Trainer.step()} calls), in a few native calls instead of some thirteen per
+     * tensor, and without the gradient copy DJL's parameter server makes for each. Zeroes the
+     * gradients, as the per-parameter kernel does. Returns false, having changed nothing, when the
+     * kernels are not available: the caller then steps through DJL.
+     */
+    public synchronized boolean updateAll(PairList<String, Parameter> parameters) {
+        TorchKernels kernels = TorchKernels.get();
+        if (kernels == null) {
+            return false;
+        }
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDList weights = new NDList();
+            NDList gradients = new NDList();
+            NDList firstMoments = new NDList();
+            NDList secondMoments = new NDList();
+            int t = 0;
+            String first = null;
+            for (Pair<String, Parameter> parameter : parameters) {
+                String name = parameter.getKey();
+                // Frozen parts (requiresGradient off for this run) are left alone, as DJL's step does.
+                if (!nameOfId.containsKey(parameter.getValue().getId()) || !parameter.getValue().requiresGradient()) {
+                    continue;
+                }
+                NDArray weight = parameter.getValue().getArray();
+                weights.add(weight);
+                gradients.add(weight.getGradient());
+                firstMoments.add(means.computeIfAbsent(name, k -> detached(weight.zerosLike())));
+                secondMoments.add(variances.computeIfAbsent(name, k -> detached(weight.zerosLike())));
+                t = updates.merge(name, 1, Integer::sum) + restoredUpdates;
+                first = first == null ? name : first;
+            }
+            if (first == null) {
+                return true;
+            }
+            double biasCorrection = Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+            float rate = learningRate.getNewValue(first, t);
+            kernels.adam(weights, gradients, firstMoments, secondMoments, rate * biasCorrection, beta1, beta2, epsilon);
+        }
+        return true;
+    }
+
+    /** Moments outlive the step's scope: they belong to the weight's manager, as in {@link #update}. */
+    private static NDArray detached(NDArray moment) {
+        NDScope.unregister(moment);
+        return moment;
     }
 
     /** Updates applied so far (the optimizer's step count), including those before a restore. */
