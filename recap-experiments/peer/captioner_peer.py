@@ -389,7 +389,8 @@ def main():
                                                warmup=3, repeats=2 if args.quick else 4 * args.repeats,
                                                warmup_seconds=0.5 if args.quick else harness.WARMUP_SECONDS)
         ops["cap_greedy_b32"] = harness.time_op(lambda: greedy_caption(model, batch),
-                                                warmup=2, repeats=1 if args.quick else args.repeats)
+                                                warmup=2, repeats=1 if args.quick else args.repeats,
+                                                warmup_seconds=0.5 if args.quick else harness.WARMUP_SECONDS)
     trainer = Trainer(model, generator, args.adam)
     trainer.steps(1 if args.quick else STEPS_PER_RUN)  # warm-up, as Java's first untimed train()
     ops["cap_train_step_b32"] = [run / STEPS_PER_RUN for run in harness.time_op(
