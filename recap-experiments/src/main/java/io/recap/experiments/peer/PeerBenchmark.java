@@ -190,8 +190,8 @@ public final class PeerBenchmark {
     /**
      * Wall times (ms) of {@code repeats} calls after at least one untimed call, and untimed calls
      * for {@code warmupSeconds}: the JVM compiles the Java side of a pass only after it has run many
-     * times (greedy captioning at batch 1 measured 69 ms warm against 98-116 ms after 3 calls),
-     * which the PyTorch side, with no JIT, does not need.
+     * times (docs/performance.md has what a cold start cost), which the PyTorch side, with no JIT,
+     * does not need; its peers warm up as long to keep the protocol the same.
      */
     private static Map<String, Object> runs(int repeats, double warmupSeconds, Supplier<?> call) {
         long warmUntil = System.nanoTime() + (long) (warmupSeconds * 1e9);

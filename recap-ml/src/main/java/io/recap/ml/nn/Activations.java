@@ -10,8 +10,9 @@ public final class Activations {
     }
 
     /**
-     * Below this many elements two DJL ops beat one TorchScript call, whose own cost (some 15 us
-     * here) outweighs the memory pass it saves; the UNet's conditioning vectors are that small.
+     * Below this many elements two DJL ops beat one TorchScript call, whose own cost outweighs the
+     * memory pass it saves (measured in docs/performance.md); the UNet's conditioning vectors are
+     * that small.
      */
     static final long KERNEL_MIN_ELEMENTS = 32_768;
 

@@ -78,10 +78,10 @@ public class GroupNorm extends AbstractBlock {
         return silu ? Activations.silu(normed) : normed;
     }
 
-    private static NDArray perChannel(NDArray values, NDArray x) {
+    private NDArray perChannel(NDArray values, NDArray x) {
         long[] shape = new long[x.getShape().dimension()];
         java.util.Arrays.fill(shape, 1);
-        shape[1] = values.size();
+        shape[1] = channels;
         return values.reshape(shape);
     }
 

@@ -91,8 +91,11 @@ public final class ResumableAdam extends Optimizer {
             for (Pair<String, Parameter> parameter : parameters) {
                 String name = parameter.getKey();
                 // Frozen parts (requiresGradient off for this run) are left alone, as DJL's step does.
-                if (!nameOfId.containsKey(parameter.getValue().getId()) || !parameter.getValue().requiresGradient()) {
+                if (!parameter.getValue().requiresGradient()) {
                     continue;
+                }
+                if (nameOfId.putIfAbsent(parameter.getValue().getId(), name) == null) {
+                    names.add(name); // frozen when this optimizer was made: its moments join the checkpoint
                 }
                 NDArray weight = parameter.getValue().getArray();
                 weights.add(weight);
