@@ -30,7 +30,6 @@ import io.recap.ml.text.Vocabulary;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
@@ -64,6 +63,8 @@ public final class PeerBenchmark {
     /** The captioner's decoding length: a LONG-style caption of the small world, forced with minWords. */
     static final int CAPTION_WORDS = 12;
     static final String PROMPT = "a red circle in the top left corner and a blue square on the right";
+    private static final List<String> CAPTION_VOCABULARY =
+            java.util.stream.IntStream.range(0, 400).mapToObj(i -> "word" + i).toList();
 
     private PeerBenchmark() {
     }
@@ -91,7 +92,7 @@ public final class PeerBenchmark {
     }
 
     private static Map<String, Object> textToImage(Path weights, int repeats, boolean quick) throws IOException {
-        List<DiffusionExample> examples = ShapesWorldData.trainingExamples(11, 512, 32, 1, 4);
+        List<DiffusionExample> examples = textToImageExamples();
         Vocabulary vocabulary = ShapesWorldData.vocabulary(examples);
         Map<String, Object> result = header("t2i", vocabulary.size());
         Map<String, Object> ops = new LinkedHashMap<>();
@@ -122,11 +123,7 @@ public final class PeerBenchmark {
     }
 
     private static Map<String, Object> captioner(Path weights, int repeats, boolean quick) throws IOException {
-        List<String> words = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-            words.add("word" + i);
-        }
-        Vocabulary vocabulary = Vocabulary.build(words, List.of("short", "long", "terse"), 1);
+        Vocabulary vocabulary = captionerVocabulary();
         Map<String, Object> result = header("captioner", vocabulary.size());
         Map<String, Object> ops = new LinkedHashMap<>();
         try (CaptionerModel captioner = CaptionerModel.create(CaptionerConfig.small(), vocabulary, 1)) {
@@ -134,35 +131,59 @@ public final class PeerBenchmark {
             exportWeights(captioner.getBlock().getParameters(), weights);
             int size = captioner.getConfig().imageSize();
             exportCaptionerCheck(captioner, images(2, size), weights);
-            int maxTokens = captioner.getTokenizer().prompt("long").length + CAPTION_WORDS + 1;
-            DecodingOptions greedy = new DecodingOptions(1, maxTokens, 1f, CAPTION_WORDS);
-            result.put("caption_tokens", maxTokens);
+            DecodingOptions greedy = greedy(captioner);
+            result.put("caption_tokens", greedy.maxTokens());
             List<BufferedImage> one = images(1, size);
             List<BufferedImage> batch = images(32, size);
             double warmup = quick ? 0.5 : WARMUP_SECONDS;
             ops.put("cap_greedy_b1", runs(quick ? 2 : 4 * repeats, warmup, () -> captioner.caption(one, "long", greedy)));
             // Its own warm-up too: decoding 32 rows runs Java loops over rows that one row never made hot.
             ops.put("cap_greedy_b32", runs(quick ? 1 : repeats, warmup, () -> captioner.caption(batch, "long", greedy)));
-            List<CaptionExample> examples = new ArrayList<>();
-            Random random = new Random(5);
-            for (BufferedImage image : images(64, size)) {
-                StringBuilder caption = new StringBuilder();
-                for (int w = 0; w < CAPTION_WORDS; w++) {
-                    caption.append(w == 0 ? "" : " ").append(words.get(random.nextInt(words.size())));
-                }
-                examples.add(new CaptionExample(image, "long", caption.toString()));
-            }
-            CaptionBatchSource source = CaptionBatchSource.shuffled(examples, 3);
-            CaptionerTrainingPreset small = CaptionerTrainingPreset.small();
-            CaptionerTrainingPreset run = new CaptionerTrainingPreset("peer", STEPS_PER_RUN, small.batchSize(),
-                    small.learningRate(), small.finalLearningRate(), 0, small.maxGradientNorm(), small.dropout(),
-                    1_000_000, small.seed());
-            CaptionerTrainer trainer = new CaptionerTrainer(captioner, run);
+            CaptionBatchSource source = captionBatches(size);
+            CaptionerTrainer trainer = new CaptionerTrainer(captioner, captionerRun(STEPS_PER_RUN));
             trainer.train(source);
             ops.put("cap_train_step_b32", trainingRuns(quick ? 1 : repeats, () -> trainer.train(source)));
         }
         result.put("ops", ops);
         return result;
+    }
+
+    /** The text-to-image side's data: 512 ShapesWorld scenes (its vocabulary sizes the network). */
+    static List<DiffusionExample> textToImageExamples() {
+        return ShapesWorldData.trainingExamples(11, 512, 32, 1, 4);
+    }
+
+    /** A vocabulary of ShapesWorld's size for the captioner: 400 words and three styles. */
+    static Vocabulary captionerVocabulary() {
+        return Vocabulary.build(CAPTION_VOCABULARY, List.of("short", "long", "terse"), 1);
+    }
+
+    /** Greedy decoding of exactly {@value #CAPTION_WORDS} words, so untrained weights do a trained model's work. */
+    static DecodingOptions greedy(CaptionerModel captioner) {
+        int maxTokens = captioner.getTokenizer().prompt("long").length + CAPTION_WORDS + 1;
+        return new DecodingOptions(1, maxTokens, 1f, CAPTION_WORDS);
+    }
+
+    /** 64 scenes with random {@value #CAPTION_WORDS}-word LONG captions, shuffled into batches. */
+    static CaptionBatchSource captionBatches(int imageSize) {
+        List<CaptionExample> examples = new ArrayList<>();
+        Random random = new Random(5);
+        for (BufferedImage image : images(64, imageSize)) {
+            StringBuilder caption = new StringBuilder();
+            for (int w = 0; w < CAPTION_WORDS; w++) {
+                caption.append(w == 0 ? "" : " ")
+                        .append(CAPTION_VOCABULARY.get(random.nextInt(CAPTION_VOCABULARY.size())));
+            }
+            examples.add(new CaptionExample(image, "long", caption.toString()));
+        }
+        return CaptionBatchSource.shuffled(examples, 3);
+    }
+
+    /** The small captioner preset for {@code steps} steps, no warm-up of the rate, no progress lines. */
+    static CaptionerTrainingPreset captionerRun(int steps) {
+        CaptionerTrainingPreset small = CaptionerTrainingPreset.small();
+        return new CaptionerTrainingPreset("peer", steps, small.batchSize(), small.learningRate(),
+                small.finalLearningRate(), 0, small.maxGradientNorm(), small.dropout(), 1_000_000, small.seed());
     }
 
     private static Map<String, Object> header(String network, int vocabularySize) {

@@ -8,12 +8,10 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import io.recap.core.domain.CaptionMix;
-import io.recap.ml.captioner.CaptionExample;
 import io.recap.ml.captioner.CaptionBatchSource;
 import io.recap.ml.captioner.CaptionerConfig;
 import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.captioner.CaptionerTrainer;
-import io.recap.ml.captioner.CaptionerTrainingPreset;
 import io.recap.ml.captioner.DecodingOptions;
 import io.recap.ml.diffusion.DiffusionConfig;
 import io.recap.ml.diffusion.DiffusionExample;
@@ -22,12 +20,10 @@ import io.recap.ml.diffusion.DiffusionTrainer;
 import io.recap.ml.diffusion.DiffusionTrainingPreset;
 import io.recap.ml.diffusion.bench.ShapesWorldData;
 import io.recap.ml.runtime.DjlRuntime;
-import io.recap.ml.text.Vocabulary;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
@@ -51,7 +47,7 @@ final class Profiles {
     }
 
     private static void textToImage(Path directory) {
-        List<DiffusionExample> examples = ShapesWorldData.trainingExamples(11, 512, 32, 1, 4);
+        List<DiffusionExample> examples = PeerBenchmark.textToImageExamples();
         try (DiffusionModel model = DiffusionModel.create(DiffusionConfig.small(),
                 ShapesWorldData.vocabulary(examples), 1)) {
             DjlRuntime.prepareCurrentThread();
@@ -83,31 +79,18 @@ final class Profiles {
     }
 
     private static void captioner(Path directory) {
-        List<String> words = new ArrayList<>();
-        for (int i = 0; i < 400; i++) {
-            words.add("word" + i);
-        }
-        Vocabulary vocabulary = Vocabulary.build(words, List.of("short", "long", "terse"), 1);
-        try (CaptionerModel captioner = CaptionerModel.create(CaptionerConfig.small(), vocabulary, 1)) {
+        try (CaptionerModel captioner = CaptionerModel.create(CaptionerConfig.small(),
+                PeerBenchmark.captionerVocabulary(), 1)) {
             int size = captioner.getConfig().imageSize();
-            int maxTokens = captioner.getTokenizer().prompt("long").length + PeerBenchmark.CAPTION_WORDS + 1;
-            DecodingOptions greedy = new DecodingOptions(1, maxTokens, 1f, PeerBenchmark.CAPTION_WORDS);
+            DecodingOptions greedy = PeerBenchmark.greedy(captioner);
             List<BufferedImage> one = PeerBenchmark.images(1, size);
             Runnable decode = () -> captioner.caption(one, "long", greedy);
             profile(directory.resolve("cap_greedy_b1-djl.json"), warm(decode), decode);
             List<BufferedImage> batch = PeerBenchmark.images(32, size);
             Runnable decodeBatch = () -> captioner.caption(batch, "long", greedy);
             profile(directory.resolve("cap_greedy_b32-djl.json"), warm(decodeBatch), decodeBatch);
-            List<CaptionExample> examples = new ArrayList<>();
-            for (BufferedImage image : PeerBenchmark.images(32, size)) {
-                examples.add(new CaptionExample(image, "long", String.join(" ", words.subList(0,
-                        PeerBenchmark.CAPTION_WORDS))));
-            }
-            CaptionerTrainingPreset small = CaptionerTrainingPreset.small();
-            CaptionerTrainer trainer = new CaptionerTrainer(captioner, new CaptionerTrainingPreset("peer", 1,
-                    small.batchSize(), small.learningRate(), small.finalLearningRate(), 0, small.maxGradientNorm(),
-                    small.dropout(), 1_000_000, small.seed()));
-            CaptionBatchSource source = CaptionBatchSource.shuffled(examples, 3);
+            CaptionerTrainer trainer = new CaptionerTrainer(captioner, PeerBenchmark.captionerRun(1));
+            CaptionBatchSource source = PeerBenchmark.captionBatches(size);
             Runnable oneStep = () -> trainer.train(source);
             profile(directory.resolve("cap_train_step_b32-djl.json"), () -> {
                 oneStep.run();

@@ -106,11 +106,12 @@ public final class TorchKernels {
         }
     }
 
-    /** {@code groupNorm(x)} per channel-group of (B, C, ...), then {@code x * gamma + beta}, then SiLU if asked. */
+    /** Whether {@link #groupNorm} has a method for this group count and epsilon. */
     public boolean supportsGroupNorm(int groups, float epsilon) {
         return groups >= 1 && groups <= MAX_GROUPS && epsilon == GROUP_NORM_EPSILON;
     }
 
+    /** Group norm of (B, C, ...) per channel group, then {@code x * gamma + beta} per channel, then SiLU if asked. */
     public NDArray groupNorm(NDArray x, NDArray gamma, NDArray beta, int groups, boolean silu) {
         return call((silu ? "group_norm_silu_" : "group_norm_") + groups, x, gamma, beta);
     }
