@@ -5,9 +5,14 @@ import java.util.Locale;
 /** What a stored model does; also the first directory level of the model store. */
 public enum ModelKind {
     CAPTIONER,
-    TEXT_TO_IMAGE;
+    TEXT_TO_IMAGE,
+    /**
+     * A frozen network that only measures other models (the FID feature network and the CLIP-score model
+     * analogues); versioned like the others so that every metric names the evaluator that produced it.
+     */
+    EVALUATOR;
 
-    /** Directory name under {@code models/}: "captioner" or "text-to-image". */
+    /** Directory name under {@code models/}: "captioner", "text-to-image" or "evaluator". */
     public String pathSegment() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
@@ -23,6 +28,6 @@ public enum ModelKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown model kind '" + text + "' (expected captioner or text-to-image)");
+        throw new IllegalArgumentException("unknown model kind '" + text + "' (expected captioner, text-to-image or evaluator)");
     }
 }
