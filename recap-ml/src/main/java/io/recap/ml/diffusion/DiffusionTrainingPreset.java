@@ -128,6 +128,27 @@ public record DiffusionTrainingPreset(
                 seed, textPretrainSteps);
     }
 
+    /**
+     * The same preset with another Adam schedule: peak rate, final rate of the cosine decay and warm-up steps (capped
+     * at the preset's steps). A fine-tune of a pretrained base wants a lower peak than training from scratch.
+     */
+    public DiffusionTrainingPreset withLearningRate(float peak, float last, int warmup) {
+        return new DiffusionTrainingPreset(name, steps, batchSize, peak, last, Math.min(warmup, steps),
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
+                seed, textPretrainSteps);
+    }
+
+    /**
+     * The same preset with another EMA decay. The EMA copy starts at the base's weights, so a short fine-tune needs
+     * a decay whose horizon (about {@code 1 / (1 - decay)} steps) is well below its step count, or the published
+     * weights stay mostly the base's.
+     */
+    public DiffusionTrainingPreset withEmaDecay(float decay) {
+        return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
+                maxGradientNorm, decay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
+                seed, textPretrainSteps);
+    }
+
     /** The same preset with {@code contrastiveSteps} of text-encoder pretraining (0: none). */
     public DiffusionTrainingPreset withTextPretraining(int contrastiveSteps) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,

@@ -49,7 +49,9 @@ import java.util.regex.Pattern;
  *
  * <p>Params: {@code pretrainSteps}, {@code fineTuneSteps}, {@code rehearsal} (the preset's share of each
  * fine-tuning batch drawn from the pretraining captions, in [0, 0.95]), {@code seed} (1), {@code baseName} ({@code shapes-base}),
- * {@code modelName} ({@code shapes}), {@code generateCorpus} (false), {@code corpusSeed} (7).
+ * {@code modelName} ({@code shapes}), {@code generateCorpus} (false), {@code corpusSeed} (7), {@code pretrainOnly}
+ * (false; true stops after publishing the base: how a captioner base like the one shipped under {@code models/} is
+ * rebuilt through the platform).
  */
 public final class CaptionerFinetuneTask implements TrainingTask {
 
@@ -93,10 +95,18 @@ public final class CaptionerFinetuneTask implements TrainingTask {
             context.log("resumed from checkpoint at step " + checkpoint.get().step() + ": base captioner " + base
                     + " already pretrained; fine-tuning only (attempt " + context.attempt() + ")");
         }
+        boolean pretrainOnly = params.booleanValue("pretrainOnly", false);
+        if (pretrainOnly && spec.baseModel() != null) {
+            throw new IllegalArgumentException("params.pretrainOnly makes a new base; it cannot start from spec.baseModel");
+        }
+        if (pretrainOnly && base != null) {
+            context.log("base captioner " + base + " was published by an earlier attempt; nothing left to do");
+            return;
+        }
         boolean pretrain = base == null;
         int pretrainSteps = preset.pretraining().steps();
         long offset = pretrain || spec.baseModel() == null ? pretrainSteps : 0;
-        long total = offset + preset.fineTuning().steps();
+        long total = offset + (pretrainOnly ? 0 : preset.fineTuning().steps());
 
         context.throwIfCancelled();
         DjlRuntime.prepareCurrentThread();
@@ -122,6 +132,13 @@ public final class CaptionerFinetuneTask implements TrainingTask {
             announceBase(context, base, pretrainSteps);
         }
         context.throwIfCancelled();
+        if (pretrainOnly) {
+            // The captioner-base job: what the platform ships as the PaLI analogue; fine-tuning is a later job.
+            context.progress(offset, offset, null);
+            context.metrics((long) pretrainSteps, metrics);
+            context.log("published base captioner " + base + "; params.pretrainOnly, so no fine-tuning");
+            return;
+        }
         CaptionerPipeline.Stage recap = pipeline.fineTune(base);
         recap.quality().forEach(row -> metrics.putAll(row.metrics()));
         var evaluation = pipeline.corpus().evaluation(preset.evalScenes());

@@ -191,7 +191,8 @@ public class CatalogRepository {
     public void insertSnapshot(SnapshotManifest snapshot) {
         jdbc.sql("INSERT INTO snapshots (snapshot_id, corpus_id, captioner, image_count, caption_count, shard_count, "
                         + "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                .params(snapshot.snapshotId(), snapshot.corpusId(), snapshot.captioner().toString(),
+                .params(snapshot.snapshotId(), snapshot.corpusId(),
+                        snapshot.captioner() == null ? null : snapshot.captioner().toString(),
                         snapshot.imageCount(), snapshot.captionCount(), snapshot.shards().size(),
                         Db.ts(snapshot.createdAt()))
                 .update();

@@ -176,7 +176,8 @@ public class CatalogService {
     }
 
     /**
-     * Exports every image of a corpus with its alt-text and the captions written by {@code captioner} as
+     * Exports every image of a corpus with its alt-text and the captions written by {@code captioner} (none when
+     * {@code captioner} is null: an alt-text-only snapshot, for pretraining) as
      * JSONL shards ({@code snapshots/{id}/part-0000.jsonl}, ...) and then {@code snapshot.json}, so that a
      * trainer never needs the database.
      */
@@ -198,8 +199,9 @@ public class CatalogService {
             if (page.isEmpty()) {
                 break;
             }
-            Map<String, Map<CaptionStyle, String>> pageCaptions = repository.captions(corpusId, captioner.toString(),
-                    page.get(0).imageId(), page.get(page.size() - 1).imageId());
+            Map<String, Map<CaptionStyle, String>> pageCaptions = captioner == null ? Map.of()
+                    : repository.captions(corpusId, captioner.toString(), page.get(0).imageId(),
+                            page.get(page.size() - 1).imageId());
             for (CatalogRepository.ImageRow image : page) {
                 Map<CaptionStyle, String> imageCaptions = pageCaptions.getOrDefault(image.imageId(), Map.of());
                 byte[] line = Json.write(new SnapshotManifest.Record(image.imageId(), image.uri(), image.altText(),

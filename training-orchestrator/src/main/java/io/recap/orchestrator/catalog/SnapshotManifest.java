@@ -13,7 +13,7 @@ import java.util.Map;
  * @param format {@value #FORMAT}
  * @param snapshotId directory name under {@code snapshots/}
  * @param corpusId the corpus
- * @param captioner the captioner version whose captions were exported
+ * @param captioner the captioner version whose captions were exported; null in an alt-text-only snapshot
  * @param imageCount records in all shards (every image of the corpus)
  * @param captionCount captions in all shards
  * @param captionsByStyle captions per style

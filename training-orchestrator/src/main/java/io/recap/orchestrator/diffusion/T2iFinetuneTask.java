@@ -16,6 +16,7 @@ import io.recap.ml.diffusion.SampleSheet;
 import io.recap.ml.diffusion.SamplingOptions;
 import io.recap.ml.diffusion.bench.ShapesWorldData;
 import io.recap.ml.runtime.DjlRuntime;
+import io.recap.ml.text.Vocabulary;
 import io.recap.ml.training.TrainingReport;
 import io.recap.orchestrator.jobs.JobSpec;
 import io.recap.orchestrator.jobs.T2iFinetuneSpec;
@@ -48,7 +49,12 @@ import java.util.Set;
  * {@link DiffusionTrainingPreset#byName}); params override: {@code steps}, {@code batchSize},
  * {@code checkpointEvery}, {@code reportEvery}, {@code sampleEvery}, {@code keepCheckpoints}, {@code seed},
  * {@code modelName} (default {@code t2i-<corpusId>}), {@code samplePrompts} (prompts in the final sample grid, 4),
- * {@code textPretrainSteps} (contrastive text-encoder steps before step 1 of a model trained from scratch).
+ * {@code textPretrainSteps} (contrastive text-encoder steps before step 1 of a model trained from scratch),
+ * {@code learningRate}, {@code finalLearningRate}, {@code warmupSteps} (the Adam schedule) and {@code emaDecay}
+ * (a fine-tune of a few hundred steps from a pretrained base needs a shorter EMA horizon than the preset's), and
+ * {@code vocabularyFrom} (a model ref whose word vocabulary a model trained from scratch uses instead of the
+ * snapshot's words: pretraining on alt-text alone would otherwise leave every word only the new captions use
+ * {@code <unk>}, as a tokenizer trained on alt-text would).
  * The vocabulary is built from the captions trained on (as recap-ml's {@code DiffusionExperiment} does) and saved
  * with the model. With {@code spec.baseModel} training starts from that published model's weights, architecture and
  * vocabulary (a warm start; words the base never saw become {@code <unk>}).
@@ -90,6 +96,11 @@ public final class T2iFinetuneTask implements TrainingTask {
                 .withBatchSize(params.intValue("batchSize", base.batchSize(), 1, 4096))
                 .withSeed(params.longValue("seed", base.seed()))
                 .withTextPretraining(params.intValue("textPretrainSteps", base.textPretrainSteps(), 0, 10_000_000));
+        float peak = (float) params.doubleValue("learningRate", preset.learningRate(), 1e-8, 1);
+        preset = preset.withLearningRate(peak,
+                (float) params.doubleValue("finalLearningRate", Math.min(preset.finalLearningRate(), peak), 0, peak),
+                params.intValue("warmupSteps", preset.warmupSteps(), 0, 10_000_000))
+                .withEmaDecay((float) params.doubleValue("emaDecay", preset.emaDecay(), 0, 0.999999));
         // Progress reports are also where cancellation is noticed: at most 10 steps apart by default.
         preset = preset.withSchedule(
                 params.intValue("reportEvery", Math.max(1, Math.min(base.reportEvery(), 10)), 1, 1_000_000),
@@ -160,12 +171,13 @@ public final class T2iFinetuneTask implements TrainingTask {
             context.log("warm start from " + parent + " (its architecture and vocabulary of "
                     + base.getVocabulary().size() + " tokens)");
         } else {
-            var vocabulary = ShapesWorldData.vocabulary(dataset.examples());
+            var vocabulary = vocabulary(context, dataset.examples());
             trainer = DiffusionTrainer.create(config, vocabulary, settings.preset().seed(), settings.preset(),
                     spec.captionMix());
             context.log("starting T2I_FINETUNE from scratch: " + settings.preset().steps() + " steps of "
                     + settings.preset().batchSize() + " at " + config.imageSize() + "x" + config.imageSize()
-                    + ", vocabulary of " + vocabulary.size() + " tokens from the snapshot's captions");
+                    + ", vocabulary of " + vocabulary.size() + " tokens from " + context.params().getOrDefault(
+                            "vocabularyFrom", "the snapshot's captions"));
         }
         try (DiffusionModel ownedBase = base; DiffusionTrainer training = trainer) {
             train(spec, settings, snapshotId, dataset, training, context);
@@ -278,6 +290,26 @@ public final class T2iFinetuneTask implements TrainingTask {
         List<BufferedImage> images = trainer.emaModel().sample(prompts,
                 new SamplingOptions(SamplingOptions.DEFAULT_STEPS, SamplingOptions.DEFAULT_GUIDANCE, perPrompt, seed));
         SampleSheet.write(prompts, images, perPrompt, null, "step " + trainer.step(), png);
+    }
+
+    /** The word vocabulary of a model trained from scratch: {@code params.vocabularyFrom}'s, else the snapshot's. */
+    private static Vocabulary vocabulary(TaskContext context, List<DiffusionExample> examples)
+            throws java.io.IOException {
+        String from = context.params().get("vocabularyFrom");
+        if (from == null || from.isBlank()) {
+            return ShapesWorldData.vocabulary(examples);
+        }
+        ModelRef ref;
+        try {
+            ref = ModelRef.parse(from);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("params.vocabularyFrom must be a model ref (kind/name/version) but was '"
+                    + from + "'", e);
+        }
+        if (!context.models().exists(ref)) {
+            throw new IllegalArgumentException("params.vocabularyFrom " + ref + " is not in the model store");
+        }
+        return Vocabulary.load(context.models().directory(ref).resolve(Vocabulary.FILE_NAME));
     }
 
     private static DiffusionConfig baseConfig(TaskContext context, ModelRef parent) throws java.io.IOException {

@@ -11,9 +11,10 @@ import io.recap.ml.captioner.eval.CaptionerEvaluator;
 import io.recap.ml.captioner.eval.QualityRow;
 import io.recap.ml.diffusion.DiffusionModel;
 import io.recap.ml.diffusion.SamplingOptions;
-import io.recap.ml.diffusion.bench.PromptEvaluation;
-import io.recap.ml.diffusion.bench.ShapesWorldData;
+import io.recap.ml.evaluation.ContrastiveModel;
+import io.recap.ml.evaluation.FeatureNetwork;
 import io.recap.ml.runtime.DjlRuntime;
+import io.recap.shapes.text.CaptionKind;
 import io.recap.orchestrator.jobs.EvaluateSpec;
 import io.recap.orchestrator.jobs.JobSpec;
 import io.recap.orchestrator.task.TaskContext;
@@ -21,11 +22,6 @@ import io.recap.orchestrator.task.TaskParams;
 import io.recap.orchestrator.task.TrainingTask;
 import io.recap.shapes.corpus.CorpusConfig;
 import io.recap.shapes.corpus.CorpusGenerator;
-import io.recap.shapes.match.MatchCategory;
-import io.recap.shapes.match.MatchReport;
-import io.recap.shapes.match.Matcher;
-import io.recap.ml.image.ImageTensors;
-import java.awt.image.BufferedImage;
 import io.recap.shapes.render.SceneRenderer;
 import io.recap.shapes.text.AltTextConfig;
 import java.io.IOException;
@@ -49,19 +45,25 @@ import java.util.stream.Stream;
  *     captioner knows, scored against the scenes' ground truth ({@code eval.<style>.precision|recall|...}), plus the alt-text baseline of the same scenes
  *     ({@code eval.alt.*}). Params: {@code scenes}, {@code seed} (777), {@code maxTokens} (77),
  *     {@code longBeam} (1: greedy).</li>
- * <li>text-to-image: the GenEval-style prompt evaluation of recap-ml's diffusion benchmark
- *     ({@link PromptEvaluation}; images below the oracle's 32x32 minimum are upscaled first): {@code prompts}
- *     held-out LONG prompts (default 100) x {@code imagesPerPrompt} (2), DDIM {@code samplingSteps} (25), guidance
- *     {@code guidance} (3), each image read back by the ShapesWorld oracle and matched against its prompt:
- *     {@code matcher.overall} and {@code matcher.<category>} success rates. Params also {@code seed} (777),
- *     {@code minObjects}/{@code maxObjects} (1/4).</li>
+ * <li>captioner, besides: {@link CaptionStatistics} of each style's captions and of the alt-text against the
+ *     scenes' human reference captions ({@code captions.<style>.mean_words|vocabulary|js_to_reference}).</li>
+ * <li>text-to-image: {@link TextToImageEvaluation} (oracle semantics with bootstrap intervals, counting error,
+ *     FID/KID and CLIP-score analogues on the frozen evaluators {@code params.featureNetwork} and
+ *     {@code params.contrastiveModel}, by default {@code evaluator/shapes-features/v1} and
+ *     {@code evaluator/shapes-clip/v1} when the store has them) on {@code prompts} held-out prompts (100) x
+ *     {@code imagesPerPrompt} (2), worded by {@code wordings} in rotation ({@code reference,long}), DDIM
+ *     {@code samplingSteps} (25), guidance {@code guidance} (3), {@code seed} (777), {@code minObjects}/
+ *     {@code maxObjects} (1/4), {@code bootstrap} resamples (1000). Per-image outcomes and a sample sheet go to
+ *     the store ({@link EvaluationRecord}).</li>
  * </ul>
  * Progress is evaluated scenes (or prompts) of the total; cancellation is checked between batches.
  */
 public final class EvaluateTask implements TrainingTask {
 
-    /** Prompts sampled per progress step: DiffusionModel samples in chunks of this many rows anyway. */
-    private static final int PROMPT_BATCH = 8;
+    /** The FID/KID feature network used unless {@code params.featureNetwork} names another. */
+    static final ModelRef FEATURE_NETWORK = ModelRef.parse("evaluator/shapes-features/v1");
+    /** The CLIP-score model used unless {@code params.contrastiveModel} names another. */
+    static final ModelRef CONTRASTIVE_MODEL = ModelRef.parse("evaluator/shapes-clip/v1");
 
     @Override
     public JobKind kind() {
@@ -78,6 +80,8 @@ public final class EvaluateTask implements TrainingTask {
         Map<String, Double> metrics = switch (ref.kind()) {
             case CAPTIONER -> evaluateCaptioner(ref, params, context);
             case TEXT_TO_IMAGE -> evaluateTextToImage(ref, params, context);
+            case EVALUATOR -> throw new IllegalArgumentException("spec.model " + ref
+                    + " is an evaluator: it measures other models and is not evaluated itself");
         };
         context.throwIfCancelled();
         context.models().recordMetrics(ref, metrics);
@@ -105,6 +109,8 @@ public final class EvaluateTask implements TrainingTask {
             long total = (long) scenes.size() * styles.size();
             context.progress(0, total, null);
             Map<String, Double> metrics = new LinkedHashMap<>();
+            List<String> references = scenes.stream().flatMap(s -> s.entry().captions().reference().stream())
+                    .toList();
             long done = 0;
             // Captioned batch by batch (progress, cancellation) and scored over all scenes at once.
             for (String style : styles) {
@@ -124,12 +130,14 @@ public final class EvaluateTask implements TrainingTask {
                         io.recap.shapes.text.CaptionAccuracySummary.score(captions,
                                 scenes.stream().map(EvaluationScene::scene).toList()), captions, 0);
                 metrics.putAll(row.metrics());
+                metrics.putAll(CaptionStatistics.of("captions." + style, captions, references));
                 context.log(String.format(Locale.ROOT, "%s %s: precision %.3f, recall %.3f, e.g. \"%s\"", ref, style,
                         row.summary().precision(), row.summary().recall(), captions.get(0)));
             }
             QualityRow alt = new CaptionerEvaluator(scenes).altText();
             metrics.putAll(new QualityRow(alt.source(), "alt", alt.decoding(), alt.summary(), alt.captions(), 0)
                     .metrics());
+            metrics.putAll(CaptionStatistics.of("captions.alt", alt.captions(), references));
             metrics.put("eval.scenes", (double) scenes.size());
             metrics.put("eval.seed", (double) seed);
             return metrics;
@@ -140,76 +148,83 @@ public final class EvaluateTask implements TrainingTask {
 
     private Map<String, Double> evaluateTextToImage(ModelRef ref, TaskParams params, TaskContext context)
             throws IOException {
-        int count = params.intValue("prompts", 100, 1, 100_000);
-        int perPrompt = params.intValue("imagesPerPrompt", 2, 1, 64);
-        int samplingSteps = params.intValue("samplingSteps", SamplingOptions.DEFAULT_STEPS, 1, 1000);
-        double guidance = params.doubleValue("guidance", SamplingOptions.DEFAULT_GUIDANCE, 0, 100);
-        long seed = params.longValue("seed", 777);
+        List<CaptionKind> wordings = new ArrayList<>();
+        for (String wording : params.text("wordings", "reference,long").split(",")) {
+            try {
+                wordings.add(CaptionKind.valueOf(wording.trim().toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("params.wordings: unknown caption kind '" + wording.trim()
+                        + "' (use reference, short, long or pretrain)", e);
+            }
+        }
         int minObjects = params.intValue("minObjects", 1, 1, 4);
-        int maxObjects = params.intValue("maxObjects", 4, minObjects, 4);
+        TextToImageEvaluation.Settings settings = new TextToImageEvaluation.Settings(
+                params.intValue("prompts", 100, 1, 100_000), params.intValue("imagesPerPrompt", 2, 1, 64),
+                params.intValue("samplingSteps", SamplingOptions.DEFAULT_STEPS, 1, 1000),
+                params.doubleValue("guidance", SamplingOptions.DEFAULT_GUIDANCE, 0, 100), params.longValue("seed", 777),
+                minObjects, params.intValue("maxObjects", 4, minObjects, 4), wordings,
+                params.intValue("bootstrap", 1000, 10, 100_000));
         DjlRuntime.prepareCurrentThread();
-        List<ShapesWorldData.EvaluationPrompt> prompts = ShapesWorldData.evaluationPrompts(seed, count, minObjects,
-                maxObjects);
-        try (DiffusionModel model = DiffusionModel.load(context.models().directory(ref))) {
+        ModelRef featureRef = evaluator(params, "featureNetwork", FEATURE_NETWORK, context);
+        ModelRef contrastiveRef = evaluator(params, "contrastiveModel", CONTRASTIVE_MODEL, context);
+        try (DiffusionModel model = DiffusionModel.load(context.models().directory(ref));
+                FeatureNetwork features = featureRef == null ? null
+                        : FeatureNetwork.load(context.models().directory(featureRef));
+                ContrastiveModel contrastive = contrastiveRef == null ? null
+                        : ContrastiveModel.load(context.models().directory(contrastiveRef))) {
             int size = model.getConfig().imageSize();
-            context.log(String.format(Locale.ROOT, "evaluating %s: %d held-out prompts (seed %d, %d-%d objects) x %d "
-                    + "images, DDIM %d steps, guidance %.2f, %dx%d", ref, count, seed, minObjects, maxObjects,
-                    perPrompt, samplingSteps, guidance, size, size));
-            context.progress(0, count, null);
-            List<MatchReport> reports = new ArrayList<>();
-            for (int from = 0; from < count; from += PROMPT_BATCH) {
-                context.throwIfCancelled();
-                int to = Math.min(count, from + PROMPT_BATCH);
-                // Sampling derives each image's noise from (seed, row in the call): a seed per chunk keeps chunks
-                // from repeating each other's noise, and the same params always give the same images.
-                SamplingOptions options = new SamplingOptions(samplingSteps, (float) guidance, perPrompt,
-                        seed + from);
-                reports.addAll(match(model, prompts.subList(from, to), options));
-                context.progress(to, count, null);
-            }
-            var summary = io.recap.shapes.match.MatchSummary.of(reports);
-            Map<String, Double> metrics = new LinkedHashMap<>();
-            putFinite(metrics, "matcher.overall", summary.overall().rate());
-            for (MatchCategory category : MatchCategory.values()) {
-                var rate = summary.categories().get(category);
-                if (rate != null && rate.evaluated() > 0) {
-                    putFinite(metrics, "matcher." + category.name().toLowerCase(Locale.ROOT), rate.rate());
-                }
-            }
-            metrics.put("eval.prompts", (double) count);
-            metrics.put("eval.images", (double) reports.size());
-            metrics.put("eval.guidance", guidance);
-            metrics.put("eval.sampling_steps", (double) samplingSteps);
-            metrics.put("eval.seed", (double) seed);
-            context.log(String.format(Locale.ROOT, "%s: %d images, overall success %.3f", ref, reports.size(),
-                    summary.overall().rate()));
+            context.log(String.format(Locale.ROOT, "evaluating %s: %d held-out prompts (seed %d, %d-%d objects, worded"
+                    + " %s) x %d images, DDIM %d steps, guidance %.2f, %dx%d; FID/KID on %s, CLIP score on %s", ref,
+                    settings.prompts(), settings.seed(), settings.minObjects(), settings.maxObjects(), wordings,
+                    settings.imagesPerPrompt(), settings.samplingSteps(), settings.guidance(), size, size,
+                    featureRef == null ? "(none)" : featureRef, contrastiveRef == null ? "(none)" : contrastiveRef));
+            context.progress(0, settings.prompts(), null);
+            TextToImageEvaluation.Result result = TextToImageEvaluation.run(model, settings, features, contrastive,
+                    done -> {
+                        context.progress(done, settings.prompts(), null);
+                        context.throwIfCancelled();
+                    });
+            Map<String, Double> metrics = new LinkedHashMap<>(result.metrics());
+            String key = EvaluationRecord.write(context.store(), ref, settings, featureRef, contrastiveRef, result);
+            context.log(String.format(Locale.ROOT, "%s: %d images, overall success %.3f [%.3f, %.3f]%s%s; per-image"
+                    + " outcomes and a sample sheet in the store under %s", ref, result.outcomes().size(),
+                    metrics.get("matcher.overall"), metrics.get("matcher.overall.ci_low"),
+                    metrics.get("matcher.overall.ci_high"),
+                    metrics.containsKey("fid") ? String.format(Locale.ROOT, ", FID %.2f", metrics.get("fid")) : "",
+                    metrics.containsKey("clip_score")
+                            ? String.format(Locale.ROOT, ", CLIP score %.2f", metrics.get("clip_score")) : "",
+                    key));
             return metrics;
         }
     }
 
     /**
-     * What {@link PromptEvaluation#run} does (sample, read back with the oracle, match against the prompt), except
-     * that images below the oracle's minimum size (the smoke model draws 16x16) are upscaled first.
+     * The evaluator a param names, else the default when the store has it; null (the metric is left out, and the
+     * log says so) when the default is absent. A named evaluator that is absent fails the job; {@code none} opts out.
      */
-    private static List<MatchReport> match(DiffusionModel model, List<ShapesWorldData.EvaluationPrompt> prompts,
-            SamplingOptions options) {
-        List<String> texts = prompts.stream().map(ShapesWorldData.EvaluationPrompt::prompt).toList();
-        List<BufferedImage> images = model.sample(texts, options);
-        List<MatchReport> reports = new ArrayList<>(images.size());
-        for (int i = 0; i < images.size(); i++) {
-            BufferedImage image = images.get(i);
-            if (image.getWidth() < SceneRenderer.MIN_SIZE) {
-                image = ImageTensors.resized(image, SceneRenderer.MIN_SIZE);
+    private static ModelRef evaluator(TaskParams params, String param, ModelRef fallback, TaskContext context) {
+        if (params.has(param)) {
+            String text = params.text(param, "");
+            if (text.isBlank() || "none".equals(text)) {
+                return null;
             }
-            reports.add(Matcher.match(texts.get(i / options.imagesPerPrompt()), image));
+            ModelRef ref;
+            try {
+                ref = ModelRef.parse(text).requireKind(ModelKind.EVALUATOR);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("params." + param + " must be an evaluator ref"
+                        + " (evaluator/name/version) or none, but was '" + text + "'", e);
+            }
+            if (!context.models().exists(ref)) {
+                throw new IllegalArgumentException("params." + param + " " + ref + " is not in the model store");
+            }
+            return ref;
         }
-        return reports;
-    }
-
-    private static void putFinite(Map<String, Double> metrics, String name, double value) {
-        if (Double.isFinite(value)) {
-            metrics.put(name, value);
+        if (context.models().exists(fallback)) {
+            return fallback;
         }
+        context.log("no " + fallback + " in the model store (install the shipped models/): its metrics are left out");
+        return null;
     }
 
     private static void deleteRecursively(Path directory) {

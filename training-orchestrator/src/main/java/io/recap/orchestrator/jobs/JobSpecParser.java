@@ -69,9 +69,14 @@ public final class JobSpecParser {
             }
             case RELABEL -> new RelabelSpec(f.requiredId("corpusId"), f.requiredModel("captioner", ModelKind.CAPTIONER),
                     f.styles("styles"));
-            case T2I_FINETUNE -> new T2iFinetuneSpec(f.requiredId("corpusId"),
-                    f.requiredModel("captioner", ModelKind.CAPTIONER), f.mix("captionMix"), f.preset("preset"),
-                    f.optionalModel("baseModel", ModelKind.TEXT_TO_IMAGE));
+            case T2I_FINETUNE -> {
+                CaptionMix mix = f.mix("captionMix");
+                boolean altOnly = mix.shortWeight() == 0 && mix.longWeight() == 0;
+                yield new T2iFinetuneSpec(f.requiredId("corpusId"), altOnly
+                        ? f.optionalModel("captioner", ModelKind.CAPTIONER)
+                        : f.requiredModel("captioner", ModelKind.CAPTIONER), mix, f.preset("preset"),
+                        f.optionalModel("baseModel", ModelKind.TEXT_TO_IMAGE));
+            }
             case EVALUATE -> new EvaluateSpec(f.requiredModel("model", null));
         };
         return parsed;

@@ -12,7 +12,8 @@ import io.recap.core.domain.Require;
  * attempt the orchestrator exports the corpus's captions by {@code captioner} as a dataset snapshot.
  *
  * @param corpusId the corpus
- * @param captioner the captioner version whose captions are trained on
+ * @param captioner the captioner version whose captions are trained on; may be absent only when the mix is
+ *        alt-text alone (pretraining a base on a corpus's alt-text, as the paper's starting model was)
  * @param captionMix how each sample's caption style is drawn
  * @param preset {@code smoke}, {@code small} or {@code paper}
  * @param baseModel text-to-image version to start from; absent trains from scratch
@@ -23,8 +24,13 @@ public record T2iFinetuneSpec(String corpusId, ModelRef captioner, CaptionMix ca
 
     public T2iFinetuneSpec {
         Require.safeId(corpusId, "corpusId");
-        Require.present(captioner, "captioner").requireKind(ModelKind.CAPTIONER);
         Require.present(captionMix, "captionMix");
+        if (captioner != null) {
+            captioner.requireKind(ModelKind.CAPTIONER);
+        } else {
+            Require.that(captionMix.shortWeight() == 0 && captionMix.longWeight() == 0,
+                    "captioner is required unless captionMix is alt-text only");
+        }
         Presets.require(preset, "preset");
         if (baseModel != null) {
             baseModel.requireKind(ModelKind.TEXT_TO_IMAGE);

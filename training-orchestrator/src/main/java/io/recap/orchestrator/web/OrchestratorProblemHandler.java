@@ -3,6 +3,7 @@ package io.recap.orchestrator.web;
 import io.recap.core.model.ModelNotFoundException;
 import io.recap.core.store.UnsafePathException;
 import io.recap.orchestrator.catalog.CorpusNotFoundException;
+import io.recap.orchestrator.evaluation.EvaluationNotFoundException;
 import io.recap.orchestrator.ingest.IngestPublishException;
 import io.recap.orchestrator.ingest.InvalidIngestRequestException;
 import io.recap.orchestrator.jobs.InvalidJobRequestException;
@@ -60,6 +61,11 @@ public class OrchestratorProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ModelNotFoundException.class)
     ResponseEntity<ProblemDetail> modelNotFound(ModelNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "No such model", e.getMessage(), "MODEL_NOT_FOUND", null);
+    }
+
+    @ExceptionHandler(EvaluationNotFoundException.class)
+    ResponseEntity<ProblemDetail> evaluationNotFound(EvaluationNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "No evaluation", e.getMessage(), "EVALUATION_NOT_FOUND", null);
     }
 
     @ExceptionHandler(InvalidIngestRequestException.class)

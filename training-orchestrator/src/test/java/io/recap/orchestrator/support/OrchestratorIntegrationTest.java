@@ -115,7 +115,7 @@ public abstract class OrchestratorIntegrationTest {
         }
     }
 
-    private URI uri(String path) {
+    protected URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 

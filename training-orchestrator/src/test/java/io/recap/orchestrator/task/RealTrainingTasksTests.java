@@ -12,6 +12,7 @@ import io.recap.core.domain.ModelRef;
 import io.recap.core.messages.RelabelResult;
 import io.recap.core.messages.Topics;
 import io.recap.core.model.ModelStore;
+import io.recap.ml.text.Vocabulary;
 import io.recap.orchestrator.executor.local.LocalExecutor;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.orchestrator.support.TestModels;
@@ -20,9 +21,13 @@ import io.recap.shapes.corpus.CorpusEntry;
 import io.recap.shapes.corpus.CorpusGenerator;
 import io.recap.shapes.corpus.CorpusManifest;
 import io.recap.shapes.text.AltTextConfig;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,6 +145,99 @@ class RealTrainingTasksTests extends OrchestratorIntegrationTest {
                 .containsKey("training.final_loss");
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(getJson("/jobs/" + evaluation)
                 .get("metrics").get("matcher.overall").get("value").asDouble()).isEqualTo(stored.get("matcher.overall")));
+    }
+
+    @Test
+    void anAltTextBaseIsPretrainedWithoutACaptionerThenTwoWarmStartsAreComparedImageByImage() throws Exception {
+        relabelledCorpus();
+        // The tokenizer a base would take from elsewhere (as SD takes CLIP's): every word of the corpus's captions.
+        List<String> texts = new ArrayList<>();
+        for (CorpusEntry entry : CorpusManifest.read(corpusDir).entries()) {
+            texts.addAll(List.of(entry.altText(), entry.captions().shortCaption(), entry.captions().longCaption()));
+        }
+        ModelRef vocabularyModel = ModelRef.captioner("tasks-vocabulary", "v1");
+        if (!models.exists(vocabularyModel)) {
+            models.publish(new ModelManifest(ModelKind.CAPTIONER, vocabularyModel.name(), "v1", "vocabulary only",
+                    Map.of(), ModelManifest.Lineage.NONE, Map.of(), java.time.Instant.now()),
+                    dir -> Vocabulary.build(texts, List.of(), 1).save(dir.resolve(Vocabulary.FILE_NAME)));
+        }
+        String pretrain = submit("""
+                {"kind":"T2I_FINETUNE","spec":{"corpusId":"%s","captionMix":"alt","preset":"smoke"},
+                 "params":{"modelName":"t2i-alt-base","vocabularyFrom":"%s","samplePrompts":0}}""".formatted(
+                CORPUS, vocabularyModel));
+        JsonNode pretrained = awaitFinished(pretrain);
+        assertThat(pretrained.get("state").asString()).as(pretrained.toString()).isEqualTo("SUCCEEDED");
+        assertThat(pretrained.get("logTail").toString()).contains("64 of 64 images usable", "from " + vocabularyModel);
+        ModelRef base = ModelRef.textToImage("t2i-alt-base", "v1");
+        assertThat(models.manifest(base).lineage().captionerRef()).isNull();
+        assertThat(Files.readAllLines(models.directory(base).resolve(Vocabulary.FILE_NAME)))
+                .as("the base knows words only the new captions use").contains("left");
+
+        List<ModelRef> tuned = new ArrayList<>();
+        for (String mix : List.of("alt", "mix")) {
+            String jobId = submit("""
+                    {"kind":"T2I_FINETUNE","spec":{"corpusId":"%s","captioner":"%s","captionMix":"%s",
+                     "preset":"smoke","baseModel":"%s"},
+                     "params":{"modelName":"t2i-warm-%s","steps":10,"learningRate":5e-4,"emaDecay":0.8,"samplePrompts":0}}"""
+                    .formatted(CORPUS, CAPTIONER, mix, base, mix));
+            JsonNode job = awaitFinished(jobId);
+            assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+            ModelRef ref = ModelRef.textToImage("t2i-warm-" + mix, "v1");
+            assertThat(models.manifest(ref).lineage().parentModel()).isEqualTo(base);
+            assertThat(models.manifest(ref).hyperParameters()).containsEntry("training.emaDecay", 0.8)
+                    .containsEntry("training.steps", 10);
+            String evaluation = submit("""
+                    {"kind":"EVALUATE","spec":{"model":"%s"},
+                     "params":{"prompts":6,"imagesPerPrompt":2,"samplingSteps":5,"bootstrap":200}}""".formatted(ref));
+            assertThat(awaitFinished(evaluation).get("state").asString()).isEqualTo("SUCCEEDED");
+            tuned.add(ref);
+        }
+        Map<String, Double> metrics = models.manifest(tuned.get(1)).metrics();
+        assertThat(metrics.get("matcher.overall.ci_low")).isLessThanOrEqualTo(metrics.get("matcher.overall"));
+        assertThat(metrics.get("matcher.overall.ci_high")).isGreaterThanOrEqualTo(metrics.get("matcher.overall"));
+        assertThat(metrics).containsKeys("counting_error", "matcher.overall.reference_prompts",
+                "matcher.overall.long_prompts");
+
+        JsonNode record = getJson("/models/" + tuned.get(1).kind().pathSegment() + "/t2i-warm-mix/v1/evaluation");
+        assertThat(record.get("outcomes").size()).isEqualTo(12);
+        assertThat(record.get("prompts").get(0).get("wording").asString()).isEqualTo("reference");
+        assertThat(record.get("prompts").get(1).get("wording").asString()).isEqualTo("long");
+        HttpResponse<byte[]> sheet = HTTP.send(HttpRequest.newBuilder(uri(
+                "/models/text-to-image/t2i-warm-mix/v1/evaluation/samples.png")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(sheet.statusCode()).isEqualTo(200);
+        assertThat(javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(sheet.body()))).isNotNull();
+
+        JsonNode comparison = getJson("/models/comparison?baseline=" + tuned.get(0) + "&models=" + tuned.get(1));
+        assertThat(comparison.get("models").size()).isEqualTo(2);
+        JsonNode overall = comparison.get("models").get(1).get("differences").get("overall");
+        double expected = metrics.get("matcher.overall") - models.manifest(tuned.get(0)).metrics().get("matcher.overall");
+        assertThat(overall.get("estimate").asDouble()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(overall.get("low").asDouble()).isLessThanOrEqualTo(overall.get("estimate").asDouble());
+        assertThat(overall.get("high").asDouble()).isGreaterThanOrEqualTo(overall.get("estimate").asDouble());
+
+        String other = submit("""
+                {"kind":"EVALUATE","spec":{"model":"%s"},"params":{"prompts":4,"imagesPerPrompt":1,"samplingSteps":5}}"""
+                .formatted(base));
+        assertThat(awaitFinished(other).get("state").asString()).isEqualTo("SUCCEEDED");
+        HttpResponse<String> mismatch = get("/models/comparison?baseline=" + base + "&models=" + tuned.get(1));
+        assertThat(mismatch.statusCode()).isEqualTo(400);
+        assertThat(json(mismatch).get("detail").asString()).contains("evaluate both with the same params");
+        assertThat(get("/models/comparison?baseline=" + base + "&models=text-to-image/never-evaluated/v9")
+                .statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aCaptionerPretrainOnlyJobPublishesTheBaseAndStops() throws Exception {
+        String jobId = submit("""
+                {"kind":"CAPTIONER_FINETUNE","spec":{"humanSet":"%s","preset":"smoke"},
+                 "params":{"baseName":"tasks-base-only","modelName":"tasks-never","pretrainOnly":true}}"""
+                .formatted(CORPUS));
+        JsonNode job = awaitFinished(jobId);
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("progress").get("total").asLong()).as("pretraining steps only").isEqualTo(30);
+        assertThat(models.exists(ModelRef.captioner("tasks-base-only", "v1"))).isTrue();
+        assertThat(models.list(ModelKind.CAPTIONER)).noneMatch(m -> m.name().equals("tasks-never"));
     }
 
     @Test
