@@ -10,8 +10,9 @@ import java.util.Set;
  * @param dataDir everything the run writes: corpora, Kafka log, H2 database, model store, logs
  * @param count scenes in the generated corpus
  * @param seed corpus seed
- * @param preset {@code smoke} (minutes: proves the loop, models barely trained) or {@code small} (a few
- *     hours on 2 CPU cores: models that really learn)
+ * @param preset {@code demo} (the default: fine-tunes the shipped pretrained bases under {@code models/} for
+ *     minutes and shows the RECAP effect), {@code ci} (the same at its smallest size, what CI runs), {@code smoke} (from scratch in minutes: proves the loop, models barely
+ *     trained) or {@code small} (from scratch, a few hours on 2 CPU cores: models that really learn)
  * @param portBase orchestrator on this port, caption-service +1, generation-service +2, relabel-worker +3
  * @param serve keep the services running after the loop until the process is stopped
  * @param corpusOnly only generate the corpus and its contact sheet
@@ -19,15 +20,34 @@ import java.util.Set;
 record LaunchOptions(Path dataDir, int count, long seed, String preset, int portBase, boolean serve,
         boolean corpusOnly) {
 
-    static final Set<String> PRESETS = Set.of("smoke", "small");
-    static final LaunchOptions DEFAULTS = new LaunchOptions(Path.of("recap-data"), 0, 42, "smoke", 8080, false, false);
+    static final String DEMO = "demo";
+    static final String CI = "ci";
+    static final Set<String> PRESETS = Set.of(DEMO, CI, "smoke", "small");
 
-    static final String USAGE = "usage: java -jar recap-launcher.jar [--data DIR] [--preset smoke|small] [--count N]"
+    /**
+     * What a run from the shipped bases does at each stage.
+     *
+     * @param scenes scenes in the generated corpus (100 of them human-captioned)
+     * @param captionerSteps fine-tuning steps of the captioner base on the human captions
+     * @param t2iSteps fine-tuning steps of each text-to-image model (batch 32)
+     * @param evalPrompts held-out prompts each model is evaluated on
+     * @param imagesPerPrompt images per prompt
+     */
+    record Budget(int scenes, int captionerSteps, int t2iSteps, int evalPrompts, int imagesPerPrompt) {
+    }
+
+    /** The default run. */
+    static final Budget DEMO_BUDGET = new Budget(2_000, 300, 300, 100, 2);
+    /** The same run at the smallest size whose comparison still resolves the effect: what CI runs. */
+    static final Budget CI_BUDGET = new Budget(600, 100, 150, 60, 2);
+    static final LaunchOptions DEFAULTS = new LaunchOptions(Path.of("recap-data"), 0, 42, DEMO, 8080, false, false);
+
+    static final String USAGE = "usage: java -jar recap-launcher.jar [--data DIR] [--preset demo|ci|smoke|small] [--count N]"
             + " [--seed S] [--port-base P] [--serve] [--corpus-only]";
 
     LaunchOptions {
         if (!PRESETS.contains(preset)) {
-            throw new IllegalArgumentException("--preset must be smoke or small but was " + preset);
+            throw new IllegalArgumentException("--preset must be demo, ci, smoke or small but was " + preset);
         }
         if (count < 0 || portBase < 1024 || portBase > 65_000) {
             throw new IllegalArgumentException("--count must be positive and --port-base 1024..65000");
@@ -39,13 +59,33 @@ record LaunchOptions(Path dataDir, int count, long seed, String preset, int port
         if (count > 0) {
             return count;
         }
-        // The small captioner preset pretrains on 40,000 train scenes besides 100 human and 500 eval ones.
-        return "small".equals(preset) ? 40_600 : 1_000;
+        // The small captioner preset pretrains on 40,000 train scenes besides 100 human and 500 eval ones; the demo
+        // fine-tunes on a corpus the size a few minutes of training can use.
+        return switch (preset) {
+            case "small" -> 40_600;
+            case DEMO, CI -> budget().scenes();
+            default -> 1_000;
+        };
     }
 
-    /** Image side of the generated corpus: the small preset's captioner reads 64x64, smoke's 32x32. */
+    /** Image side of the generated corpus: the small captioner (the shipped base's) reads 64x64, smoke's 32x32. */
     int imageSize() {
-        return "small".equals(preset) ? 64 : 32;
+        return "smoke".equals(preset) ? 32 : 64;
+    }
+
+    /** Whether the run fine-tunes the shipped pretrained bases (else it trains every model from scratch). */
+    boolean fromBases() {
+        return DEMO.equals(preset) || CI.equals(preset);
+    }
+
+    /** The stages' sizes of a run from the shipped bases. */
+    Budget budget() {
+        return CI.equals(preset) ? CI_BUDGET : DEMO_BUDGET;
+    }
+
+    /** The job preset of the training jobs: the shipped bases are the {@code small} architectures. */
+    String jobPreset() {
+        return fromBases() ? "small" : preset;
     }
 
     static LaunchOptions parse(String[] args) {

@@ -9,7 +9,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * Runs the platform's main job on one machine with embedded defaults: generates a ShapesWorld
@@ -32,55 +32,66 @@ public final class RecapLauncher {
             System.exit(2);
             return;
         }
+        run(options, installation(), System.out::println);
+    }
+
+    /**
+     * The main job: the corpus, then (unless {@code --corpus-only}) the RECAP loop, its summary and, with
+     * {@code --serve}, the services until the process stops.
+     *
+     * @param installation the checkout holding the services' jars and the shipped {@code models/}
+     * @return what the loop produced; null with {@code --corpus-only}
+     */
+    static RecapLoop.Outcome run(LaunchOptions options, Path installation, Consumer<String> out) throws Exception {
+        long begin = System.nanoTime();
         String corpusId = "shapes-" + options.seed() + "-" + options.preset();
         Path corpusDir = options.dataDir().resolve("corpora").resolve(corpusId);
         if (Files.exists(corpusDir.resolve(CorpusGenerator.MANIFEST))) {
-            System.out.println("corpus already present: " + corpusDir.toAbsolutePath());
+            out.accept("corpus already present: " + corpusDir.toAbsolutePath());
         } else {
             int scenes = options.scenes();
             int human = Math.min(CorpusConfig.DEFAULT_HUMAN, scenes / 4);
             int eval = Math.min(CorpusConfig.DEFAULT_EVAL, scenes / 4);
             CorpusSummary summary = CorpusGenerator.generate(new CorpusConfig(corpusDir, scenes, options.seed(),
-                    options.imageSize(), human, eval, AltTextConfig.defaults()), System.out::println);
-            System.out.printf(Locale.ROOT, "corpus: %d scenes (%d human, %d eval, %d train) in %.1f s (%.0f scenes/s)%n",
-                    summary.scenes(), summary.human(), summary.eval(), summary.train(), summary.seconds(),
-                    summary.scenesPerSecond());
+                    options.imageSize(), human, eval, AltTextConfig.defaults()), out);
+            out.accept(String.format(Locale.ROOT, "corpus: %d scenes (%d human, %d eval, %d train) in %.1f s"
+                    + " (%.0f scenes/s)", summary.scenes(), summary.human(), summary.eval(), summary.train(),
+                    summary.seconds(), summary.scenesPerSecond()));
         }
         Path sheet = corpusDir.resolve("contact-sheet.png");
         ContactSheet.write(corpusDir, sheet, 64);
-        System.out.println("corpus:        " + corpusDir.toAbsolutePath());
-        System.out.println("contact sheet: " + sheet.toAbsolutePath());
+        out.accept("corpus:        " + corpusDir.toAbsolutePath());
+        out.accept("contact sheet: " + sheet.toAbsolutePath());
         if (options.corpusOnly()) {
-            return;
+            return null;
         }
-        RecapLoop loop = new RecapLoop(options, installation(), System.out::println);
-        Runtime.getRuntime().addShutdownHook(new Thread(loop::close, "recap-launcher-shutdown"));
+        RecapLoop loop = new RecapLoop(options, installation, out);
+        Thread shutdown = new Thread(loop::close, "recap-launcher-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdown);
         try {
             RecapLoop.Outcome outcome = loop.run(corpusId, corpusDir);
-            printSummary(outcome);
+            printSummary(outcome, out);
+            long seconds = (System.nanoTime() - begin) / 1_000_000_000L;
+            out.accept(String.format(Locale.ROOT, "wall time:       %d min %02d s (corpus to served models)",
+                    seconds / 60, seconds % 60));
             if (options.serve()) {
                 loop.awaitShutdown();
             }
+            return outcome;
         } finally {
             loop.close();
+            Runtime.getRuntime().removeShutdownHook(shutdown);
         }
     }
 
-    private static void printSummary(RecapLoop.Outcome outcome) {
-        System.out.println();
-        System.out.println("captioner:  " + outcome.captioner());
-        System.out.printf(Locale.ROOT, "%-28s %14s %14s%n", "oracle success rate", outcome.recapModel().name(),
-                outcome.altModel().name());
-        TreeSet<String> keys = new TreeSet<>(outcome.recapMetrics().keySet());
-        keys.retainAll(outcome.altMetrics().keySet());
-        for (String key : keys) {
-            if (key.startsWith("matcher.")) {
-                System.out.printf(Locale.ROOT, "%-28s %14.3f %14.3f%n", key, outcome.recapMetrics().get(key),
-                        outcome.altMetrics().get(key));
-            }
-        }
-        System.out.println("generated image: " + outcome.generatedImage());
-        System.out.println("transcript:      " + outcome.transcript());
+    private static void printSummary(RecapLoop.Outcome outcome, Consumer<String> out) {
+        out.accept("");
+        out.accept("captioner:  " + outcome.captioner());
+        ComparisonReport.table(outcome.comparison()).forEach(out);
+        out.accept(ComparisonReport.verdict(outcome.comparison()));
+        out.accept("report:          " + outcome.report());
+        out.accept("generated image: " + outcome.generatedImage());
+        out.accept("transcript:      " + outcome.transcript());
     }
 
     /**

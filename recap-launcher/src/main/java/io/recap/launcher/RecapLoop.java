@@ -28,11 +28,15 @@ import tools.jackson.databind.JsonNode;
  * generation-service serving the results.
  *
  * <ol>
+ * <li>(demo) install the shipped pretrained bases from {@code models/} into the store, checking their SHA-256;</li>
  * <li>ingest the corpus ({@code POST /corpora/{id}/ingest});</li>
- * <li>CAPTIONER_FINETUNE: pretrain + fine-tune on the 100 human captions; promote;</li>
+ * <li>CAPTIONER_FINETUNE: fine-tune the shipped captioner base (or pretrain one, from scratch) on the 100 human
+ *     captions; promote;</li>
  * <li>RELABEL the corpus with that captioner (SHORT and LONG) through the worker;</li>
- * <li>T2I_FINETUNE twice on the same images: the RECAP mix (SHORT/LONG 50/50) and alt-text only;</li>
- * <li>EVALUATE both with the ShapesWorld oracle; promote the RECAP model;</li>
+ * <li>T2I_FINETUNE twice at once on the same images from the shipped text-to-image base (or from scratch): the
+ *     RECAP mix (SHORT/LONG 50/50) and alt-text only;</li>
+ * <li>EVALUATE both on the same held-out prompts and noise, compare them image by image
+ *     ({@code GET /models/comparison}), write the report; promote the RECAP model;</li>
  * <li>caption one held-out image and generate one image through the two serving services.</li>
  * </ol>
  * Every REST call is written to {@code transcript.md} as a curl command with its answer.
@@ -60,35 +64,62 @@ final class RecapLoop implements AutoCloseable {
         this.client = new PlatformClient(runDir.resolve("transcript.md"));
     }
 
+    /** The shipped bases the demo fine-tunes (installed from {@code models/} at the repository root). */
+    static final ModelRef CAPTIONER_BASE = ModelRef.parse("captioner/shapes-captioner-base/v1");
+    static final ModelRef T2I_BASE = ModelRef.parse("text-to-image/shapes-t2i-base/v1");
+
+    /**
+     * The fine-tunes of the shipped bases besides their step counts: each text-to-image model with a learning rate
+     * for a warm start and an EMA horizon well inside the run, the same seed for both.
+     */
+    static final Map<String, Object> BASE_T2I_PARAMS = Map.of("learningRate", "3e-4", "finalLearningRate", "3e-5",
+            "warmupSteps", "20", "emaDecay", "0.99", "seed", "1", "sampleEvery", "0");
+
     /** What the loop produced, for the summary. */
-    record Outcome(ModelRef captioner, ModelRef recapModel, ModelRef altModel, Map<String, Double> recapMetrics,
-            Map<String, Double> altMetrics, Path transcript, Path generatedImage) {
+    record Outcome(ModelRef captioner, ModelRef recapModel, ModelRef altModel, JsonNode comparison, Path report,
+            Path transcript, Path generatedImage) {
     }
 
     Outcome run(String corpusId, Path corpusDir) throws Exception {
         client.note("# RECAP loop, preset `" + options.preset() + "`, corpus `" + corpusId + "`\n\nStarted "
                 + Instant.now() + ". Every call below was made by the launcher (`recap-launcher`); the answers are"
                 + " the platform's own.");
+        if (options.fromBases()) {
+            out.accept("shipped bases:         " + String.join(", ", ShippedModels.install(root.resolve("models"),
+                    data.resolve("store"))));
+        }
         startBackbone();
         ingest(corpusId, corpusDir);
 
-        JsonNode captionerJob = runJob("CAPTIONER_FINETUNE", Map.of("humanSet", corpusId, "preset", options.preset()),
-                Map.of());
+        Map<String, Object> captionerSpec = new LinkedHashMap<>();
+        captionerSpec.put("humanSet", corpusId);
+        captionerSpec.put("preset", options.jobPreset());
+        if (options.fromBases()) {
+            captionerSpec.put("baseModel", CAPTIONER_BASE.toString());
+        }
+        JsonNode captionerJob = runJob("CAPTIONER_FINETUNE", captionerSpec, options.fromBases()
+                ? Map.of("fineTuneSteps", Integer.toString(options.budget().captionerSteps())) : Map.of());
         ModelRef captioner = newest(ModelKind.CAPTIONER, "shapes", captionerJob);
         client.post(orchestrator("/models/" + path(captioner) + "/promote"), null);
 
         runJob("RELABEL", Map.of("corpusId", corpusId, "captioner", captioner.toString(),
                 "styles", List.of("short", "long")), Map.of());
 
-        ModelRef recapModel = trainTextToImage(corpusId, captioner, CaptionMix.RECAP_MIX, "t2i-recap");
-        ModelRef altModel = trainTextToImage(corpusId, captioner, CaptionMix.ALT_ONLY, "t2i-alt");
-        Map<String, Double> recapMetrics = evaluate(recapModel);
-        Map<String, Double> altMetrics = evaluate(altModel);
+        // The two fine-tunes differ only in their captions: same base, steps and seed; they run at once.
+        String recapJob = submitTextToImage(corpusId, captioner, CaptionMix.RECAP_MIX, "t2i-recap");
+        String altJob = submitTextToImage(corpusId, captioner, CaptionMix.ALT_ONLY, "t2i-alt");
+        List<JsonNode> trained = awaitJobs(List.of(recapJob, altJob));
+        ModelRef recapModel = newest(ModelKind.TEXT_TO_IMAGE, "t2i-recap", trained.get(0));
+        ModelRef altModel = newest(ModelKind.TEXT_TO_IMAGE, "t2i-alt", trained.get(1));
+        awaitJobs(List.of(submitEvaluation(recapModel), submitEvaluation(altModel)));
+        JsonNode comparison = client.get(orchestrator("/models/comparison?baseline=" + altModel + "&models="
+                + recapModel));
+        Path report = ComparisonReport.write(comparison, runDir, options.preset(), (model, file) -> client.download(
+                orchestrator("/models/" + path(model) + "/evaluation/samples.png"), file));
         client.post(orchestrator("/models/" + path(recapModel) + "/promote"), null);
 
         Path image = serve(corpusDir);
-        return new Outcome(captioner, recapModel, altModel, recapMetrics, altMetrics,
-                runDir.resolve("transcript.md"), image);
+        return new Outcome(captioner, recapModel, altModel, comparison, report, runDir.resolve("transcript.md"), image);
     }
 
     /** Broker, orchestrator and one relabel worker. */
@@ -103,6 +134,9 @@ final class RecapLoop implements AutoCloseable {
         env.put("PORT", Integer.toString(options.portBase()));
         env.put("RECAP_DATA", data.toString());
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        // Two training jobs at once (the RECAP and alt-text fine-tunes), one core each.
+        env.put("RECAP_SCHEDULING_SLOTS_CPU", "2");
+        env.put("RECAP_ML_THREADS", "1");
         ChildJvm orchestrator = start("training-orchestrator",
                 jar("training-orchestrator", "training-orchestrator-0.1.0-SNAPSHOT-exec.jar"), env, options.portBase());
 
@@ -143,34 +177,33 @@ final class RecapLoop implements AutoCloseable {
         client.get(orchestrator("/corpora/" + corpusId));
     }
 
-    private ModelRef trainTextToImage(String corpusId, ModelRef captioner, CaptionMix mix, String name)
-            throws InterruptedException {
+    private String submitTextToImage(String corpusId, ModelRef captioner, CaptionMix mix, String name) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("corpusId", corpusId);
         spec.put("captioner", captioner.toString());
         spec.put("captionMix", mix);
-        spec.put("preset", options.preset());
-        JsonNode job = runJob("T2I_FINETUNE", spec, Map.of("modelName", name));
-        return newest(ModelKind.TEXT_TO_IMAGE, name, job);
+        spec.put("preset", options.jobPreset());
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("modelName", name);
+        if (options.fromBases()) {
+            spec.put("baseModel", T2I_BASE.toString());
+            params.putAll(BASE_T2I_PARAMS);
+            params.put("steps", Integer.toString(options.budget().t2iSteps()));
+        }
+        return submit("T2I_FINETUNE", spec, params);
     }
 
-    private Map<String, Double> evaluate(ModelRef model) throws InterruptedException {
-        Map<String, Object> params = "smoke".equals(options.preset())
-                ? Map.of("prompts", "24", "imagesPerPrompt", "1") : Map.of("prompts", "200", "imagesPerPrompt", "4");
-        runJob("EVALUATE", Map.of("model", model.toString()), params);
-        JsonNode details = client.get(orchestrator("/models/" + path(model)));
-        Map<String, Double> metrics = new LinkedHashMap<>();
-        details.path("manifest").path("metrics").properties().forEach(entry -> {
-            if (entry.getValue().isNumber()) {
-                metrics.put(entry.getKey(), entry.getValue().asDouble());
-            }
-        });
-        return metrics;
+    private String submitEvaluation(ModelRef model) {
+        Map<String, Object> params = switch (options.preset()) {
+            case "smoke" -> Map.of("prompts", "24", "imagesPerPrompt", "1");
+            case "small" -> Map.of("prompts", "200", "imagesPerPrompt", "4");
+            default -> Map.of("prompts", Integer.toString(options.budget().evalPrompts()), "imagesPerPrompt",
+                    Integer.toString(options.budget().imagesPerPrompt()));
+        };
+        return submit("EVALUATE", Map.of("model", model.toString()), params);
     }
 
-    /** Submits a job and follows it to the end, printing progress; returns its final view. */
-    private JsonNode runJob(String kind, Map<String, Object> spec, Map<String, Object> params)
-            throws InterruptedException {
+    private String submit(String kind, Map<String, Object> spec, Map<String, Object> params) {
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("kind", kind);
         request.put("spec", spec);
@@ -179,46 +212,70 @@ final class RecapLoop implements AutoCloseable {
         }
         String jobId = client.post(orchestrator("/jobs"), request).path("jobId").asString();
         out.accept(kind + " job " + jobId + " submitted");
+        return jobId;
+    }
+
+    /** Submits a job and follows it to the end, printing progress; returns its final view. */
+    private JsonNode runJob(String kind, Map<String, Object> spec, Map<String, Object> params)
+            throws InterruptedException {
+        return awaitJobs(List.of(submit(kind, spec, params))).get(0);
+    }
+
+    /**
+     * Follows jobs until every one has ended, printing each one's progress (rate, ETA) as it changes; returns their
+     * final views in the order given. A job that fails or is cancelled stops the run.
+     */
+    private List<JsonNode> awaitJobs(List<String> jobIds) throws InterruptedException {
         long begin = System.nanoTime();
-        String lastLine = "";
-        boolean runningShown = false;
-        while (true) {
+        Map<String, JsonNode> finished = new LinkedHashMap<>();
+        Map<String, String> lastLines = new LinkedHashMap<>();
+        Map<String, Boolean> runningShown = new LinkedHashMap<>();
+        while (finished.size() < jobIds.size()) {
             Thread.sleep(POLL.toMillis());
-            JsonNode job = client.poll(orchestrator("/jobs/" + jobId));
-            String state = job.path("state").asString();
-            JsonNode progress = job.path("progress");
-            if (!runningShown && "RUNNING".equals(state) && progress.path("done").asLong() > 0) {
-                // Once per job, what a running job looks like: progress with rate and ETA, the log tail.
-                runningShown = true;
-                job = client.get(orchestrator("/jobs/" + jobId));
-                progress = job.path("progress");
-            }
-            String line = String.format(Locale.ROOT, "  %s %s: %s/%s%s%s", kind, state, progress.path("done").asString("0"),
-                    progress.path("total").asString("?"),
-                    progress.path("rate").isNumber()
-                            ? String.format(Locale.ROOT, ", %.2f/s", progress.path("rate").asDouble()) : "",
-                    progress.path("etaSeconds").isNumber()
-                            ? String.format(Locale.ROOT, ", ETA %.0f s", progress.path("etaSeconds").asDouble()) : "");
-            if (!line.equals(lastLine)) {
-                out.accept(line);
-                lastLine = line;
-            }
-            switch (state) {
-                case "SUCCEEDED" -> {
-                    out.accept(String.format(Locale.ROOT, "%s job %s succeeded in %.0f s", kind, jobId,
-                            (System.nanoTime() - begin) / 1e9));
-                    return client.get(orchestrator("/jobs/" + jobId));
+            for (String jobId : jobIds) {
+                if (finished.containsKey(jobId)) {
+                    continue;
                 }
-                case "FAILED", "CANCELLED" -> {
-                    client.get(orchestrator("/jobs/" + jobId));
-                    throw new IllegalStateException(kind + " job " + jobId + " " + state + ": "
-                            + job.path("failureReason").asString("") + "\nlog tail: " + job.path("logTail"));
+                JsonNode job = client.poll(orchestrator("/jobs/" + jobId));
+                String kind = job.path("kind").asString();
+                String state = job.path("state").asString();
+                JsonNode progress = job.path("progress");
+                if (!runningShown.getOrDefault(jobId, false) && "RUNNING".equals(state)
+                        && progress.path("done").asLong() > 0) {
+                    // Once per job, what a running job looks like: progress with rate and ETA, the log tail.
+                    runningShown.put(jobId, true);
+                    job = client.get(orchestrator("/jobs/" + jobId));
+                    progress = job.path("progress");
                 }
-                default -> {
-                    // QUEUED or RUNNING: keep following.
+                String line = String.format(Locale.ROOT, "  %s %s %s: %s/%s%s%s", kind, jobId, state,
+                        progress.path("done").asString("0"), progress.path("total").asString("?"),
+                        progress.path("rate").isNumber()
+                                ? String.format(Locale.ROOT, ", %.2f/s", progress.path("rate").asDouble()) : "",
+                        progress.path("etaSeconds").isNumber()
+                                ? String.format(Locale.ROOT, ", ETA %.0f s", progress.path("etaSeconds").asDouble())
+                                : "");
+                if (!line.equals(lastLines.get(jobId))) {
+                    out.accept(line);
+                    lastLines.put(jobId, line);
+                }
+                switch (state) {
+                    case "SUCCEEDED" -> {
+                        out.accept(String.format(Locale.ROOT, "%s job %s succeeded in %.0f s", kind, jobId,
+                                (System.nanoTime() - begin) / 1e9));
+                        finished.put(jobId, client.get(orchestrator("/jobs/" + jobId)));
+                    }
+                    case "FAILED", "CANCELLED" -> {
+                        client.get(orchestrator("/jobs/" + jobId));
+                        throw new IllegalStateException(kind + " job " + jobId + " " + state + ": "
+                                + job.path("failureReason").asString("") + "\nlog tail: " + job.path("logTail"));
+                    }
+                    default -> {
+                        // QUEUED or RUNNING: keep following.
+                    }
                 }
             }
         }
+        return jobIds.stream().map(finished::get).toList();
     }
 
     /** The newest version of {@code name} in the registry (the one the job just published). */

@@ -9,12 +9,14 @@ import org.junit.jupiter.api.Test;
 class LaunchOptionsTest {
 
     @Test
-    void defaultsRunTheSmokeLoopUnderRecapData() {
+    void defaultsFineTuneTheShippedBasesUnderRecapData() {
         LaunchOptions options = LaunchOptions.parse(new String[0]);
         assertThat(options.dataDir()).isEqualTo(Path.of("recap-data"));
-        assertThat(options.preset()).isEqualTo("smoke");
-        assertThat(options.scenes()).isEqualTo(1_000);
-        assertThat(options.imageSize()).isEqualTo(32);
+        assertThat(options.preset()).isEqualTo("demo");
+        assertThat(options.scenes()).isEqualTo(LaunchOptions.DEMO_BUDGET.scenes());
+        assertThat(options.imageSize()).isEqualTo(64);
+        assertThat(options.fromBases()).isTrue();
+        assertThat(options.jobPreset()).isEqualTo("small");
         assertThat(options.portBase()).isEqualTo(8080);
         assertThat(options.serve()).isFalse();
         assertThat(options.corpusOnly()).isFalse();
@@ -38,7 +40,7 @@ class LaunchOptionsTest {
     @Test
     void badOptionsAreRefusedWithTheUsage() {
         assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--preset", "paper"}))
-                .hasMessageContaining("--preset must be smoke or small");
+                .hasMessageContaining("--preset must be demo, ci, smoke or small");
         assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--frobnicate", "1"}))
                 .hasMessageContaining("unknown option --frobnicate").hasMessageContaining("usage:");
         assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--data"}))

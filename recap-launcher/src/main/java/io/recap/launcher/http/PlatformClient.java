@@ -57,6 +57,33 @@ public final class PlatformClient {
         return send("POST", url, body == null ? null : new String(Json.write(body), StandardCharsets.UTF_8), true);
     }
 
+    /** Downloads {@code url} (a PNG, say) to {@code file}; the transcript shows it as {@code curl -o}. */
+    public void download(URI url, Path file) {
+        HttpResponse<Path> response;
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofFile(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("GET " + url + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during GET " + url, e);
+        }
+        append("\n```\n$ curl -s -o " + file.getFileName() + " " + url + "\n# HTTP " + response.statusCode()
+                + "\n```\n");
+        if (response.statusCode() / 100 != 2) {
+            String body;
+            try {
+                body = Files.readString(file, StandardCharsets.UTF_8);
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                body = "";
+            }
+            throw new HttpProblem("GET " + url, response.statusCode(), body);
+        }
+    }
+
     /** Notes a line of prose in the transcript. */
     public void note(String markdown) {
         append("\n" + markdown + "\n");

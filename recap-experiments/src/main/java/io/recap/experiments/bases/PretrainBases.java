@@ -1,0 +1,363 @@
+package io.recap.experiments.bases;
+
+import io.recap.core.domain.CaptionMix;
+import io.recap.core.domain.ModelKind;
+import io.recap.core.domain.ModelManifest;
+import io.recap.core.model.ModelStore;
+import io.recap.ml.captioner.pipeline.CaptionerPipeline;
+import io.recap.ml.captioner.pipeline.CaptionerPipelinePreset;
+import io.recap.ml.diffusion.DiffusionCheckpoint;
+import io.recap.ml.diffusion.DiffusionConfig;
+import io.recap.ml.diffusion.DiffusionExample;
+import io.recap.ml.diffusion.DiffusionPublisher;
+import io.recap.ml.diffusion.DiffusionTrainer;
+import io.recap.ml.diffusion.DiffusionTrainingPreset;
+import io.recap.ml.diffusion.bench.ShapesWorldData;
+import io.recap.ml.evaluation.ContrastiveModel;
+import io.recap.ml.evaluation.FeatureNetwork;
+import io.recap.ml.runtime.DjlRuntime;
+import io.recap.ml.training.TrainingReport;
+import io.recap.shapes.render.SceneRenderer;
+import io.recap.shapes.scene.Scene;
+import io.recap.shapes.scene.SceneGenerator;
+import io.recap.shapes.text.ReferenceCaptionWriter;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Trains the pretrained bases the platform ships under {@code models/} (the ShapesWorld analogues of the paper's
+ * starting points), outside the orchestrator, on the same trainers and presets its pretraining jobs use.
+ *
+ * <ul>
+ * <li>{@code t2i out=DIR seed=S count=N steps=K}: the text-to-image base (the Stable Diffusion analogue): the
+ *     {@code small} architecture and preset trained on the alt-text only of {@code count} ShapesWorld scenes of
+ *     seed {@code seed} (disjoint from every fine-tuning and evaluation seed), its contrastive text-encoder
+ *     pretraining on the same alt-text. The tokenizer (word vocabulary) covers every caption kind the world writes,
+ *     as a CLIP tokenizer covers the language; the weights only ever see alt-text. Resumes from its newest
+ *     checkpoint in {@code out/checkpoints}; publishes {@code text-to-image/shapes-t2i-base/v1} in {@code out/store}.</li>
+ * <li>{@code captioner out=DIR steps=K}: the captioner base (the PaLI analogue): the {@code small} captioner pipeline's
+ *     pretraining stage (terse, reference and grounded captions; no human caption), published as
+ *     {@code captioner/shapes-captioner-base/v1}.</li>
+ * <li>{@code features out=DIR seed=S count=N steps=K [batch=B] [lr=R]}: the frozen FID/KID feature network (the
+ *     Inception analogue), trained to tag {@code count} ShapesWorld scenes of seed {@code seed} (32x32) with the
+ *     words of their five reference captions (the MS-COCO analogue), the last tenth held out; published as
+ *     {@code evaluator/shapes-features/v1}.</li>
+ * <li>{@code clip out=DIR seed=S count=N steps=K [batch=B] [lr=R]}: the frozen CLIP-score model, trained
+ *     contrastively on the same scenes and reference captions (one drawn per step); published as
+ *     {@code evaluator/shapes-clip/v1}.</li>
+ * </ul>
+ */
+public final class PretrainBases {
+
+    /** Side of the evaluators' images: the resolution the text-to-image models generate at. */
+    private static final int EVALUATOR_IMAGE_SIZE = 32;
+    /** Feature width of both evaluators (the FID feature dimension). */
+    private static final int EVALUATOR_WIDTH = 128;
+    private static final String FEATURES_COUNT = "30000";
+    private static final String FEATURES_STEPS = "3000";
+    private static final String FEATURES_BATCH = "32";
+    private static final String FEATURES_LEARNING_RATE = "3e-3";
+    private static final String CLIP_COUNT = "20000";
+    private static final String CLIP_STEPS = "750";
+    private static final String CLIP_BATCH = "64";
+    private static final String CLIP_LEARNING_RATE = "1e-3";
+    /** Fresh caption sets per scene from which the label-noise ceiling of the feature network's F1 is estimated. */
+    private static final int CEILING_RESAMPLES = 64;
+    /** A word becomes a feature-network label when at least this many training captions use it. */
+    private static final int MIN_LABEL_CAPTIONS = 20;
+    /**
+     * Caption words that say nothing about the image: function words and the words of the caption frames
+     * ("A picture of ...", "... drawn on a white surface", "Some simple shapes: ..."), which annotators pick
+     * regardless of what the scene shows. Learning them would only add noise to the features.
+     */
+    private static final Set<String> NON_VISUAL_WORDS = Set.of("the", "and", "with", "this", "there", "are", "another",
+            "image", "picture", "drawing", "shapes", "simple", "some", "shown", "drawn", "containing", "surface",
+            "background");
+
+    private PretrainBases() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: PretrainBases t2i|captioner|features|clip out=DIR [seed=S] [count=N] [steps=K]"
+                    + " [batch=B] [lr=R]");
+            System.exit(2);
+        }
+        Map<String, String> options = new LinkedHashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String[] pair = args[i].split("=", 2);
+            options.put(pair[0], pair.length > 1 ? pair[1] : "");
+        }
+        Path out = Path.of(options.getOrDefault("out", "/tmp/recap-bases"));
+        DjlRuntime.prepareCurrentThread();
+        switch (args[0]) {
+            case "t2i" -> t2i(out, Long.parseLong(options.getOrDefault("seed", "1001")),
+                    Integer.parseInt(options.getOrDefault("count", "20000")),
+                    Integer.parseInt(options.getOrDefault("steps", "3000")));
+            case "captioner" -> captioner(out, Integer.parseInt(options.getOrDefault("steps", "10000")),
+                    Long.parseLong(options.getOrDefault("seed", "1002")));
+            case "features" -> features(out, Long.parseLong(options.getOrDefault("seed", "1003")),
+                    Integer.parseInt(options.getOrDefault("count", FEATURES_COUNT)),
+                    Integer.parseInt(options.getOrDefault("steps", FEATURES_STEPS)),
+                    Integer.parseInt(options.getOrDefault("batch", FEATURES_BATCH)),
+                    Float.parseFloat(options.getOrDefault("lr", FEATURES_LEARNING_RATE)));
+            case "clip" -> clip(out, Long.parseLong(options.getOrDefault("seed", "1003")),
+                    Integer.parseInt(options.getOrDefault("count", CLIP_COUNT)),
+                    Integer.parseInt(options.getOrDefault("steps", CLIP_STEPS)),
+                    Integer.parseInt(options.getOrDefault("batch", CLIP_BATCH)),
+                    Float.parseFloat(options.getOrDefault("lr", CLIP_LEARNING_RATE)));
+            default -> throw new IllegalArgumentException("unknown base " + args[0]);
+        }
+    }
+
+    static void t2i(Path out, long seed, int count, int steps) throws Exception {
+        DiffusionConfig config = DiffusionConfig.small();
+        DiffusionTrainingPreset preset = DiffusionTrainingPreset.small().withSteps(steps).withSeed(seed)
+                .withSchedule(50, 500, 250);
+        List<DiffusionExample> examples = ShapesWorldData.trainingExamples(seed, count, config.imageSize(), 1, 4);
+        var vocabulary = ShapesWorldData.vocabulary(examples);
+        Path checkpoints = out.resolve("checkpoints");
+        Optional<Path> latest = DiffusionCheckpoint.latest(checkpoints);
+        DiffusionTrainer trainer = latest.isPresent()
+                ? DiffusionTrainer.resume(latest.get(), preset, CaptionMix.ALT_ONLY)
+                : DiffusionTrainer.create(config, vocabulary, seed, preset, CaptionMix.ALT_ONLY);
+        try (trainer) {
+            trainer.checkpointTo(checkpoints, 3)
+                    .onProgress(progress -> System.out.println("t2i-base " + progress))
+                    .onTextPretrainingProgress(progress -> System.out.println("t2i-base text " + progress))
+                    .sampleGrids(ShapesWorldData.evaluationPrompts(777, 4, 1, 4).stream()
+                            .map(ShapesWorldData.EvaluationPrompt::prompt).toList(), out.resolve("samples"))
+                    .writeLossCurve(out.resolve("loss.png"));
+            TrainingReport report = trainer.train(examples);
+            System.out.println("t2i-base trained: " + report);
+            ModelManifest manifest = DiffusionPublisher.publish(new ModelStore(out.resolve("store")),
+                    trainer.emaModel(), "shapes-t2i-base", "v1", trainer,
+                    new ModelManifest.Lineage("shapes-" + seed + "-pretrain", null, null, null, null), Map.of());
+            System.out.println("published " + manifest.ref());
+        }
+    }
+
+    static void captioner(Path out, int steps, long corpusSeed) {
+        CaptionerPipelinePreset small = CaptionerPipelinePreset.small();
+        CaptionerPipelinePreset preset = small.withPretraining(small.pretraining().withSteps(steps));
+        CaptionerPipeline pipeline = new CaptionerPipeline(preset, out.resolve("corpus-" + corpusSeed), corpusSeed,
+                new ModelStore(out.resolve("store")), out.resolve("artifacts"), 1)
+                .names("shapes-captioner-base", "unused")
+                .version("v1")
+                .log(System.out::println);
+        CaptionerPipeline.Stage base = pipeline.pretrain();
+        System.out.println("published " + base.ref() + " " + base.training());
+    }
+
+    /**
+     * The FID/KID feature network: trained on the first nine tenths of the scenes to predict the label words of
+     * their reference captions, measured (micro F1) on the last tenth.
+     */
+    static void features(Path out, long seed, int count, int steps, int batch, float learningRate) {
+        ReferenceCorpus corpus = ReferenceCorpus.render(seed, count);
+        List<Set<String>> words = corpus.captions().stream().map(PretrainBases::visualWords).toList();
+        List<String> labels = frequentWords(corpus.training(corpus.captions()), MIN_LABEL_CAPTIONS);
+        System.out.println("features: " + labels.size() + " labels " + labels);
+        try (FeatureNetwork network = FeatureNetwork.create(EVALUATOR_IMAGE_SIZE, EVALUATOR_WIDTH, labels, seed)) {
+            TrainingReport report = network.train(corpus.training(corpus.images()), corpus.training(words), steps,
+                    batch, learningRate, seed, progress -> { });
+            double heldOutF1 = network.labelF1(corpus.heldOut(corpus.images()), corpus.heldOut(words));
+            double trainingF1 = network.labelF1(corpus.training(corpus.images()).subList(0, corpus.heldOutCount()),
+                    corpus.training(words).subList(0, corpus.heldOutCount()));
+            double ceiling = labelF1Ceiling(corpus, labels, corpus.heldOut(words));
+            System.out.printf(Locale.ROOT, "features trained: %s; label F1 held out %.4f (ceiling %.4f), training"
+                    + " %.4f%n", report, heldOutF1, ceiling, trainingF1);
+            Map<String, Object> hyperParameters = evaluatorHyperParameters(corpus, seed, steps, batch, learningRate);
+            hyperParameters.put("model.imageSize", EVALUATOR_IMAGE_SIZE);
+            hyperParameters.put("model.width", EVALUATOR_WIDTH);
+            hyperParameters.put("labels", labels.size());
+            hyperParameters.put("labels.minCaptions", MIN_LABEL_CAPTIONS);
+            hyperParameters.put("labels.nonVisualWords", String.join(" ", NON_VISUAL_WORDS.stream().sorted().toList()));
+            Map<String, Double> metrics = Map.of("heldOutLabelF1", heldOutF1, "heldOutLabelF1Ceiling", ceiling,
+                    "trainingLabelF1", trainingF1, "finalLoss", (double) report.finalLoss(0.05));
+            publish(out, new ModelManifest(ModelKind.EVALUATOR, "shapes-features", "v1", network.architecture(),
+                    hyperParameters, lineage(seed), metrics, Instant.now()), network::save);
+        }
+    }
+
+    /**
+     * The CLIP-score model: trained contrastively on the first nine tenths of the scenes, measured by text-to-image
+     * retrieval (first reference caption, blocks of 32) and mean scores of matching and mismatched pairs on the last
+     * tenth.
+     */
+    static void clip(Path out, long seed, int count, int steps, int batch, float learningRate) {
+        ReferenceCorpus corpus = ReferenceCorpus.render(seed, count);
+        List<String> trainingCaptions = corpus.training(corpus.captions()).stream().flatMap(List::stream).toList();
+        ContrastiveModel.Config config = ContrastiveModel.Config.withClipContext(EVALUATOR_IMAGE_SIZE, EVALUATOR_WIDTH,
+                2, 4);
+        try (ContrastiveModel model = ContrastiveModel.create(config, trainingCaptions, seed)) {
+            TrainingReport report = model.train(corpus.training(corpus.images()), corpus.training(corpus.captions()),
+                    steps, batch, learningRate, seed, progress -> { });
+            List<BufferedImage> images = corpus.heldOut(corpus.images());
+            List<String> texts = corpus.heldOut(corpus.captions()).stream().map(captions -> captions.get(0)).toList();
+            List<String> shifted = new ArrayList<>(texts.subList(1, texts.size()));
+            shifted.add(texts.get(0));
+            double retrieval = model.retrievalAccuracy(images, texts);
+            double matching = mean(model.scores(images, texts));
+            double mismatched = mean(model.scores(images, shifted));
+            System.out.printf(Locale.ROOT, "clip trained: %s; held out top-1 retrieval in blocks of %d %.4f (chance"
+                    + " %.4f), CLIP score matching %.2f, mismatched %.2f%n", report, ContrastiveModel.RETRIEVAL_BATCH,
+                    retrieval, 1.0 / ContrastiveModel.RETRIEVAL_BATCH, matching, mismatched);
+            Map<String, Object> hyperParameters = evaluatorHyperParameters(corpus, seed, steps, batch, learningRate);
+            hyperParameters.put("model.imageSize", config.imageSize());
+            hyperParameters.put("model.width", config.width());
+            hyperParameters.put("model.textLayers", config.textLayers());
+            hyperParameters.put("model.textHeads", config.textHeads());
+            hyperParameters.put("model.contextLength", config.contextLength());
+            hyperParameters.put("vocabulary", model.vocabulary().size());
+            hyperParameters.put("score", "100 * max(cos, 0), as torchmetrics CLIPScore");
+            Map<String, Double> metrics = Map.of("heldOutRetrievalTop1", retrieval,
+                    "heldOutClipScoreMatching", matching, "heldOutClipScoreMismatched", mismatched,
+                    "finalLoss", (double) report.finalLoss(0.05));
+            publish(out, new ModelManifest(ModelKind.EVALUATOR, "shapes-clip", "v1", model.architecture(),
+                    hyperParameters, lineage(seed), metrics, Instant.now()), model::save);
+        }
+    }
+
+    /**
+     * ShapesWorld scenes {@code 0..count-1} of one seed with 1-4 objects, rendered at the evaluators' size, and five
+     * reference captions each; the last tenth is held out.
+     */
+    record ReferenceCorpus(long seed, List<Scene> scenes, List<BufferedImage> images, List<List<String>> captions) {
+
+        static ReferenceCorpus render(long seed, int count) {
+            if (count < 20) {
+                throw new IllegalArgumentException("an evaluator corpus needs at least 20 scenes, got " + count);
+            }
+            SceneGenerator generator = new SceneGenerator(1, 4);
+            List<Scene> scenes = new ArrayList<>(count);
+            List<BufferedImage> images = new ArrayList<>(count);
+            List<List<String>> captions = new ArrayList<>(count);
+            for (int i = 0; i < count; i++) {
+                Scene scene = generator.scene(seed, i);
+                long sceneSeed = SceneGenerator.sceneSeed(seed, i);
+                scenes.add(scene);
+                images.add(SceneRenderer.render(scene, EVALUATOR_IMAGE_SIZE, sceneSeed));
+                captions.add(ReferenceCaptionWriter.write(scene, sceneSeed, ReferenceCaptionWriter.DEFAULT_COUNT));
+            }
+            return new ReferenceCorpus(seed, scenes, images, captions);
+        }
+
+        int heldOutCount() {
+            return images.size() / 10;
+        }
+
+        <T> List<T> training(List<T> items) {
+            return items.subList(0, items.size() - heldOutCount());
+        }
+
+        <T> List<T> heldOut(List<T> items) {
+            return items.subList(items.size() - heldOutCount(), items.size());
+        }
+
+        String description() {
+            return "ShapesWorld seed " + seed + ", " + images.size() + " scenes, reference captions";
+        }
+    }
+
+    /** The visual words of an image's captions: lower case, split on non-letters, three letters or more. */
+    private static Set<String> visualWords(List<String> captions) {
+        Set<String> words = new LinkedHashSet<>();
+        for (String caption : captions) {
+            for (String word : caption.toLowerCase(Locale.ROOT).split("[^a-z]+")) {
+                if (word.length() >= 3 && !NON_VISUAL_WORDS.contains(word)) {
+                    words.add(word);
+                }
+            }
+        }
+        return words;
+    }
+
+    /**
+     * The held-out label F1 that a perfect tagger would reach. Annotators mention sizes and places only sometimes
+     * and pick among synonyms ("big", "large"; "centre", "middle"), so part of an image's label set is chance: for
+     * each held-out scene, the labels named by more than half of {@value #CEILING_RESAMPLES} fresh sets of its
+     * reference captions are the best guess at the network's threshold of one half, and their F1 against the actual
+     * captions bounds what any network can reach.
+     */
+    private static double labelF1Ceiling(ReferenceCorpus corpus, List<String> labels, List<Set<String>> actual) {
+        List<Set<String>> guesses = new ArrayList<>();
+        int first = corpus.scenes().size() - corpus.heldOutCount();
+        for (int i = first; i < corpus.scenes().size(); i++) {
+            Scene scene = corpus.scenes().get(i);
+            long sceneSeed = SceneGenerator.sceneSeed(corpus.seed(), i);
+            Map<String, Integer> named = new HashMap<>();
+            for (int r = 1; r <= CEILING_RESAMPLES; r++) {
+                List<String> captions = ReferenceCaptionWriter.write(scene, SceneGenerator.sceneSeed(sceneSeed, r),
+                        ReferenceCaptionWriter.DEFAULT_COUNT);
+                visualWords(captions).forEach(word -> named.merge(word, 1, Integer::sum));
+            }
+            Set<String> guess = new LinkedHashSet<>();
+            named.forEach((word, times) -> {
+                if (2 * times > CEILING_RESAMPLES) {
+                    guess.add(word);
+                }
+            });
+            guesses.add(guess);
+        }
+        return FeatureNetwork.microF1(labels, guesses, actual);
+    }
+
+    /** Visual words used by at least {@code minCaptions} captions, most used first (ties alphabetical). */
+    private static List<String> frequentWords(List<List<String>> captionsPerImage, int minCaptions) {
+        Map<String, Integer> captionCounts = new HashMap<>();
+        for (List<String> captions : captionsPerImage) {
+            for (String caption : captions) {
+                visualWords(List.of(caption)).forEach(word -> captionCounts.merge(word, 1, Integer::sum));
+            }
+        }
+        return captionCounts.entrySet().stream()
+                .filter(entry -> entry.getValue() >= minCaptions)
+                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    private static Map<String, Object> evaluatorHyperParameters(ReferenceCorpus corpus, long seed, int steps,
+            int batch, float learningRate) {
+        Map<String, Object> hyperParameters = new LinkedHashMap<>();
+        hyperParameters.put("seed", seed);
+        hyperParameters.put("count", corpus.images().size());
+        hyperParameters.put("heldOut", corpus.heldOutCount());
+        hyperParameters.put("training.steps", steps);
+        hyperParameters.put("training.batch", batch);
+        hyperParameters.put("training.learningRate", learningRate);
+        hyperParameters.put("training.schedule", "Adam, warm-up then cosine decay to a tenth");
+        hyperParameters.put("trainingCorpus", corpus.description());
+        return hyperParameters;
+    }
+
+    private static ModelManifest.Lineage lineage(long seed) {
+        return new ModelManifest.Lineage("shapes-" + seed + "-reference", null, null, null, null);
+    }
+
+    private static void publish(Path out, ModelManifest manifest, ModelStore.ModelWriter writer) {
+        Path directory = new ModelStore(out.resolve("store")).publish(manifest, writer);
+        System.out.println("published " + manifest.ref() + " in " + directory);
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double value : values) {
+            sum += value;
+        }
+        return sum / values.length;
+    }
+}

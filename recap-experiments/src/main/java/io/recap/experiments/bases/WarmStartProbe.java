@@ -1,0 +1,69 @@
+package io.recap.experiments.bases;
+
+import io.recap.core.domain.CaptionMix;
+import io.recap.ml.diffusion.DiffusionExample;
+import io.recap.ml.diffusion.DiffusionModel;
+import io.recap.ml.diffusion.DiffusionTrainer;
+import io.recap.ml.diffusion.DiffusionTrainingPreset;
+import io.recap.ml.diffusion.SamplingOptions;
+import io.recap.ml.diffusion.bench.PromptEvaluation;
+import io.recap.ml.diffusion.bench.ShapesWorldData;
+import io.recap.ml.runtime.DjlRuntime;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * How fast a fine-tune of the text-to-image base picks up what its captions say, outside the platform: the base
+ * fine-tuned on one caption mix of ShapesWorld scenes (their true SHORT/LONG captions stand in for a captioner's),
+ * then scored on held-out LONG prompts. Sizes the main job's fine-tune before it is run through the services.
+ *
+ * <p>Usage: {@code WarmStartProbe base=DIR mix=alt|mix steps=N lr=3e-4 ema=0.99 scenes=2000 prompts=64 [batch=32]}.
+ */
+public final class WarmStartProbe {
+
+    private WarmStartProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>();
+        for (String arg : args) {
+            String[] pair = arg.split("=", 2);
+            o.put(pair[0], pair.length > 1 ? pair[1] : "");
+        }
+        DjlRuntime.prepareCurrentThread();
+        int steps = Integer.parseInt(o.getOrDefault("steps", "300"));
+        float lr = Float.parseFloat(o.getOrDefault("lr", "3e-4"));
+        DiffusionTrainingPreset preset = DiffusionTrainingPreset.small().withSteps(steps).withSeed(1)
+                .withBatchSize(Integer.parseInt(o.getOrDefault("batch", "32")))
+                .withLearningRate(lr, lr / 10, 20)
+                .withEmaDecay(Float.parseFloat(o.getOrDefault("ema", "0.99")))
+                .withSchedule(50, 0, 0);
+        CaptionMix mix = CaptionMix.parse(o.getOrDefault("mix", "mix"));
+        List<DiffusionExample> examples = ShapesWorldData.trainingExamples(42,
+                Integer.parseInt(o.getOrDefault("scenes", "2000")), 32, 1, 4);
+        var prompts = ShapesWorldData.evaluationPrompts(777, Integer.parseInt(o.getOrDefault("prompts", "64")), 1, 4);
+        long begin = System.nanoTime();
+        try (DiffusionModel base = DiffusionModel.load(Path.of(o.get("base")))) {
+            if (steps == 0) {
+                report("base", base, prompts, begin);
+                return;
+            }
+            try (DiffusionTrainer trainer = DiffusionTrainer.start(base, preset, mix)) {
+                trainer.onProgress(p -> System.out.println(mix + " " + p));
+                trainer.train(examples);
+                report(mix + " " + steps + " steps lr " + lr, trainer.emaModel(), prompts, begin);
+            }
+        }
+    }
+
+    private static void report(String label, DiffusionModel model, List<ShapesWorldData.EvaluationPrompt> prompts,
+            long begin) {
+        PromptEvaluation evaluation = PromptEvaluation.run(label, model, prompts,
+                new SamplingOptions(25, 3f, 2, 777));
+        System.out.println(String.format(Locale.ROOT, "RESULT %s (%.0f s): %s", label,
+                (System.nanoTime() - begin) / 1e9, evaluation.summary().format()));
+    }
+}
