@@ -19,8 +19,8 @@ import java.util.regex.Pattern;
  * {@code POST /generate} calls for one image with JSON answers; prints the client-side latency
  * (mean, p50, max) beside the service's own {@code timings.samplingMs}, so the service's overhead
  * over the sampler loop is {@code latency / sampling - 1}. Compare it with
- * {@code io.recap.ml.diffusion.bench.DiffusionBenchmark small MODEL_DIR} (the raw sampler loop,
- * same model, same machine). Needs only the JDK:
+ * {@code java -cp recap-experiments/target/recap-experiments.jar io.recap.experiments.diffusion.DiffusionBenchmark
+ * small MODEL_DIR} (the raw sampler loop, same model, same machine). Needs only the JDK:
  *
  * <pre>
  * java generation-service/src/test/java/io/recap/generation/bench/GenerateLatencyClient.java \

@@ -5,10 +5,6 @@ import io.recap.core.domain.ModelRef;
 import io.recap.core.store.AllowedRoots;
 import io.recap.core.store.UnsafePathException;
 import io.recap.ml.captioner.CaptionerTrainingPreset;
-import io.recap.ml.captioner.eval.CaptionerEvaluator;
-import io.recap.ml.captioner.eval.QualityRow;
-import io.recap.ml.captioner.pipeline.CaptionerPipeline;
-import io.recap.ml.captioner.pipeline.CaptionerPipelinePreset;
 import io.recap.ml.runtime.DjlRuntime;
 import io.recap.orchestrator.jobs.CaptionerFinetuneSpec;
 import io.recap.orchestrator.jobs.JobSpec;
@@ -17,6 +13,10 @@ import io.recap.orchestrator.task.TaskContext;
 import io.recap.orchestrator.task.TaskParams;
 import io.recap.orchestrator.task.TrainingTask;
 import io.recap.shapes.corpus.CorpusGenerator;
+import io.recap.shapesml.captioner.eval.CaptionerEvaluator;
+import io.recap.shapesml.captioner.eval.QualityRow;
+import io.recap.shapesml.captioner.pipeline.CaptionerPipeline;
+import io.recap.shapesml.captioner.pipeline.CaptionerPipelinePreset;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * CAPTIONER_FINETUNE: recap-ml's {@link CaptionerPipeline} on a ShapesWorld corpus directory. Without
+ * CAPTIONER_FINETUNE: shapes-world-ml's {@link CaptionerPipeline} on a ShapesWorld corpus directory. Without
  * {@code spec.baseModel} it pretrains a base captioner on terse captions ({@code captioner/shapes-base/vN}), then
  * fine-tunes it on the corpus's human split, half SHORT and half LONG ({@code captioner/shapes/vN}); with
  * {@code spec.baseModel} it fine-tunes that captioner only. Each stage is evaluated on the corpus's held-out eval

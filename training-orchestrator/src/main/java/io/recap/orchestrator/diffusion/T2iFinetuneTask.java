@@ -4,6 +4,7 @@ import io.recap.core.domain.JobKind;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
+import io.recap.core.domain.Require;
 import io.recap.core.store.AllowedRoots;
 import io.recap.ml.diffusion.DiffusionCheckpoint;
 import io.recap.ml.diffusion.DiffusionConfig;
@@ -14,7 +15,6 @@ import io.recap.ml.diffusion.DiffusionTrainer;
 import io.recap.ml.diffusion.DiffusionTrainingPreset;
 import io.recap.ml.diffusion.SampleSheet;
 import io.recap.ml.diffusion.SamplingOptions;
-import io.recap.ml.diffusion.bench.ShapesWorldData;
 import io.recap.ml.runtime.DjlRuntime;
 import io.recap.ml.text.Vocabulary;
 import io.recap.ml.training.TrainingReport;
@@ -25,7 +25,7 @@ import io.recap.orchestrator.task.ModelVersions;
 import io.recap.orchestrator.task.TaskContext;
 import io.recap.orchestrator.task.TaskParams;
 import io.recap.orchestrator.task.TrainingTask;
-import io.recap.core.domain.Require;
+import io.recap.shapesml.diffusion.ShapesWorldData;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,7 +55,7 @@ import java.util.Set;
  * {@code vocabularyFrom} (a model ref whose word vocabulary a model trained from scratch uses instead of the
  * snapshot's words: pretraining on alt-text alone would otherwise leave every word only the new captions use
  * {@code <unk>}, as a tokenizer trained on alt-text would).
- * The vocabulary is built from the captions trained on (as recap-ml's {@code DiffusionExperiment} does) and saved
+ * The vocabulary is built from the captions trained on (as recap-experiments' {@code DiffusionExperiment} does) and saved
  * with the model. With {@code spec.baseModel} training starts from that published model's weights, architecture and
  * vocabulary (a warm start; words the base never saw become {@code <unk>}).
  *

@@ -3,8 +3,8 @@ package io.recap.orchestrator.captioner;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.recap.ml.captioner.pipeline.CaptionerPipelinePreset;
 import io.recap.orchestrator.task.TaskParams;
+import io.recap.shapesml.captioner.pipeline.CaptionerPipelinePreset;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

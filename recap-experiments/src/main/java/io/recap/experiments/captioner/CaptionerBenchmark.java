@@ -1,0 +1,142 @@
+package io.recap.experiments.captioner;
+
+import io.recap.ml.captioner.CaptionerConfig;
+import io.recap.ml.captioner.CaptionerModel;
+import io.recap.ml.captioner.DecodingOptions;
+import io.recap.ml.runtime.DjlRuntime;
+import io.recap.ml.runtime.EngineInfo;
+import io.recap.ml.text.Vocabulary;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * Measures batched captioning throughput (images/s) on this machine; prints a table, asserts
+ * nothing.
+ *
+ * <p>Arguments, all optional, as key=value: {@code config=small|smoke|defaults},
+ * {@code model=DIR} (a saved captioner; otherwise untrained weights), {@code batches=1,8,32},
+ * {@code words=12} (caption length forced with {@code minWords} and {@code maxTokens}, so an
+ * untrained model does the same work as a trained one; 0 lets a trained model stop by itself),
+ * {@code style=short}, {@code beam=3}, {@code seconds=3}, {@code images=DIR} (PNGs to caption, e.g. a
+ * ShapesWorld corpus's {@code images/}; otherwise synthetic discs), {@code slices=1} (each batch cut
+ * into that many slices decoded at once, each on one thread with its share of the cores, as
+ * caption-service's {@code recap.caption.workers} decodes a batch).
+ */
+public final class CaptionerBenchmark {
+
+    private CaptionerBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new HashMap<>();
+        for (String arg : args) {
+            String[] pair = arg.split("=", 2);
+            options.put(pair[0], pair.length > 1 ? pair[1] : "");
+        }
+        int slices = Integer.parseInt(options.getOrDefault("slices", "1"));
+        DjlRuntime.shareCoresAmong(slices);
+        EngineInfo engine = DjlRuntime.start();
+        int words = Integer.parseInt(options.getOrDefault("words", "12"));
+        int beam = Integer.parseInt(options.getOrDefault("beam", "3"));
+        double seconds = Double.parseDouble(options.getOrDefault("seconds", "3"));
+        int[] batches = Arrays.stream(options.getOrDefault("batches", "1,8,32").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+
+        try (CaptionerModel captioner = open(options)) {
+            String style = options.getOrDefault("style", captioner.getVocabulary().styles().get(0));
+            int maxTokens = words == 0
+                    ? captioner.getConfig().maxTokens()
+                    : captioner.getTokenizer().prompt(style).length + words + 1;
+            System.out.printf("engine: %s%ncaptioner: %s, %,d parameters, style <%s>, %s words per caption, %d slice(s) per batch%n",
+                    engine, captioner.getConfig(), captioner.parameterCount(), style, words == 0 ? "natural" : words,
+                    slices);
+            System.out.printf("%6s %16s %16s%n", "batch", "greedy img/s", "beam-" + beam + " img/s");
+            for (int batch : batches) {
+                List<BufferedImage> images = options.containsKey("images")
+                        ? images(Path.of(options.get("images")), batch)
+                        : images(batch, captioner.getConfig().imageSize(), batch);
+                DecodingOptions greedy = new DecodingOptions(1, maxTokens, 1f, words);
+                DecodingOptions beamSearch = new DecodingOptions(beam, maxTokens, 1f, words);
+                System.out.printf("%6d %16.1f %16.1f%n", batch,
+                        imagesPerSecond(captioner, images, style, greedy, seconds, slices),
+                        imagesPerSecond(captioner, images, style, beamSearch, seconds, slices));
+            }
+        }
+    }
+
+    private static CaptionerModel open(Map<String, String> options) throws Exception {
+        if (options.containsKey("model")) {
+            return CaptionerModel.load(Path.of(options.get("model")));
+        }
+        CaptionerConfig config = switch (options.getOrDefault("config", "small")) {
+            case "smoke" -> CaptionerConfig.smoke();
+            case "defaults" -> CaptionerConfig.defaults();
+            default -> CaptionerConfig.small();
+        };
+        // A vocabulary of realistic size for ShapesWorld-like captions.
+        List<String> corpus = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            corpus.add("word" + i);
+        }
+        return CaptionerModel.create(config, Vocabulary.build(corpus, List.of("short", "long", "terse"), 1), 1);
+    }
+
+    private static double imagesPerSecond(CaptionerModel captioner, List<BufferedImage> images, String style,
+            DecodingOptions options, double seconds, int slices) {
+        ExecutorService sliceThreads = Executors.newFixedThreadPool(Math.max(1, slices - 1));
+        try {
+            CaptionerModel.SliceListener ignore = (from, captions) -> { };
+            // warm-up: first calls allocate and pick kernels
+            captioner.captionInSlices(images, style, options, slices, sliceThreads, ignore);
+            int captioned = 0;
+            long begin = System.nanoTime();
+            do {
+                captioner.captionInSlices(images, style, options, slices, sliceThreads, ignore);
+                captioned += images.size();
+            } while (System.nanoTime() - begin < seconds * 1e9);
+            return captioned / ((System.nanoTime() - begin) / 1e9);
+        } finally {
+            sliceThreads.shutdown();
+        }
+    }
+
+    /** The first {@code count} PNGs of a directory, in name order. */
+    private static List<BufferedImage> images(Path directory, int count) throws java.io.IOException {
+        List<BufferedImage> images = new ArrayList<>(count);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(directory)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".png")).sorted().limit(count).toList()) {
+                images.add(javax.imageio.ImageIO.read(file.toFile()));
+            }
+        }
+        if (images.size() < count) {
+            throw new IllegalArgumentException("fewer than " + count + " PNG images in " + directory);
+        }
+        return images;
+    }
+
+    private static List<BufferedImage> images(int count, int size, long seed) {
+        Random random = new Random(seed);
+        List<BufferedImage> images = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            BufferedImage image = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = image.createGraphics();
+            g.setColor(Color.LIGHT_GRAY);
+            g.fillRect(0, 0, size, size);
+            g.setColor(new Color(random.nextInt(0xFFFFFF)));
+            g.fillOval(random.nextInt(size / 2), random.nextInt(size / 2), size / 3, size / 3);
+            g.dispose();
+            images.add(image);
+        }
+        return images;
+    }
+}
