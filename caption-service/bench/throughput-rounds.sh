@@ -7,7 +7,11 @@
 # benchmark and then the service right after it, and takes the ratio per round; the median round
 # is the result. Two offline numbers per round: a batch of 32 in one pass over every core, and
 # the same batch cut into WORKERS slices decoded at once, each single-threaded, as the service
-# decodes its batches. The offline side runs from the service's own jar: same engine, natives, code.
+# decodes its batches. The offline side is recap-experiments' CaptionerBenchmark, run from
+# recap-experiments/target/recap-experiments.jar, whose lib/ holds the same recap-ml, DJL and PyTorch jars as the
+# service (one reactor build, one set of managed versions): same engine, natives, model code.
+#
+# build first: mvn -B -o -q package -DskipTests   (the service jar and recap-experiments.jar with its lib/)
 #
 # usage: caption-service/bench/throughput-rounds.sh STORE MODEL_REF IMAGES_DIR [ROUNDS]
 #   e.g. ... /tmp/cap/store captioner/shapes/v1 /tmp/cap/corpus/images 3
@@ -20,6 +24,8 @@ workers=${WORKERS:-2} port=${PORT:-18081} warmup=${WARMUP_SECONDS:-150}
 service_seconds=${SERVICE_SECONDS:-30} offline_seconds=${OFFLINE_SECONDS:-15}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 jar=$(ls "$root"/caption-service/target/caption-service-*.jar | grep -v original | head -1)
+experiments_jar="$root/recap-experiments/target/recap-experiments.jar"
+[ -f "$experiments_jar" ] || { echo "build first: mvn -B -o -q package -DskipTests ($experiments_jar missing)" >&2; exit 2; }
 client="$root/caption-service/src/test/java/io/recap/caption/bench/CaptionLoadClient.java"
 model_dir="$store/models/$model"
 log=$(mktemp -t caption-service-XXXX.log)
@@ -39,8 +45,8 @@ service_rate() { # images/s of the service at concurrency 32 for $1 seconds (the
         requests=1000000 seconds="$1" warmup=100 metrics=false | awk '$1 == 32 { print $4 }'
 }
 offline_rate() { # images/s offline at batch 32 in $1 slices, beam 1 (the benchmark's second, warm column)
-    java -Djava.awt.headless=true -cp "$jar" -Dloader.main=io.recap.ml.captioner.CaptionerBenchmark \
-        org.springframework.boot.loader.launch.PropertiesLauncher model="$model_dir" images="$images" \
+    java -Djava.awt.headless=true -cp "$experiments_jar" io.recap.experiments.captioner.CaptionerBenchmark \
+        model="$model_dir" images="$images" \
         words=0 style=short beam=1 batches=32 seconds="$offline_seconds" slices="$1" 2>/dev/null \
         | awk '$1 == 32 { print $3 }'
 }
