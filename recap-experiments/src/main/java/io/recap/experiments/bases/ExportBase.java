@@ -1,5 +1,6 @@
 package io.recap.experiments.bases;
 
+import io.recap.experiments.KeyValueArgs;
 import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.json.Json;
@@ -25,11 +26,7 @@ public final class ExportBase {
     }
 
     public static void main(String[] args) throws IOException {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String arg : args) {
-            String[] pair = arg.split("=", 2);
-            options.put(pair[0], pair.length > 1 ? pair[1] : "");
-        }
+        Map<String, String> options = KeyValueArgs.parse(args);
         ModelStore store = new ModelStore(Path.of(options.get("store")));
         ModelRef ref = ModelRef.parse(options.get("model"));
         Path source = store.directory(ref);

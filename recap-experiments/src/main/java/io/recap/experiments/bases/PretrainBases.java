@@ -1,5 +1,6 @@
 package io.recap.experiments.bases;
 
+import io.recap.experiments.KeyValueArgs;
 import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelManifest;
@@ -40,12 +41,14 @@ import java.util.Set;
  * starting points), outside the orchestrator, on the same trainers and presets its pretraining jobs use.
  *
  * <ul>
- * <li>{@code t2i out=DIR seed=S count=N steps=K}: the text-to-image base (the Stable Diffusion analogue): the
+ * <li>{@code t2i out=DIR seed=S count=N steps=K [version=V]}: the text-to-image base (the Stable Diffusion analogue): the
  *     {@code small} architecture and preset trained on the alt-text only of {@code count} ShapesWorld scenes of
  *     seed {@code seed} (disjoint from every fine-tuning and evaluation seed), its contrastive text-encoder
  *     pretraining on the same alt-text. The tokenizer (word vocabulary) covers every caption kind the world writes,
  *     as a CLIP tokenizer covers the language; the weights only ever see alt-text. Resumes from its newest
- *     checkpoint in {@code out/checkpoints}; publishes {@code text-to-image/shapes-t2i-base/v1} in {@code out/store}.</li>
+ *     checkpoint in {@code out/checkpoints} (a larger {@code steps} continues a finished run with a new cosine
+ *     schedule over the new total: a warm restart); publishes {@code text-to-image/shapes-t2i-base/V} in
+ *     {@code out/store}.</li>
  * <li>{@code captioner out=DIR steps=K}: the captioner base (the PaLI analogue): the {@code small} captioner pipeline's
  *     pretraining stage (terse, reference and grounded captions; no human caption), published as
  *     {@code captioner/shapes-captioner-base/v1}.</li>
@@ -90,21 +93,17 @@ public final class PretrainBases {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: PretrainBases t2i|captioner|features|clip out=DIR [seed=S] [count=N] [steps=K]"
+            System.err.println("usage: PretrainBases t2i|captioner|features|clip out=DIR [seed=S] [count=N] [steps=K] [version=V]"
                     + " [batch=B] [lr=R]");
             System.exit(2);
         }
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i < args.length; i++) {
-            String[] pair = args[i].split("=", 2);
-            options.put(pair[0], pair.length > 1 ? pair[1] : "");
-        }
+        Map<String, String> options = KeyValueArgs.parse(java.util.Arrays.copyOfRange(args, 1, args.length));
         Path out = Path.of(options.getOrDefault("out", "/tmp/recap-bases"));
         DjlRuntime.prepareCurrentThread();
         switch (args[0]) {
             case "t2i" -> t2i(out, Long.parseLong(options.getOrDefault("seed", "1001")),
                     Integer.parseInt(options.getOrDefault("count", "20000")),
-                    Integer.parseInt(options.getOrDefault("steps", "3000")));
+                    Integer.parseInt(options.getOrDefault("steps", "3000")), options.getOrDefault("version", "v1"));
             case "captioner" -> captioner(out, Integer.parseInt(options.getOrDefault("steps", "10000")),
                     Long.parseLong(options.getOrDefault("seed", "1002")));
             case "features" -> features(out, Long.parseLong(options.getOrDefault("seed", "1003")),
@@ -121,7 +120,7 @@ public final class PretrainBases {
         }
     }
 
-    static void t2i(Path out, long seed, int count, int steps) throws Exception {
+    static void t2i(Path out, long seed, int count, int steps, String version) throws Exception {
         DiffusionConfig config = DiffusionConfig.small();
         DiffusionTrainingPreset preset = DiffusionTrainingPreset.small().withSteps(steps).withSeed(seed)
                 .withSchedule(50, 500, 250);
@@ -142,7 +141,7 @@ public final class PretrainBases {
             TrainingReport report = trainer.train(examples);
             System.out.println("t2i-base trained: " + report);
             ModelManifest manifest = DiffusionPublisher.publish(new ModelStore(out.resolve("store")),
-                    trainer.emaModel(), "shapes-t2i-base", "v1", trainer,
+                    trainer.emaModel(), "shapes-t2i-base", version, trainer,
                     new ModelManifest.Lineage("shapes-" + seed + "-pretrain", null, null, null, null), Map.of());
             System.out.println("published " + manifest.ref());
         }

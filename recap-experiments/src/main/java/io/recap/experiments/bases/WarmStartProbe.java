@@ -1,5 +1,6 @@
 package io.recap.experiments.bases;
 
+import io.recap.experiments.KeyValueArgs;
 import io.recap.core.domain.CaptionMix;
 import io.recap.ml.diffusion.DiffusionExample;
 import io.recap.ml.diffusion.DiffusionModel;
@@ -10,7 +11,6 @@ import io.recap.ml.runtime.DjlRuntime;
 import io.recap.shapesml.diffusion.PromptEvaluation;
 import io.recap.shapesml.diffusion.ShapesWorldData;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,7 +20,8 @@ import java.util.Map;
  * fine-tuned on one caption mix of ShapesWorld scenes (their true SHORT/LONG captions stand in for a captioner's),
  * then scored on held-out LONG prompts. Sizes the main job's fine-tune before it is run through the services.
  *
- * <p>Usage: {@code WarmStartProbe base=DIR mix=alt|mix steps=N lr=3e-4 ema=0.99 scenes=2000 prompts=64 [batch=32]}.
+ * <p>Usage: {@code WarmStartProbe base=DIR mix=alt|mix steps=N lr=3e-4 ema=0.99 scenes=2000 prompts=64 [batch=32]
+ * [evalEvery=N]}.
  */
 public final class WarmStartProbe {
 
@@ -28,11 +29,7 @@ public final class WarmStartProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new LinkedHashMap<>();
-        for (String arg : args) {
-            String[] pair = arg.split("=", 2);
-            o.put(pair[0], pair.length > 1 ? pair[1] : "");
-        }
+        Map<String, String> o = KeyValueArgs.parse(args);
         DjlRuntime.prepareCurrentThread();
         int steps = Integer.parseInt(o.getOrDefault("steps", "300"));
         float lr = Float.parseFloat(o.getOrDefault("lr", "3e-4"));
@@ -51,10 +48,16 @@ public final class WarmStartProbe {
                 report("base", base, prompts, begin);
                 return;
             }
+            int every = Integer.parseInt(o.getOrDefault("evalEvery", Integer.toString(steps)));
             try (DiffusionTrainer trainer = DiffusionTrainer.start(base, preset, mix)) {
                 trainer.onProgress(p -> System.out.println(mix + " " + p));
-                trainer.train(examples);
-                report(mix + " " + steps + " steps lr " + lr, trainer.emaModel(), prompts, begin);
+                for (int stop = Math.min(every, steps); ; stop = Math.min(stop + every, steps)) {
+                    trainer.trainUntil(examples, stop);
+                    report(mix + " " + stop + "/" + steps + " steps lr " + lr, trainer.emaModel(), prompts, begin);
+                    if (stop == steps) {
+                        break;
+                    }
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.recap.experiments.captioner;
 
+import io.recap.experiments.KeyValueArgs;
 import io.recap.ml.captioner.CaptionerConfig;
 import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.captioner.DecodingOptions;
@@ -12,7 +13,6 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -38,11 +38,7 @@ public final class CaptionerBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (String arg : args) {
-            String[] pair = arg.split("=", 2);
-            options.put(pair[0], pair.length > 1 ? pair[1] : "");
-        }
+        Map<String, String> options = KeyValueArgs.parse(args);
         int slices = Integer.parseInt(options.getOrDefault("slices", "1"));
         DjlRuntime.shareCoresAmong(slices);
         EngineInfo engine = DjlRuntime.start();

@@ -1,5 +1,6 @@
 package io.recap.experiments.captioner;
 
+import io.recap.experiments.KeyValueArgs;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.captioner.CaptionerConfig;
@@ -18,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,11 +48,7 @@ public final class CaptionerExperiment {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (String arg : args) {
-            String[] pair = arg.split("=", 2);
-            options.put(pair[0], pair.length > 1 ? pair[1] : "");
-        }
+        Map<String, String> options = KeyValueArgs.parse(args);
         EngineInfo engine = DjlRuntime.start();
         CaptionerPipelinePreset preset = configure(options);
         Path out = Path.of(options.getOrDefault("out", "target/captioner-" + preset.name()));

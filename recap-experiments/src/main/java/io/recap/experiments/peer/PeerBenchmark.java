@@ -1,5 +1,6 @@
 package io.recap.experiments.peer;
 
+import io.recap.experiments.KeyValueArgs;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;

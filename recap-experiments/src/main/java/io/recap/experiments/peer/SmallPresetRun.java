@@ -1,5 +1,6 @@
 package io.recap.experiments.peer;
 
+import io.recap.experiments.KeyValueArgs;
 import com.google.gson.GsonBuilder;
 import io.recap.core.domain.CaptionMix;
 import io.recap.ml.diffusion.ContrastiveTextPretraining;

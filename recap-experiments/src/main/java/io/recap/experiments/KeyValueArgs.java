@@ -1,15 +1,15 @@
-package io.recap.experiments.peer;
+package io.recap.experiments;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code key=value} command-line arguments, as every benchmark here takes them ({@code key} alone means ""). */
-final class KeyValueArgs {
+/** {@code key=value} command-line arguments, as every program here takes them ({@code key} alone means ""). */
+public final class KeyValueArgs {
 
     private KeyValueArgs() {
     }
 
-    static Map<String, String> parse(String[] args) {
+    public static Map<String, String> parse(String[] args) {
         Map<String, String> options = new LinkedHashMap<>();
         for (String arg : args) {
             String[] pair = arg.split("=", 2);
