@@ -8,17 +8,21 @@ import java.util.Set;
  * Command-line options of the launcher, with the embedded defaults.
  *
  * @param dataDir everything the run writes: corpora, Kafka log, H2 database, model store, logs
- * @param count scenes in the generated corpus
+ * @param count scenes in the generated corpus (0: the preset's)
  * @param seed corpus seed
  * @param preset {@code demo} (the default: fine-tunes the shipped pretrained bases under {@code models/} for
- *     minutes and shows the RECAP effect), {@code ci} (the same at its smallest size, what CI runs), {@code smoke} (from scratch in minutes: proves the loop, models barely
- *     trained) or {@code small} (from scratch, a few hours on 2 CPU cores: models that really learn)
+ *     minutes and shows the RECAP effect), {@code ci} (the same at its smallest size, what CI runs), {@code smoke}
+ *     (from scratch in minutes: proves the loop, models barely trained) or {@code small} (from scratch, a few hours
+ *     on 2 CPU cores: models that really learn)
  * @param portBase orchestrator on this port, caption-service +1, generation-service +2, relabel-worker +3
  * @param serve keep the services running after the loop until the process is stopped
  * @param corpusOnly only generate the corpus and its contact sheet
+ * @param experiment run the RECAP experiment (four fine-tunes x seeds, the RECAP table) instead of the main job
+ * @param seeds training seeds of each fine-tune in the experiment
+ * @param t2iSteps fine-tuning steps of each text-to-image model (0: the preset's)
  */
 record LaunchOptions(Path dataDir, int count, long seed, String preset, int portBase, boolean serve,
-        boolean corpusOnly) {
+        boolean corpusOnly, boolean experiment, int seeds, int t2iSteps) {
 
     static final String DEMO = "demo";
     static final String CI = "ci";
@@ -40,10 +44,13 @@ record LaunchOptions(Path dataDir, int count, long seed, String preset, int port
     static final Budget DEMO_BUDGET = new Budget(2_000, 300, 300, 100, 2);
     /** The same run at the smallest size whose comparison still resolves the effect: what CI runs. */
     static final Budget CI_BUDGET = new Budget(600, 100, 150, 60, 2);
-    static final LaunchOptions DEFAULTS = new LaunchOptions(Path.of("recap-data"), 0, 42, DEMO, 8080, false, false);
 
-    static final String USAGE = "usage: java -jar recap-launcher.jar [--data DIR] [--preset demo|ci|smoke|small] [--count N]"
-            + " [--seed S] [--port-base P] [--serve] [--corpus-only]";
+    static final LaunchOptions DEFAULTS = new LaunchOptions(Path.of("recap-data"), 0, 42, DEMO, 8080, false, false,
+            false, 2, 0);
+
+    static final String USAGE = "usage: java -jar recap-launcher.jar [--data DIR] [--preset demo|ci|smoke|small]"
+            + " [--count N] [--seed S] [--port-base P] [--serve] [--corpus-only]"
+            + " [--experiment [--seeds N] [--t2i-steps N]]";
 
     LaunchOptions {
         if (!PRESETS.contains(preset)) {
@@ -52,6 +59,12 @@ record LaunchOptions(Path dataDir, int count, long seed, String preset, int port
         if (count < 0 || portBase < 1024 || portBase > 65_000) {
             throw new IllegalArgumentException("--count must be positive and --port-base 1024..65000");
         }
+        if (seeds < 1 || t2iSteps < 0) {
+            throw new IllegalArgumentException("--seeds must be at least 1 and --t2i-steps positive");
+        }
+        if (experiment && !fromBases()) {
+            throw new IllegalArgumentException("--experiment fine-tunes the shipped bases: use --preset demo or ci");
+        }
     }
 
     /** Scenes to generate: the option, else what the preset's captioner pipeline needs. */
@@ -59,8 +72,8 @@ record LaunchOptions(Path dataDir, int count, long seed, String preset, int port
         if (count > 0) {
             return count;
         }
-        // The small captioner preset pretrains on 40,000 train scenes besides 100 human and 500 eval ones; the demo
-        // fine-tunes on a corpus the size a few minutes of training can use.
+        // The small captioner preset pretrains on 40,000 train scenes besides 100 human and 500 eval ones; a run
+        // from the bases fine-tunes on a corpus the size a few minutes of training can use.
         return switch (preset) {
             case "small" -> 40_600;
             case DEMO, CI -> budget().scenes();
@@ -78,9 +91,16 @@ record LaunchOptions(Path dataDir, int count, long seed, String preset, int port
         return DEMO.equals(preset) || CI.equals(preset);
     }
 
-    /** The stages' sizes of a run from the shipped bases. */
-    Budget budget() {
+    /** The preset's stage sizes. */
+    Budget presetBudget() {
         return CI.equals(preset) ? CI_BUDGET : DEMO_BUDGET;
+    }
+
+    /** The stage sizes of this run: the preset's, with {@code --t2i-steps}. */
+    Budget budget() {
+        Budget budget = presetBudget();
+        return t2iSteps == 0 ? budget : new Budget(budget.scenes(), budget.captionerSteps(), t2iSteps,
+                budget.evalPrompts(), budget.imagesPerPrompt());
     }
 
     /** The job preset of the training jobs: the shipped bases are the {@code small} architectures. */
@@ -89,36 +109,42 @@ record LaunchOptions(Path dataDir, int count, long seed, String preset, int port
     }
 
     static LaunchOptions parse(String[] args) {
-        LaunchOptions o = DEFAULTS;
+        Path dataDir = DEFAULTS.dataDir;
+        int count = DEFAULTS.count;
+        long seed = DEFAULTS.seed;
+        String preset = DEFAULTS.preset;
+        int portBase = DEFAULTS.portBase;
+        boolean serve = false;
+        boolean corpusOnly = false;
+        boolean experiment = false;
+        int seeds = DEFAULTS.seeds;
+        int t2iSteps = DEFAULTS.t2iSteps;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
-                case "--serve" -> o = new LaunchOptions(o.dataDir, o.count, o.seed, o.preset, o.portBase, true,
-                        o.corpusOnly);
-                case "--corpus-only" -> o = new LaunchOptions(o.dataDir, o.count, o.seed, o.preset, o.portBase,
-                        o.serve, true);
+                case "--serve" -> serve = true;
+                case "--corpus-only" -> corpusOnly = true;
+                case "--experiment" -> experiment = true;
                 case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
                 default -> {
                     if (i + 1 >= args.length) {
                         throw new IllegalArgumentException("missing value after " + flag + "\n" + USAGE);
                     }
                     String value = args[++i];
-                    o = switch (flag) {
-                        case "--data" -> new LaunchOptions(Path.of(value), o.count, o.seed, o.preset, o.portBase,
-                                o.serve, o.corpusOnly);
-                        case "--count" -> new LaunchOptions(o.dataDir, Integer.parseInt(value), o.seed, o.preset,
-                                o.portBase, o.serve, o.corpusOnly);
-                        case "--seed" -> new LaunchOptions(o.dataDir, o.count, Long.parseLong(value), o.preset,
-                                o.portBase, o.serve, o.corpusOnly);
-                        case "--preset" -> new LaunchOptions(o.dataDir, o.count, o.seed,
-                                value.toLowerCase(Locale.ROOT), o.portBase, o.serve, o.corpusOnly);
-                        case "--port-base" -> new LaunchOptions(o.dataDir, o.count, o.seed, o.preset,
-                                Integer.parseInt(value), o.serve, o.corpusOnly);
+                    switch (flag) {
+                        case "--data" -> dataDir = Path.of(value);
+                        case "--count" -> count = Integer.parseInt(value);
+                        case "--seed" -> seed = Long.parseLong(value);
+                        case "--preset" -> preset = value.toLowerCase(Locale.ROOT);
+                        case "--port-base" -> portBase = Integer.parseInt(value);
+                        case "--seeds" -> seeds = Integer.parseInt(value);
+                        case "--t2i-steps" -> t2iSteps = Integer.parseInt(value);
                         default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
-                    };
+                    }
                 }
             }
         }
-        return o;
+        return new LaunchOptions(dataDir, count, seed, preset, portBase, serve, corpusOnly, experiment, seeds,
+                t2iSteps);
     }
 }

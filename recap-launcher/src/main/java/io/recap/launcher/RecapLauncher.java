@@ -66,6 +66,15 @@ public final class RecapLauncher {
             return null;
         }
         RecapLoop loop = new RecapLoop(options, installation, out);
+        if (options.experiment()) {
+            try {
+                Path table = loop.runExperiment(corpusId, corpusDir, options.seeds());
+                out.accept("RECAP table: " + table);
+                return null;
+            } finally {
+                loop.close();
+            }
+        }
         Thread shutdown = new Thread(loop::close, "recap-launcher-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdown);
         try {

@@ -53,6 +53,8 @@ final class RecapLoop implements AutoCloseable {
     private final Consumer<String> out;
     private final PlatformClient client;
     private final List<AutoCloseable> started = new ArrayList<>();
+    /** Wall seconds of each stage, for the reports. */
+    private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
     private String bootstrap;
 
     RecapLoop(LaunchOptions options, Path root, Consumer<String> out) {
@@ -73,11 +75,23 @@ final class RecapLoop implements AutoCloseable {
      * for a warm start and an EMA horizon well inside the run, the same seed for both.
      */
     static final Map<String, Object> BASE_T2I_PARAMS = Map.of("learningRate", "3e-4", "finalLearningRate", "3e-5",
-            "warmupSteps", "20", "emaDecay", "0.99", "seed", "1", "sampleEvery", "0");
+            "warmupSteps", "20", "emaDecay", "0.99", "sampleEvery", "0");
 
     /** What the loop produced, for the summary. */
     record Outcome(ModelRef captioner, ModelRef recapModel, ModelRef altModel, JsonNode comparison, Path report,
             Path transcript, Path generatedImage) {
+    }
+
+    /** The paper's four fine-tunes, by the caption mix each trains on; the alt-text one is every comparison's baseline. */
+    static final Map<String, CaptionMix> EXPERIMENT_VARIANTS = variants();
+
+    private static Map<String, CaptionMix> variants() {
+        Map<String, CaptionMix> variants = new LinkedHashMap<>();
+        variants.put("alt", CaptionMix.ALT_ONLY);
+        variants.put("short", CaptionMix.SHORT_ONLY);
+        variants.put("long", CaptionMix.LONG_ONLY);
+        variants.put("mix", CaptionMix.RECAP_MIX);
+        return variants;
     }
 
     Outcome run(String corpusId, Path corpusDir) throws Exception {
@@ -90,36 +104,123 @@ final class RecapLoop implements AutoCloseable {
         }
         startBackbone();
         ingest(corpusId, corpusDir);
+        ModelRef captioner = captionAndRelabel(corpusId);
 
+        // The two fine-tunes differ only in their captions: same base, steps and seed; they run at once.
+        long begin = System.nanoTime();
+        String recapJob = submitTextToImage(corpusId, captioner, CaptionMix.RECAP_MIX, "t2i-recap", 1);
+        String altJob = submitTextToImage(corpusId, captioner, CaptionMix.ALT_ONLY, "t2i-alt", 1);
+        List<JsonNode> trained = awaitJobs(List.of(recapJob, altJob));
+        stageSeconds.put("t2i_finetune_both", seconds(begin));
+        ModelRef recapModel = newest(ModelKind.TEXT_TO_IMAGE, "t2i-recap", trained.get(0));
+        ModelRef altModel = newest(ModelKind.TEXT_TO_IMAGE, "t2i-alt", trained.get(1));
+        begin = System.nanoTime();
+        awaitJobs(List.of(submitEvaluation(recapModel), submitEvaluation(altModel)));
+        stageSeconds.put("evaluate_both", seconds(begin));
+        JsonNode comparison = compare(altModel, List.of(recapModel));
+        Path report = ComparisonReport.write(comparison, runDir, options.preset(), this::downloadSamples);
+        client.post(orchestrator("/models/" + path(recapModel) + "/promote"), null);
+
+        Path image = serve(corpusDir);
+        return new Outcome(captioner, recapModel, altModel, comparison, report, runDir.resolve("transcript.md"), image);
+    }
+
+    /**
+     * The RECAP experiment: from the shipped bases, the four fine-tunes (Alttext, Short, Long, Mix) with each of
+     * {@code seeds} training seeds, two at a time, all evaluated on the same prompts and noise (the base too), each
+     * seed's three RECAP variants compared with its Alttext one; the captioner's caption statistics beside them.
+     * Writes {@code recap-table.md}, {@code recap-table.json} and the PNGs under the run's {@code report/}.
+     *
+     * @return the table's markdown file
+     */
+    Path runExperiment(String corpusId, Path corpusDir, int seeds) throws Exception {
+        long total = System.nanoTime();
+        client.note("# RECAP experiment, preset `" + options.preset() + "`, corpus `" + corpusId + "`, " + seeds
+                + " seeds\n\nStarted " + Instant.now() + ".");
+        out.accept("shipped bases:         " + String.join(", ", ShippedModels.install(root.resolve("models"),
+                data.resolve("store"))));
+        startBackbone();
+        ingest(corpusId, corpusDir);
+        ModelRef captioner = captionAndRelabel(corpusId);
+        long begin = System.nanoTime();
+        awaitJobs(List.of(submit("EVALUATE", Map.of("model", captioner.toString()), Map.of("scenes", "200"))));
+        JsonNode captionerEvaluation = client.get(orchestrator("/models/" + path(captioner)));
+        stageSeconds.put("captioner_evaluate", seconds(begin));
+
+        begin = System.nanoTime();
+        Map<String, String> jobs = new LinkedHashMap<>();
+        for (int seed = 1; seed <= seeds; seed++) {
+            for (Map.Entry<String, CaptionMix> variant : EXPERIMENT_VARIANTS.entrySet()) {
+                String name = "t2i-" + variant.getKey() + "-s" + seed;
+                jobs.put(name, submitTextToImage(corpusId, captioner, variant.getValue(), name, seed));
+            }
+        }
+        List<JsonNode> trained = awaitJobs(new ArrayList<>(jobs.values()));
+        stageSeconds.put("t2i_finetune_all", seconds(begin));
+        Map<String, ModelRef> models = new LinkedHashMap<>();
+        int i = 0;
+        for (String name : jobs.keySet()) {
+            JsonNode job = trained.get(i++);
+            models.put(name, newest(ModelKind.TEXT_TO_IMAGE, name, job));
+            stageSeconds.put("t2i_finetune." + name, java.time.Duration.between(
+                    Instant.parse(job.path("startedAt").asString()), Instant.parse(job.path("finishedAt").asString()))
+                    .toMillis() / 1000.0);
+        }
+        begin = System.nanoTime();
+        List<String> evaluations = new ArrayList<>();
+        evaluations.add(submitEvaluation(T2I_BASE));
+        models.values().forEach(model -> evaluations.add(submitEvaluation(model)));
+        awaitJobs(evaluations);
+        stageSeconds.put("t2i_evaluate_all", seconds(begin));
+
+        List<JsonNode> comparisons = new ArrayList<>();
+        for (int seed = 1; seed <= seeds; seed++) {
+            List<ModelRef> others = new ArrayList<>();
+            for (String variant : EXPERIMENT_VARIANTS.keySet()) {
+                if (!variant.equals("alt")) {
+                    others.add(models.get("t2i-" + variant + "-s" + seed));
+                }
+            }
+            comparisons.add(compare(models.get("t2i-alt-s" + seed), others));
+        }
+        JsonNode base = client.get(orchestrator("/models/" + path(T2I_BASE)));
+        stageSeconds.put("total", seconds(total));
+        return RecapTable.write(new RecapTable.Inputs(options, corpusId, captioner, captionerEvaluation, base,
+                comparisons, stageSeconds), runDir.resolve("report"), this::downloadSamples);
+    }
+
+    /** CAPTIONER_FINETUNE (from the shipped base, or pretrained from scratch), promote, RELABEL both styles. */
+    private ModelRef captionAndRelabel(String corpusId) throws InterruptedException {
         Map<String, Object> captionerSpec = new LinkedHashMap<>();
         captionerSpec.put("humanSet", corpusId);
         captionerSpec.put("preset", options.jobPreset());
         if (options.fromBases()) {
             captionerSpec.put("baseModel", CAPTIONER_BASE.toString());
         }
+        long begin = System.nanoTime();
         JsonNode captionerJob = runJob("CAPTIONER_FINETUNE", captionerSpec, options.fromBases()
                 ? Map.of("fineTuneSteps", Integer.toString(options.budget().captionerSteps())) : Map.of());
+        stageSeconds.put("captioner_finetune", seconds(begin));
         ModelRef captioner = newest(ModelKind.CAPTIONER, "shapes", captionerJob);
         client.post(orchestrator("/models/" + path(captioner) + "/promote"), null);
-
+        begin = System.nanoTime();
         runJob("RELABEL", Map.of("corpusId", corpusId, "captioner", captioner.toString(),
                 "styles", List.of("short", "long")), Map.of());
+        stageSeconds.put("relabel", seconds(begin));
+        return captioner;
+    }
 
-        // The two fine-tunes differ only in their captions: same base, steps and seed; they run at once.
-        String recapJob = submitTextToImage(corpusId, captioner, CaptionMix.RECAP_MIX, "t2i-recap");
-        String altJob = submitTextToImage(corpusId, captioner, CaptionMix.ALT_ONLY, "t2i-alt");
-        List<JsonNode> trained = awaitJobs(List.of(recapJob, altJob));
-        ModelRef recapModel = newest(ModelKind.TEXT_TO_IMAGE, "t2i-recap", trained.get(0));
-        ModelRef altModel = newest(ModelKind.TEXT_TO_IMAGE, "t2i-alt", trained.get(1));
-        awaitJobs(List.of(submitEvaluation(recapModel), submitEvaluation(altModel)));
-        JsonNode comparison = client.get(orchestrator("/models/comparison?baseline=" + altModel + "&models="
-                + recapModel));
-        Path report = ComparisonReport.write(comparison, runDir, options.preset(), (model, file) -> client.download(
-                orchestrator("/models/" + path(model) + "/evaluation/samples.png"), file));
-        client.post(orchestrator("/models/" + path(recapModel) + "/promote"), null);
+    private JsonNode compare(ModelRef baseline, List<ModelRef> others) {
+        return client.get(orchestrator("/models/comparison?baseline=" + baseline + "&models="
+                + String.join(",", others.stream().map(ModelRef::toString).toList())));
+    }
 
-        Path image = serve(corpusDir);
-        return new Outcome(captioner, recapModel, altModel, comparison, report, runDir.resolve("transcript.md"), image);
+    private void downloadSamples(ModelRef model, Path file) {
+        client.download(orchestrator("/models/" + path(model) + "/evaluation/samples.png"), file);
+    }
+
+    private static double seconds(long begin) {
+        return Math.round((System.nanoTime() - begin) / 1e8) / 10.0;
     }
 
     /** Broker, orchestrator and one relabel worker. */
@@ -177,7 +278,7 @@ final class RecapLoop implements AutoCloseable {
         client.get(orchestrator("/corpora/" + corpusId));
     }
 
-    private String submitTextToImage(String corpusId, ModelRef captioner, CaptionMix mix, String name) {
+    private String submitTextToImage(String corpusId, ModelRef captioner, CaptionMix mix, String name, int seed) {
         Map<String, Object> spec = new LinkedHashMap<>();
         spec.put("corpusId", corpusId);
         spec.put("captioner", captioner.toString());
@@ -189,6 +290,7 @@ final class RecapLoop implements AutoCloseable {
             spec.put("baseModel", T2I_BASE.toString());
             params.putAll(BASE_T2I_PARAMS);
             params.put("steps", Integer.toString(options.budget().t2iSteps()));
+            params.put("seed", Integer.toString(seed));
         }
         return submit("T2I_FINETUNE", spec, params);
     }
