@@ -137,10 +137,14 @@ public final class LocalKafkaBroker implements AutoCloseable {
         if (Files.exists(idFile)) {
             return Files.readString(idFile).trim();
         }
-        UUID uuid = UUID.randomUUID();
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16)
-                .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-        String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+        String id;
+        do {
+            UUID uuid = UUID.randomUUID();
+            java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16)
+                    .putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+            id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+            // One id in 64 starts with '-', which the storage tool reads as an option (Kafka's own Uuid skips them).
+        } while (id.startsWith("-"));
         Files.writeString(idFile, id);
         return id;
     }
