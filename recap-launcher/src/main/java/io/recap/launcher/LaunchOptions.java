@@ -42,7 +42,7 @@ record LaunchOptions(Path dataDir, int count, long seed, String preset, int port
 
     /** The default run. */
     static final Budget DEMO_BUDGET = new Budget(2_000, 300, 300, 100, 2);
-    /** The same run at the smallest size whose comparison still resolves the effect: what CI runs. */
+    /** The same run at a size that still exercises every stage: what CI runs. */
     static final Budget CI_BUDGET = new Budget(600, 100, 150, 60, 2);
 
     static final LaunchOptions DEFAULTS = new LaunchOptions(Path.of("recap-data"), 0, 42, DEMO, 8080, false, false,

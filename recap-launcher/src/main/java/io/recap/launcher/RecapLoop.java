@@ -33,7 +33,7 @@ import tools.jackson.databind.JsonNode;
  * <li>CAPTIONER_FINETUNE: fine-tune the shipped captioner base (or pretrain one, from scratch) on the 100 human
  *     captions; promote;</li>
  * <li>RELABEL the corpus with that captioner (SHORT and LONG) through the worker;</li>
- * <li>T2I_FINETUNE twice at once on the same images from the shipped text-to-image base (or from scratch): the
+ * <li>T2I_FINETUNE twice on the same images from the shipped text-to-image base (or from scratch): the
  *     RECAP mix (SHORT/LONG 50/50) and alt-text only;</li>
  * <li>EVALUATE both on the same held-out prompts and noise, compare them image by image
  *     ({@code GET /models/comparison}), write the report; promote the RECAP model;</li>
@@ -68,7 +68,7 @@ final class RecapLoop implements AutoCloseable {
 
     /** The shipped bases the demo fine-tunes (installed from {@code models/} at the repository root). */
     static final ModelRef CAPTIONER_BASE = ModelRef.parse("captioner/shapes-captioner-base/v1");
-    static final ModelRef T2I_BASE = ModelRef.parse("text-to-image/shapes-t2i-base/v1");
+    static final ModelRef T2I_BASE = ModelRef.parse("text-to-image/shapes-t2i-base/v2");
 
     /**
      * The fine-tunes of the shipped bases besides their step counts: each text-to-image model with a learning rate
@@ -106,7 +106,8 @@ final class RecapLoop implements AutoCloseable {
         ingest(corpusId, corpusDir);
         ModelRef captioner = captionAndRelabel(corpusId);
 
-        // The two fine-tunes differ only in their captions: same base, steps and seed; they run at once.
+        // The two fine-tunes differ only in their captions: same base, steps and seed. They run one after the other:
+        // the local executor trains in the orchestrator's JVM, where DJL allows one gradient collector at a time.
         long begin = System.nanoTime();
         String recapJob = submitTextToImage(corpusId, captioner, CaptionMix.RECAP_MIX, "t2i-recap", 1);
         String altJob = submitTextToImage(corpusId, captioner, CaptionMix.ALT_ONLY, "t2i-alt", 1);
@@ -127,7 +128,7 @@ final class RecapLoop implements AutoCloseable {
 
     /**
      * The RECAP experiment: from the shipped bases, the four fine-tunes (Alttext, Short, Long, Mix) with each of
-     * {@code seeds} training seeds, two at a time, all evaluated on the same prompts and noise (the base too), each
+     * {@code seeds} training seeds, one after the other, all evaluated on the same prompts and noise (the base too), each
      * seed's three RECAP variants compared with its Alttext one; the captioner's caption statistics beside them.
      * Writes {@code recap-table.md}, {@code recap-table.json} and the PNGs under the run's {@code report/}.
      *
@@ -235,9 +236,6 @@ final class RecapLoop implements AutoCloseable {
         env.put("PORT", Integer.toString(options.portBase()));
         env.put("RECAP_DATA", data.toString());
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        // Two training jobs at once (the RECAP and alt-text fine-tunes), one core each.
-        env.put("RECAP_SCHEDULING_SLOTS_CPU", "2");
-        env.put("RECAP_ML_THREADS", "1");
         ChildJvm orchestrator = start("training-orchestrator",
                 jar("training-orchestrator", "training-orchestrator-0.1.0-SNAPSHOT-exec.jar"), env, options.portBase());
 

@@ -50,7 +50,7 @@ final class RecapTable {
         md.append(String.format(Locale.ROOT, "Written by `java -jar recap-launcher/target/recap-launcher.jar --experiment"
                 + " --preset %s --seeds %d%s` (corpus `%s`, %d scenes; captioner fine-tuned %d steps from"
                 + " `captioner/shapes-captioner-base/v1`; each text-to-image model fine-tuned %d steps of 32 from"
-                + " `text-to-image/shapes-t2i-base/v1`, prompt dropout 0.14, text encoder trained; training seeds 1..%d)."
+                + " `text-to-image/shapes-t2i-base/v2`, prompt dropout 0.14, text encoder trained; training seeds 1..%d)."
                 + " Evaluation: %d held-out prompts x %d images (seed %d, %d-%d objects, worded %s in rotation), DDIM %d"
                 + " steps, guidance %.1f; every model drew image *i* from the same prompt and noise.%n%n",
                 in.options().preset(), in.comparisons().size(), stepsOption(in.options()), in.corpusId(),
@@ -147,7 +147,7 @@ final class RecapTable {
             captions.put(set, stats);
         }
 
-        md.append("\n## Wall time per stage (seconds, 2 CPU cores, two fine-tunes at a time)\n\n| stage | seconds |\n"
+        md.append("\n## Wall time per stage (seconds, 2 CPU cores, one job at a time)\n\n| stage | seconds |\n"
                 + "|---|---|\n");
         in.stageSeconds().forEach((stage, secs) -> md.append("| ").append(stage).append(" | ")
                 .append(String.format(Locale.ROOT, "%.0f", secs)).append(" |\n"));
