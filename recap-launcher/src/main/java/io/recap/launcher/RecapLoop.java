@@ -95,16 +95,7 @@ final class RecapLoop implements AutoCloseable {
     }
 
     Outcome run(String corpusId, Path corpusDir) throws Exception {
-        client.note("# RECAP loop, preset `" + options.preset() + "`, corpus `" + corpusId + "`\n\nStarted "
-                + Instant.now() + ". Every call below was made by the launcher (`recap-launcher`); the answers are"
-                + " the platform's own.");
-        if (options.fromBases()) {
-            out.accept("shipped bases:         " + String.join(", ", ShippedModels.install(root.resolve("models"),
-                    data.resolve("store"))));
-        }
-        startBackbone();
-        ingest(corpusId, corpusDir);
-        ModelRef captioner = captionAndRelabel(corpusId);
+        ModelRef captioner = prepare("RECAP loop", corpusId, corpusDir);
 
         // The two fine-tunes differ only in their captions: same base, steps and seed. They run one after the other:
         // the local executor trains in the orchestrator's JVM, where DJL allows one gradient collector at a time.
@@ -136,13 +127,7 @@ final class RecapLoop implements AutoCloseable {
      */
     Path runExperiment(String corpusId, Path corpusDir, int seeds) throws Exception {
         long total = System.nanoTime();
-        client.note("# RECAP experiment, preset `" + options.preset() + "`, corpus `" + corpusId + "`, " + seeds
-                + " seeds\n\nStarted " + Instant.now() + ".");
-        out.accept("shipped bases:         " + String.join(", ", ShippedModels.install(root.resolve("models"),
-                data.resolve("store"))));
-        startBackbone();
-        ingest(corpusId, corpusDir);
-        ModelRef captioner = captionAndRelabel(corpusId);
+        ModelRef captioner = prepare("RECAP experiment (" + seeds + " training seeds)", corpusId, corpusDir);
         long begin = System.nanoTime();
         awaitJobs(List.of(submit("EVALUATE", Map.of("model", captioner.toString()), Map.of("scenes", "200"))));
         JsonNode captionerEvaluation = client.get(orchestrator("/models/" + path(captioner)));
@@ -188,6 +173,25 @@ final class RecapLoop implements AutoCloseable {
         stageSeconds.put("total", seconds(total));
         return RecapTable.write(new RecapTable.Inputs(options, corpusId, captioner, captionerEvaluation, base,
                 comparisons, stageSeconds), runDir.resolve("report"), this::downloadSamples);
+    }
+
+    /**
+     * What every run does first: the transcript's heading, the shipped bases into the store (runs from the bases),
+     * the broker, orchestrator and worker, the corpus ingested, the captioner fine-tuned and the corpus relabelled.
+     *
+     * @return the promoted captioner whose captions the corpus now has
+     */
+    private ModelRef prepare(String title, String corpusId, Path corpusDir) throws Exception {
+        client.note("# " + title + ", preset `" + options.preset() + "`, corpus `" + corpusId + "`\n\nStarted "
+                + Instant.now() + ". Every call below was made by the launcher (`recap-launcher`); the answers are"
+                + " the platform's own.");
+        if (options.fromBases()) {
+            out.accept("shipped bases:         " + String.join(", ", ShippedModels.install(root.resolve("models"),
+                    data.resolve("store"))));
+        }
+        startBackbone();
+        ingest(corpusId, corpusDir);
+        return captionAndRelabel(corpusId);
     }
 
     /** CAPTIONER_FINETUNE (from the shipped base, or pretrained from scratch), promote, RELABEL both styles. */

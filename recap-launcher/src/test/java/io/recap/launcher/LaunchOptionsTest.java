@@ -48,4 +48,16 @@ class LaunchOptionsTest {
         assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--port-base", "80"}))
                 .hasMessageContaining("--port-base");
     }
+
+    @Test
+    void anExperimentRunsFromTheShippedBasesOnly() {
+        LaunchOptions experiment = LaunchOptions.parse(new String[] {"--experiment", "--preset", "ci", "--seeds", "3",
+                "--t2i-steps", "500"});
+        assertThat(experiment.experiment()).isTrue();
+        assertThat(experiment.seeds()).isEqualTo(3);
+        assertThat(experiment.budget().t2iSteps()).isEqualTo(500);
+        assertThat(experiment.budget().evalPrompts()).isEqualTo(LaunchOptions.CI_BUDGET.evalPrompts());
+        assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--experiment", "--preset", "smoke"}))
+                .hasMessageContaining("--experiment fine-tunes the shipped bases");
+    }
 }
