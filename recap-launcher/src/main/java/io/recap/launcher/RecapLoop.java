@@ -4,7 +4,7 @@ import io.recap.broker.LocalKafkaBroker;
 import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelRef;
-import io.recap.core.json.Json;
+import io.recap.launcher.http.Jobs;
 import io.recap.launcher.http.PlatformClient;
 import io.recap.launcher.process.ChildJvm;
 import java.io.IOException;
@@ -52,6 +52,7 @@ final class RecapLoop implements AutoCloseable {
     private final Path runDir;
     private final Consumer<String> out;
     private final PlatformClient client;
+    private final Jobs jobs;
     private final List<AutoCloseable> started = new ArrayList<>();
     /** Wall seconds of each stage, for the reports. */
     private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
@@ -64,6 +65,7 @@ final class RecapLoop implements AutoCloseable {
         this.runDir = data.resolve("runs").resolve(Instant.now().toString().replace(':', '-'));
         this.out = out;
         this.client = new PlatformClient(runDir.resolve("transcript.md"));
+        this.jobs = new Jobs(client, orchestrator(""), out);
     }
 
     /** The shipped bases the demo fine-tunes (installed from {@code models/} at the repository root). */
@@ -102,12 +104,12 @@ final class RecapLoop implements AutoCloseable {
         long begin = System.nanoTime();
         String recapJob = submitTextToImage(corpusId, captioner, CaptionMix.RECAP_MIX, "t2i-recap", 1);
         String altJob = submitTextToImage(corpusId, captioner, CaptionMix.ALT_ONLY, "t2i-alt", 1);
-        List<JsonNode> trained = awaitJobs(List.of(recapJob, altJob));
+        List<JsonNode> trained = jobs.await(List.of(recapJob, altJob));
         stageSeconds.put("t2i_finetune_both", seconds(begin));
-        ModelRef recapModel = newest(ModelKind.TEXT_TO_IMAGE, "t2i-recap", trained.get(0));
-        ModelRef altModel = newest(ModelKind.TEXT_TO_IMAGE, "t2i-alt", trained.get(1));
+        ModelRef recapModel = jobs.newest(ModelKind.TEXT_TO_IMAGE, "t2i-recap", trained.get(0));
+        ModelRef altModel = jobs.newest(ModelKind.TEXT_TO_IMAGE, "t2i-alt", trained.get(1));
         begin = System.nanoTime();
-        awaitJobs(List.of(submitEvaluation(recapModel), submitEvaluation(altModel)));
+        jobs.await(List.of(submitEvaluation(recapModel), submitEvaluation(altModel)));
         stageSeconds.put("evaluate_both", seconds(begin));
         JsonNode comparison = compare(altModel, List.of(recapModel));
         Path report = ComparisonReport.write(comparison, runDir, options.preset(), this::downloadSamples);
@@ -129,34 +131,32 @@ final class RecapLoop implements AutoCloseable {
         long total = System.nanoTime();
         ModelRef captioner = prepare("RECAP experiment (" + seeds + " training seeds)", corpusId, corpusDir);
         long begin = System.nanoTime();
-        awaitJobs(List.of(submit("EVALUATE", Map.of("model", captioner.toString()), Map.of("scenes", "200"))));
+        jobs.await(List.of(jobs.submit("EVALUATE", Map.of("model", captioner.toString()), Map.of("scenes", "200"))));
         JsonNode captionerEvaluation = client.get(orchestrator("/models/" + path(captioner)));
         stageSeconds.put("captioner_evaluate", seconds(begin));
 
         begin = System.nanoTime();
-        Map<String, String> jobs = new LinkedHashMap<>();
+        Map<String, String> jobIds = new LinkedHashMap<>();
         for (int seed = 1; seed <= seeds; seed++) {
             for (Map.Entry<String, CaptionMix> variant : EXPERIMENT_VARIANTS.entrySet()) {
                 String name = "t2i-" + variant.getKey() + "-s" + seed;
-                jobs.put(name, submitTextToImage(corpusId, captioner, variant.getValue(), name, seed));
+                jobIds.put(name, submitTextToImage(corpusId, captioner, variant.getValue(), name, seed));
             }
         }
-        List<JsonNode> trained = awaitJobs(new ArrayList<>(jobs.values()));
+        List<JsonNode> trained = jobs.await(new ArrayList<>(jobIds.values()));
         stageSeconds.put("t2i_finetune_all", seconds(begin));
         Map<String, ModelRef> models = new LinkedHashMap<>();
         int i = 0;
-        for (String name : jobs.keySet()) {
+        for (String name : jobIds.keySet()) {
             JsonNode job = trained.get(i++);
-            models.put(name, newest(ModelKind.TEXT_TO_IMAGE, name, job));
-            stageSeconds.put("t2i_finetune." + name, java.time.Duration.between(
-                    Instant.parse(job.path("startedAt").asString()), Instant.parse(job.path("finishedAt").asString()))
-                    .toMillis() / 1000.0);
+            models.put(name, jobs.newest(ModelKind.TEXT_TO_IMAGE, name, job));
+            stageSeconds.put("t2i_finetune." + name, Jobs.runningSeconds(job));
         }
         begin = System.nanoTime();
         List<String> evaluations = new ArrayList<>();
         evaluations.add(submitEvaluation(T2I_BASE));
         models.values().forEach(model -> evaluations.add(submitEvaluation(model)));
-        awaitJobs(evaluations);
+        jobs.await(evaluations);
         stageSeconds.put("t2i_evaluate_all", seconds(begin));
 
         List<JsonNode> comparisons = new ArrayList<>();
@@ -203,13 +203,13 @@ final class RecapLoop implements AutoCloseable {
             captionerSpec.put("baseModel", CAPTIONER_BASE.toString());
         }
         long begin = System.nanoTime();
-        JsonNode captionerJob = runJob("CAPTIONER_FINETUNE", captionerSpec, options.fromBases()
+        JsonNode captionerJob = jobs.run("CAPTIONER_FINETUNE", captionerSpec, options.fromBases()
                 ? Map.of("fineTuneSteps", Integer.toString(options.budget().captionerSteps())) : Map.of());
         stageSeconds.put("captioner_finetune", seconds(begin));
-        ModelRef captioner = newest(ModelKind.CAPTIONER, "shapes", captionerJob);
+        ModelRef captioner = jobs.newest(ModelKind.CAPTIONER, "shapes", captionerJob);
         client.post(orchestrator("/models/" + path(captioner) + "/promote"), null);
         begin = System.nanoTime();
-        runJob("RELABEL", Map.of("corpusId", corpusId, "captioner", captioner.toString(),
+        jobs.run("RELABEL", Map.of("corpusId", corpusId, "captioner", captioner.toString(),
                 "styles", List.of("short", "long")), Map.of());
         stageSeconds.put("relabel", seconds(begin));
         return captioner;
@@ -294,7 +294,7 @@ final class RecapLoop implements AutoCloseable {
             params.put("steps", Integer.toString(options.budget().t2iSteps()));
             params.put("seed", Integer.toString(seed));
         }
-        return submit("T2I_FINETUNE", spec, params);
+        return jobs.submit("T2I_FINETUNE", spec, params);
     }
 
     private String submitEvaluation(ModelRef model) {
@@ -304,103 +304,7 @@ final class RecapLoop implements AutoCloseable {
             default -> Map.of("prompts", Integer.toString(options.budget().evalPrompts()), "imagesPerPrompt",
                     Integer.toString(options.budget().imagesPerPrompt()));
         };
-        return submit("EVALUATE", Map.of("model", model.toString()), params);
-    }
-
-    private String submit(String kind, Map<String, Object> spec, Map<String, Object> params) {
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("kind", kind);
-        request.put("spec", spec);
-        if (!params.isEmpty()) {
-            request.put("params", params);
-        }
-        String jobId = client.post(orchestrator("/jobs"), request).path("jobId").asString();
-        out.accept(kind + " job " + jobId + " submitted");
-        return jobId;
-    }
-
-    /** Submits a job and follows it to the end, printing progress; returns its final view. */
-    private JsonNode runJob(String kind, Map<String, Object> spec, Map<String, Object> params)
-            throws InterruptedException {
-        return awaitJobs(List.of(submit(kind, spec, params))).get(0);
-    }
-
-    /**
-     * Follows jobs until every one has ended, printing each one's progress (rate, ETA) as it changes; returns their
-     * final views in the order given. A job that fails or is cancelled stops the run.
-     */
-    private List<JsonNode> awaitJobs(List<String> jobIds) throws InterruptedException {
-        long begin = System.nanoTime();
-        Map<String, JsonNode> finished = new LinkedHashMap<>();
-        Map<String, String> lastLines = new LinkedHashMap<>();
-        Map<String, Boolean> runningShown = new LinkedHashMap<>();
-        while (finished.size() < jobIds.size()) {
-            Thread.sleep(POLL.toMillis());
-            for (String jobId : jobIds) {
-                if (finished.containsKey(jobId)) {
-                    continue;
-                }
-                JsonNode job = client.poll(orchestrator("/jobs/" + jobId));
-                String kind = job.path("kind").asString();
-                String state = job.path("state").asString();
-                JsonNode progress = job.path("progress");
-                if (!runningShown.getOrDefault(jobId, false) && "RUNNING".equals(state)
-                        && progress.path("done").asLong() > 0) {
-                    // Once per job, what a running job looks like: progress with rate and ETA, the log tail.
-                    runningShown.put(jobId, true);
-                    job = client.get(orchestrator("/jobs/" + jobId));
-                    progress = job.path("progress");
-                }
-                String line = String.format(Locale.ROOT, "  %s %s %s: %s/%s%s%s", kind, jobId, state,
-                        progress.path("done").asString("0"), progress.path("total").asString("?"),
-                        progress.path("rate").isNumber()
-                                ? String.format(Locale.ROOT, ", %.2f/s", progress.path("rate").asDouble()) : "",
-                        progress.path("etaSeconds").isNumber()
-                                ? String.format(Locale.ROOT, ", ETA %.0f s", progress.path("etaSeconds").asDouble())
-                                : "");
-                if (!line.equals(lastLines.get(jobId))) {
-                    out.accept(line);
-                    lastLines.put(jobId, line);
-                }
-                switch (state) {
-                    case "SUCCEEDED" -> {
-                        out.accept(String.format(Locale.ROOT, "%s job %s succeeded in %.0f s", kind, jobId,
-                                (System.nanoTime() - begin) / 1e9));
-                        finished.put(jobId, client.get(orchestrator("/jobs/" + jobId)));
-                    }
-                    case "FAILED", "CANCELLED" -> {
-                        client.get(orchestrator("/jobs/" + jobId));
-                        throw new IllegalStateException(kind + " job " + jobId + " " + state + ": "
-                                + job.path("failureReason").asString("") + "\nlog tail: " + job.path("logTail"));
-                    }
-                    default -> {
-                        // QUEUED or RUNNING: keep following.
-                    }
-                }
-            }
-        }
-        return jobIds.stream().map(finished::get).toList();
-    }
-
-    /** The newest version of {@code name} in the registry (the one the job just published). */
-    private ModelRef newest(ModelKind kind, String name, JsonNode job) {
-        JsonNode models = client.get(orchestrator("/models?kind=" + kind.pathSegment()));
-        ModelRef newest = null;
-        String newestAt = "";
-        for (JsonNode model : models) {
-            ModelRef ref = Json.mapper().treeToValue(model.path("model"), ModelRef.class);
-            String createdAt = model.path("createdAt").asString("");
-            if (ref.name().equals(name) && createdAt.compareTo(newestAt) >= 0) {
-                newest = ref;
-                newestAt = createdAt;
-            }
-        }
-        if (newest == null) {
-            throw new IllegalStateException("job " + job.path("jobId").asString() + " published no " + kind
-                    + " model named " + name);
-        }
-        out.accept("  published " + newest);
-        return newest;
+        return jobs.submit("EVALUATE", Map.of("model", model.toString()), params);
     }
 
     /** Starts the serving services on the promoted models, captions a held-out image, generates one. */
