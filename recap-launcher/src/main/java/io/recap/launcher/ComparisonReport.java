@@ -191,7 +191,8 @@ final class ComparisonReport {
         return metrics;
     }
 
-    private static String key(String metric) {
+    /** The metric's name in a manifest: the oracle rates are {@code matcher.<rate>}. */
+    static String key(String metric) {
         return RATES.contains(metric) ? "matcher." + metric : metric;
     }
 

@@ -65,7 +65,7 @@ final class RecapTable {
         JsonNode baseMetrics = in.base().path("manifest").path("metrics");
         md.append("| base (before fine-tuning) |");
         for (String metric : METRICS) {
-            md.append(' ').append(format(baseMetrics.path(key(metric)))).append(" |");
+            md.append(' ').append(format(baseMetrics.path(ComparisonReport.key(metric)))).append(" |");
         }
         md.append(" | |\n");
         for (int v = 0; v < variants.size(); v++) {
@@ -77,11 +77,11 @@ final class RecapTable {
                 List<double[]> intervals = new ArrayList<>();
                 for (JsonNode comparison : in.comparisons()) {
                     JsonNode metrics = comparison.path("models").get(v).path("metrics");
-                    if (metrics.path(key(metric)).isNumber()) {
-                        values.add(metrics.path(key(metric)).asDouble());
-                        if (metrics.path(key(metric) + ".ci_low").isNumber()) {
-                            intervals.add(new double[] {metrics.path(key(metric) + ".ci_low").asDouble(),
-                                    metrics.path(key(metric) + ".ci_high").asDouble()});
+                    if (metrics.path(ComparisonReport.key(metric)).isNumber()) {
+                        values.add(metrics.path(ComparisonReport.key(metric)).asDouble());
+                        if (metrics.path(ComparisonReport.key(metric) + ".ci_low").isNumber()) {
+                            intervals.add(new double[] {metrics.path(ComparisonReport.key(metric) + ".ci_low").asDouble(),
+                                    metrics.path(ComparisonReport.key(metric) + ".ci_high").asDouble()});
                         }
                     }
                 }
@@ -185,9 +185,6 @@ final class RecapTable {
         };
     }
 
-    private static String key(String metric) {
-        return ComparisonReport.RATES.contains(metric) ? "matcher." + metric : metric;
-    }
 
     private static String format(JsonNode value) {
         return value.isNumber() ? number(value.asDouble()) : "-";

@@ -20,6 +20,7 @@ import io.recap.shapes.text.Mention;
 import io.recap.shapes.text.ReferenceCaptionWriter;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -145,7 +146,7 @@ public final class TextToImageEvaluation {
             progress.accept(to);
         }
         double[] clip = new double[images.size()];
-        java.util.Arrays.fill(clip, Double.NaN);
+        Arrays.fill(clip, Double.NaN);
         if (contrastive != null) {
             List<String> imageTexts = new ArrayList<>(images.size());
             for (int i = 0; i < images.size(); i++) {
@@ -204,7 +205,7 @@ public final class TextToImageEvaluation {
                     .mapToDouble(o -> o.overall() ? 1 : 0).toArray();
             if (passed.length > 0) {
                 metrics.put("matcher.overall." + wording.name().toLowerCase(Locale.ROOT) + "_prompts",
-                        java.util.Arrays.stream(passed).average().orElse(Double.NaN));
+                        Arrays.stream(passed).average().orElse(Double.NaN));
             }
         }
         return metrics;
