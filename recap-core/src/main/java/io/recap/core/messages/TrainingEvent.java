@@ -36,7 +36,9 @@ public record TrainingEvent(
         /** non-empty metrics required. */
         METRICS,
         /** state required; message optional (the failure cause, for FAILED). */
-        STATE
+        STATE,
+        /** message required: a line for the job's log (what the task did, from a trainer in another process). */
+        LOG
     }
 
     public TrainingEvent {
@@ -74,6 +76,7 @@ public record TrainingEvent(
             }
             case METRICS -> Require.that(metrics != null, "metrics must not be empty for a METRICS event");
             case STATE -> Require.present(state, "state");
+            case LOG -> Require.text(message, "message");
         }
     }
 
@@ -96,6 +99,11 @@ public record TrainingEvent(
     public static TrainingEvent state(String jobId, JobState state, String message) {
         return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, Type.STATE, null, null, null, null, null,
                 null, null, state, message, Instant.now());
+    }
+
+    public static TrainingEvent log(String jobId, String line) {
+        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, Type.LOG, null, null, null, null, null,
+                null, null, null, line, Instant.now());
     }
 
     @Override

@@ -175,6 +175,10 @@ public class JobService {
                 }
                 yield changed ? EventOutcome.APPLIED : EventOutcome.DUPLICATE;
             }
+            case LOG -> {
+                lifecycle.log(job.jobId(), event.message());
+                yield EventOutcome.APPLIED;
+            }
         };
     }
 

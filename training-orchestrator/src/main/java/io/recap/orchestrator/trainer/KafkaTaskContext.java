@@ -143,6 +143,9 @@ final class KafkaTaskContext implements TaskContext {
     @Override
     public void log(String line) {
         log.info("job {}: {}", jobId(), line);
+        if (line != null && !line.isBlank()) {
+            sendAsync(TrainingEvent.log(jobId(), line));
+        }
     }
 
     @Override

@@ -3,9 +3,11 @@ package io.recap.orchestrator.trainer;
 import io.recap.core.domain.JobKind;
 import io.recap.core.json.Json;
 import io.recap.core.messages.Topics;
+import io.recap.orchestrator.executor.ExecutionRequest;
 import io.recap.orchestrator.jobs.InvalidJobRequestException;
 import io.recap.orchestrator.jobs.JobSpec;
 import io.recap.orchestrator.jobs.JobSpecParser;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -122,6 +124,36 @@ public record TrainerEnvironment(String jobId, JobSpec spec, int attempt, Map<St
         }
         return new TrainerEnvironment(jobId, spec, attempt, Map.copyOf(params), store, checkpoints, resumeStep,
                 resumeCheckpoint, snapshot, topic, bootstrap, List.copyOf(roots));
+    }
+
+    /**
+     * The variables that hand {@code request} to a trainer (the inverse of {@link #parse}): what
+     * {@code KubernetesJobFactory} puts in a pod and the process executor in a child JVM's environment.
+     *
+     * @param store the store's root as the trainer sees it (absolute)
+     * @param bootstrapServers the brokers the trainer publishes to; left out when blank (set elsewhere)
+     */
+    public static Map<String, String> variables(ExecutionRequest request, String store, String bootstrapServers) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("RECAP_JOB_ID", request.jobId());
+        env.put("RECAP_JOB_KIND", request.kind().name());
+        env.put("RECAP_JOB_ATTEMPT", Integer.toString(request.attempt()));
+        env.put("RECAP_JOB_SPEC", new String(Json.write(request.spec()), StandardCharsets.UTF_8));
+        env.put("RECAP_JOB_PARAMS", new String(Json.write(request.params()), StandardCharsets.UTF_8));
+        env.put("RECAP_STORE", store);
+        env.put("RECAP_CHECKPOINT_DIR", store + "/" + request.checkpointKey());
+        if (request.resumeStep() != null) {
+            env.put("RECAP_RESUME_STEP", Long.toString(request.resumeStep()));
+            env.put("RECAP_RESUME_CHECKPOINT", store + "/" + request.resumeCheckpointKey());
+        }
+        if (request.snapshotKey() != null) {
+            env.put("RECAP_SNAPSHOT", store + "/" + request.snapshotKey());
+        }
+        env.put("RECAP_EVENTS_TOPIC", Topics.TRAINING_EVENTS);
+        if (bootstrapServers != null && !bootstrapServers.isBlank()) {
+            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        }
+        return env;
     }
 
     /** {@code path} as a store key ({@code /}-separated, relative to the store). */

@@ -107,6 +107,9 @@ class TrainerMainTest {
         TrainingEvent metrics = ofType(events, TrainingEvent.Type.METRICS).get(0);
         assertThat(metrics.metrics()).containsEntry("dataset.images", 16.0).containsEntry("dataset.skipped", 1.0)
                 .containsEntry("training.steps", 30.0).containsKey("training.final_loss");
+        assertThat(ofType(events, TrainingEvent.Type.LOG)).extracting(TrainingEvent::message)
+                .as("the task's log lines reach the job's log").anyMatch(line -> line.contains(
+                        "published text-to-image/t2i-pod/v1"));
         TrainingEvent last = events.get(events.size() - 1);
         assertThat(last.type()).isEqualTo(TrainingEvent.Type.STATE);
         assertThat(last.state()).isEqualTo(JobState.SUCCEEDED);

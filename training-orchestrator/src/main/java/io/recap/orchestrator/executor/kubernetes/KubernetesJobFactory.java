@@ -9,12 +9,10 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.recap.core.json.Json;
-import io.recap.core.messages.Topics;
 import io.recap.orchestrator.config.KubernetesExecutorProperties;
 import io.recap.orchestrator.executor.ExecutionRequest;
+import io.recap.orchestrator.trainer.TrainerEnvironment;
 import io.recap.orchestrator.trainer.TrainerMain;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,24 +149,8 @@ public final class KubernetesJobFactory {
 
     private List<EnvVar> env(ExecutionRequest request, String mount) {
         List<EnvVar> env = new ArrayList<>();
-        add(env, "RECAP_JOB_ID", request.jobId());
-        add(env, "RECAP_JOB_KIND", request.kind().name());
-        add(env, "RECAP_JOB_ATTEMPT", Integer.toString(request.attempt()));
-        add(env, "RECAP_JOB_SPEC", json(request.spec()));
-        add(env, "RECAP_JOB_PARAMS", json(request.params()));
-        add(env, "RECAP_STORE", mount);
-        add(env, "RECAP_CHECKPOINT_DIR", mount + "/" + request.checkpointKey());
-        if (request.resumeStep() != null) {
-            add(env, "RECAP_RESUME_STEP", Long.toString(request.resumeStep()));
-            add(env, "RECAP_RESUME_CHECKPOINT", mount + "/" + request.resumeCheckpointKey());
-        }
-        if (request.snapshotKey() != null) {
-            add(env, "RECAP_SNAPSHOT", mount + "/" + request.snapshotKey());
-        }
-        add(env, "RECAP_EVENTS_TOPIC", Topics.TRAINING_EVENTS);
-        if (!properties.kafkaBootstrapServers().isBlank()) {
-            add(env, "KAFKA_BOOTSTRAP_SERVERS", properties.kafkaBootstrapServers());
-        }
+        TrainerEnvironment.variables(request, mount, properties.kafkaBootstrapServers()).forEach((name, value) ->
+                add(env, name, value));
         new TreeMap<>(properties.env()).forEach((name, value) -> add(env, name, value));
         return env;
     }
@@ -186,10 +168,6 @@ public final class KubernetesJobFactory {
 
     private static void add(List<EnvVar> env, String name, String value) {
         env.add(new EnvVarBuilder().withName(name).withValue(value).build());
-    }
-
-    private static String json(Object value) {
-        return new String(Json.write(value), StandardCharsets.UTF_8);
     }
 
     private static String blankToNull(String value) {
