@@ -79,6 +79,23 @@ final class RecapLoop implements AutoCloseable {
     static final Map<String, Object> BASE_T2I_PARAMS = Map.of("learningRate", "3e-4", "finalLearningRate", "3e-5",
             "warmupSteps", "20", "emaDecay", "0.99", "sampleEvery", "0");
 
+    /**
+     * How the orchestrator runs jobs here: text-to-image fine-tunes and evaluations in the {@code cpu} pool, one trainer
+     * JVM per job (the process executor) and as many at once as the machine has cores, each with one PyTorch thread;
+     * the captioner fine-tune and RELABEL (which coordinates the relabel workers) in the orchestrator itself, one at a
+     * time.
+     */
+    static final Map<String, String> TRAINER_POOLS = Map.of(
+            "RECAP_EXECUTOR_PROCESS_ENABLED", "true",
+            "RECAP_EXECUTOR_PROCESS_JVMOPTIONS", "-Xmx2g,-Djava.awt.headless=true,-Dai.djl.offline=true,"
+                    + "-Drecap.ml.threads=1",
+            "RECAP_SCHEDULING_SLOTS_CPU", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())),
+            "RECAP_SCHEDULING_EXECUTORS_CPU", "process",
+            "RECAP_SCHEDULING_SLOTS_INPROCESS", "1",
+            "RECAP_SCHEDULING_EXECUTORS_INPROCESS", "local",
+            "RECAP_SCHEDULING_KINDPOOLS_RELABEL", "inprocess",
+            "RECAP_SCHEDULING_KINDPOOLS_CAPTIONERFINETUNE", "inprocess");
+
     /** What the loop produced, for the summary. */
     record Outcome(ModelRef captioner, ModelRef recapModel, ModelRef altModel, JsonNode comparison, Path report,
             Path transcript, Path generatedImage) {
@@ -99,8 +116,8 @@ final class RecapLoop implements AutoCloseable {
     Outcome run(String corpusId, Path corpusDir) throws Exception {
         ModelRef captioner = prepare("RECAP loop", corpusId, corpusDir);
 
-        // The two fine-tunes differ only in their captions: same base, steps and seed. They run one after the other:
-        // the local executor trains in the orchestrator's JVM, where DJL allows one gradient collector at a time.
+        // The two fine-tunes differ only in their captions: same base, steps and seed. They train at once, each in
+        // its own trainer process on its own core (the orchestrator's "cpu" pool, see startBackbone).
         long begin = System.nanoTime();
         String recapJob = submitTextToImage(corpusId, captioner, CaptionMix.RECAP_MIX, "t2i-recap", 1);
         String altJob = submitTextToImage(corpusId, captioner, CaptionMix.ALT_ONLY, "t2i-alt", 1);
@@ -240,6 +257,7 @@ final class RecapLoop implements AutoCloseable {
         env.put("PORT", Integer.toString(options.portBase()));
         env.put("RECAP_DATA", data.toString());
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.putAll(TRAINER_POOLS);
         ChildJvm orchestrator = start("training-orchestrator",
                 jar("training-orchestrator", "training-orchestrator-0.1.0-SNAPSHOT-exec.jar"), env, options.portBase());
 
