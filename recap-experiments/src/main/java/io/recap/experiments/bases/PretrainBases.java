@@ -6,6 +6,7 @@ import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelManifest;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.diffusion.DiffusionCheckpoint;
+import io.recap.ml.diffusion.DiffusionModel;
 import io.recap.ml.diffusion.DiffusionConfig;
 import io.recap.ml.diffusion.DiffusionExample;
 import io.recap.ml.diffusion.DiffusionPublisher;
@@ -47,7 +48,9 @@ import java.util.Set;
  *     pretraining on the same alt-text. The tokenizer (word vocabulary) covers every caption kind the world writes,
  *     as a CLIP tokenizer covers the language; the weights only ever see alt-text. Resumes from its newest
  *     checkpoint in {@code out/checkpoints} (a larger {@code steps} continues a finished run with a new cosine
- *     schedule over the new total: a warm restart); publishes {@code text-to-image/shapes-t2i-base/V} in
+ *     schedule over the new total: a warm restart); without a checkpoint, {@code from=MODEL_DIR} starts from a
+ *     published base's weights (a shipped {@code models/text-to-image/...} version) with fresh Adam moments and a
+ *     cosine schedule over {@code steps} more steps; publishes {@code text-to-image/shapes-t2i-base/V} in
  *     {@code out/store}.</li>
  * <li>{@code captioner out=DIR steps=K}: the captioner base (the PaLI analogue): the {@code small} captioner pipeline's
  *     pretraining stage (terse, reference and grounded captions; no human caption), published as
@@ -103,7 +106,8 @@ public final class PretrainBases {
         switch (args[0]) {
             case "t2i" -> t2i(out, Long.parseLong(options.getOrDefault("seed", "1001")),
                     Integer.parseInt(options.getOrDefault("count", "20000")),
-                    Integer.parseInt(options.getOrDefault("steps", "3000")), options.getOrDefault("version", "v1"));
+                    Integer.parseInt(options.getOrDefault("steps", "3000")), options.getOrDefault("version", "v1"),
+                    Optional.ofNullable(options.get("from")).map(Path::of));
             case "captioner" -> captioner(out, Integer.parseInt(options.getOrDefault("steps", "10000")),
                     Long.parseLong(options.getOrDefault("seed", "1002")));
             case "features" -> features(out, Long.parseLong(options.getOrDefault("seed", "1003")),
@@ -120,7 +124,7 @@ public final class PretrainBases {
         }
     }
 
-    static void t2i(Path out, long seed, int count, int steps, String version) throws Exception {
+    static void t2i(Path out, long seed, int count, int steps, String version, Optional<Path> from) throws Exception {
         DiffusionConfig config = DiffusionConfig.small();
         DiffusionTrainingPreset preset = DiffusionTrainingPreset.small().withSteps(steps).withSeed(seed)
                 .withSchedule(50, 500, 250);
@@ -128,10 +132,13 @@ public final class PretrainBases {
         var vocabulary = ShapesWorldData.vocabulary(examples);
         Path checkpoints = out.resolve("checkpoints");
         Optional<Path> latest = DiffusionCheckpoint.latest(checkpoints);
+        DiffusionModel start = latest.isEmpty() && from.isPresent() ? DiffusionModel.load(from.get()) : null;
         DiffusionTrainer trainer = latest.isPresent()
                 ? DiffusionTrainer.resume(latest.get(), preset, CaptionMix.ALT_ONLY)
-                : DiffusionTrainer.create(config, vocabulary, seed, preset, CaptionMix.ALT_ONLY);
-        try (trainer) {
+                : start != null
+                        ? DiffusionTrainer.start(start, preset, CaptionMix.ALT_ONLY)
+                        : DiffusionTrainer.create(config, vocabulary, seed, preset, CaptionMix.ALT_ONLY);
+        try (start; trainer) {
             trainer.checkpointTo(checkpoints, 3)
                     .onProgress(progress -> System.out.println("t2i-base " + progress))
                     .onTextPretrainingProgress(progress -> System.out.println("t2i-base text " + progress))

@@ -2,6 +2,8 @@ package io.recap.experiments.bases;
 
 import io.recap.experiments.KeyValueArgs;
 import io.recap.core.domain.CaptionMix;
+import io.recap.ml.diffusion.ContrastiveTextPretraining;
+import io.recap.ml.diffusion.DiffusionCheckpoint;
 import io.recap.ml.diffusion.DiffusionExample;
 import io.recap.ml.diffusion.DiffusionModel;
 import io.recap.ml.diffusion.DiffusionTrainer;
@@ -20,8 +22,9 @@ import java.util.Map;
  * fine-tuned on one caption mix of ShapesWorld scenes (their true SHORT/LONG captions stand in for a captioner's),
  * then scored on held-out LONG prompts. Sizes the main job's fine-tune before it is run through the services.
  *
- * <p>Usage: {@code WarmStartProbe base=DIR mix=alt|mix steps=N lr=3e-4 ema=0.99 scenes=2000 prompts=64 [batch=32]
- * [evalEvery=N]}.
+ * <p>Usage: {@code WarmStartProbe base=DIR|checkpoint=DIR mix=alt|mix steps=N lr=3e-4 ema=0.99 scenes=2000
+ * prompts=64 [batch=32] [evalEvery=N] [textWarmup=N textLr=1e-3]} ({@code checkpoint}: a trainer checkpoint's EMA
+ * weights; {@code textWarmup}: contrastive steps on the fine-tune's captions, from the base's text encoder, first).
  */
 public final class WarmStartProbe {
 
@@ -43,7 +46,14 @@ public final class WarmStartProbe {
                 Integer.parseInt(o.getOrDefault("scenes", "2000")), 32, 1, 4);
         var prompts = ShapesWorldData.evaluationPrompts(777, Integer.parseInt(o.getOrDefault("prompts", "64")), 1, 4);
         long begin = System.nanoTime();
-        try (DiffusionModel base = DiffusionModel.load(Path.of(o.get("base")))) {
+        try (DiffusionModel base = o.containsKey("checkpoint")
+                ? DiffusionCheckpoint.loadEma(Path.of(o.get("checkpoint"))) : DiffusionModel.load(Path.of(o.get("base")))) {
+            int warmup = Integer.parseInt(o.getOrDefault("textWarmup", "0"));
+            if (warmup > 0) {
+                System.out.println("text warm-up: " + ContrastiveTextPretraining.pretrainTextEncoder(base, examples,
+                        new ContrastiveTextPretraining.Settings(warmup, ContrastiveTextPretraining.BATCH_SIZE,
+                                Float.parseFloat(o.getOrDefault("textLr", "1e-3")), mix, 1, true), p -> { }));
+            }
             if (steps == 0) {
                 report("base", base, prompts, begin);
                 return;

@@ -50,12 +50,20 @@ public final class ContrastiveTextPretraining {
      * @param learningRate Adam's peak rate (warm-up, then cosine decay to a tenth of it)
      * @param mix the caption styles the text side reads, drawn per example as diffusion training draws them
      * @param seed batch order and weight initialisation
+     * @param fromModel start the text side from the model's own text encoder instead of random weights: a
+     *        fine-tune's warm-up, which teaches a pretrained encoder the words its new captions tell images apart by
      */
-    public record Settings(int steps, int batchSize, float learningRate, CaptionMix mix, long seed) {
+    public record Settings(int steps, int batchSize, float learningRate, CaptionMix mix, long seed,
+            boolean fromModel) {
         public Settings {
             if (steps <= 0 || batchSize < 2 || !(learningRate > 0)) {
                 throw new IllegalArgumentException("contrastive pretraining needs steps > 0, batch >= 2, lr > 0");
             }
+        }
+
+        /** Pretraining from random weights. */
+        public Settings(int steps, int batchSize, float learningRate, CaptionMix mix, long seed) {
+            this(steps, batchSize, learningRate, mix, seed, false);
         }
     }
 
@@ -68,8 +76,8 @@ public final class ContrastiveTextPretraining {
     }
 
     /**
-     * Pretrains a text encoder shaped like {@code model}'s on {@code examples} and copies its
-     * weights into {@code model} (whose UNet is left as it is).
+     * Pretrains a text encoder shaped like {@code model}'s (or, with {@link Settings#fromModel()}, a copy of it) on
+     * {@code examples} and copies its weights into {@code model} (whose UNet is left as it is).
      */
     public static TrainingReport pretrainTextEncoder(DiffusionModel model, List<DiffusionExample> examples,
             Settings settings, Consumer<TrainingProgress> listener) {
@@ -89,6 +97,9 @@ public final class ContrastiveTextPretraining {
             contrastive.setBlock(block);
             BlockInitialization.initialize(block, contrastive.getNDManager(), new Shape(1, 3, size, size),
                     new Shape(1, config.contextLength()));
+            if (settings.fromModel()) {
+                BlockInitialization.copyParameters(model.getBlock().textEncoder(), block.textEncoder());
+            }
             ResumableAdam adam = new ResumableAdam(block.getParameters(), schedule);
             DefaultTrainingConfig training = new DefaultTrainingConfig(new ContrastiveBlock.SymmetricInfoNce())
                     .optOptimizer(adam)
