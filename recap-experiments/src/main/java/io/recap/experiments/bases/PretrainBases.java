@@ -42,7 +42,7 @@ import java.util.Set;
  * starting points), outside the orchestrator, on the same trainers and presets its pretraining jobs use.
  *
  * <ul>
- * <li>{@code t2i out=DIR seed=S count=N steps=K [version=V]}: the text-to-image base (the Stable Diffusion analogue): the
+ * <li>{@code t2i out=DIR seed=S count=N steps=K [version=V] [from=MODEL_DIR] [foregroundWeight=W]}: the text-to-image base (the Stable Diffusion analogue): the
  *     {@code small} architecture and preset trained on the alt-text only of {@code count} ShapesWorld scenes of
  *     seed {@code seed} (disjoint from every fine-tuning and evaluation seed), its contrastive text-encoder
  *     pretraining on the same alt-text. The tokenizer (word vocabulary) covers every caption kind the world writes,
@@ -107,7 +107,9 @@ public final class PretrainBases {
             case "t2i" -> t2i(out, Long.parseLong(options.getOrDefault("seed", "1001")),
                     Integer.parseInt(options.getOrDefault("count", "20000")),
                     Integer.parseInt(options.getOrDefault("steps", "3000")), options.getOrDefault("version", "v1"),
-                    Optional.ofNullable(options.get("from")).map(Path::of));
+                    Optional.ofNullable(options.get("from")).map(Path::of),
+                    Float.parseFloat(options.getOrDefault("foregroundWeight",
+                            Float.toString(DiffusionTrainingPreset.small().foregroundWeight()))));
             case "captioner" -> captioner(out, Integer.parseInt(options.getOrDefault("steps", "10000")),
                     Long.parseLong(options.getOrDefault("seed", "1002")));
             case "features" -> features(out, Long.parseLong(options.getOrDefault("seed", "1003")),
@@ -124,10 +126,11 @@ public final class PretrainBases {
         }
     }
 
-    static void t2i(Path out, long seed, int count, int steps, String version, Optional<Path> from) throws Exception {
+    static void t2i(Path out, long seed, int count, int steps, String version, Optional<Path> from,
+            float foregroundWeight) throws Exception {
         DiffusionConfig config = DiffusionConfig.small();
         DiffusionTrainingPreset preset = DiffusionTrainingPreset.small().withSteps(steps).withSeed(seed)
-                .withSchedule(50, 500, 250);
+                .withSchedule(50, 500, 250).withForegroundWeight(foregroundWeight);
         List<DiffusionExample> examples = ShapesWorldData.trainingExamples(seed, count, config.imageSize(), 1, 4);
         var vocabulary = ShapesWorldData.vocabulary(examples);
         Path checkpoints = out.resolve("checkpoints");

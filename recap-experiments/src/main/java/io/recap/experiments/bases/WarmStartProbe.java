@@ -23,7 +23,7 @@ import java.util.Map;
  * then scored on held-out LONG prompts. Sizes the main job's fine-tune before it is run through the services.
  *
  * <p>Usage: {@code WarmStartProbe base=DIR|checkpoint=DIR mix=alt|mix steps=N lr=3e-4 ema=0.99 scenes=2000
- * prompts=64 [batch=32] [evalEvery=N] [textWarmup=N textLr=1e-3]} ({@code checkpoint}: a trainer checkpoint's EMA
+ * prompts=64 [batch=32] [evalEvery=N] [textWarmup=N textLr=1e-3] [foregroundWeight=W]} ({@code checkpoint}: a trainer checkpoint's EMA
  * weights; {@code textWarmup}: contrastive steps on the fine-tune's captions, from the base's text encoder, first).
  */
 public final class WarmStartProbe {
@@ -40,7 +40,9 @@ public final class WarmStartProbe {
                 .withBatchSize(Integer.parseInt(o.getOrDefault("batch", "32")))
                 .withLearningRate(lr, lr / 10, 20)
                 .withEmaDecay(Float.parseFloat(o.getOrDefault("ema", "0.99")))
-                .withSchedule(50, 0, 0);
+                .withSchedule(50, 0, 0)
+                .withForegroundWeight(Float.parseFloat(o.getOrDefault("foregroundWeight",
+                        Float.toString(DiffusionTrainingPreset.small().foregroundWeight()))));
         CaptionMix mix = CaptionMix.parse(o.getOrDefault("mix", "mix"));
         List<DiffusionExample> examples = ShapesWorldData.trainingExamples(42,
                 Integer.parseInt(o.getOrDefault("scenes", "2000")), 32, 1, 4);

@@ -51,7 +51,9 @@ import java.util.Set;
  * {@code modelName} (default {@code t2i-<corpusId>}), {@code samplePrompts} (prompts in the final sample grid, 4),
  * {@code textPretrainSteps} (contrastive text-encoder steps before step 1 of a model trained from scratch),
  * {@code learningRate}, {@code finalLearningRate}, {@code warmupSteps} (the Adam schedule) and {@code emaDecay}
- * (a fine-tune of a few hundred steps from a pretrained base needs a shorter EMA horizon than the preset's), and
+ * (a fine-tune of a few hundred steps from a pretrained base needs a shorter EMA horizon than the preset's),
+ * {@code foregroundWeight} (the loss weight of pixels off the image's background, at least 1: see recap-ml's
+ * {@code DiffusionTrainingPreset}), and
  * {@code vocabularyFrom} (a model ref whose word vocabulary a model trained from scratch uses instead of the
  * snapshot's words: pretraining on alt-text alone would otherwise leave every word only the new captions use
  * {@code <unk>}, as a tokenizer trained on alt-text would).
@@ -100,7 +102,8 @@ public final class T2iFinetuneTask implements TrainingTask {
         preset = preset.withLearningRate(peak,
                 (float) params.doubleValue("finalLearningRate", Math.min(preset.finalLearningRate(), peak), 0, peak),
                 params.intValue("warmupSteps", preset.warmupSteps(), 0, 10_000_000))
-                .withEmaDecay((float) params.doubleValue("emaDecay", preset.emaDecay(), 0, 0.999999));
+                .withEmaDecay((float) params.doubleValue("emaDecay", preset.emaDecay(), 0, 0.999999))
+                .withForegroundWeight((float) params.doubleValue("foregroundWeight", preset.foregroundWeight(), 1, 1000));
         // Progress reports are also where cancellation is noticed: at most 10 steps apart by default.
         preset = preset.withSchedule(
                 params.intValue("reportEvery", Math.max(1, Math.min(base.reportEvery(), 10)), 1, 1_000_000),

@@ -178,14 +178,15 @@ class RealTrainingTasksTests extends OrchestratorIntegrationTest {
             String jobId = submit("""
                     {"kind":"T2I_FINETUNE","spec":{"corpusId":"%s","captioner":"%s","captionMix":"%s",
                      "preset":"smoke","baseModel":"%s"},
-                     "params":{"modelName":"t2i-warm-%s","steps":10,"learningRate":5e-4,"emaDecay":0.8,"samplePrompts":0}}"""
+                     "params":{"modelName":"t2i-warm-%s","steps":10,"learningRate":5e-4,"emaDecay":0.8,"foregroundWeight":1,
+                               "samplePrompts":0}}"""
                     .formatted(CORPUS, CAPTIONER, mix, base, mix));
             JsonNode job = awaitFinished(jobId);
             assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
             ModelRef ref = ModelRef.textToImage("t2i-warm-" + mix, "v1");
             assertThat(models.manifest(ref).lineage().parentModel()).isEqualTo(base);
             assertThat(models.manifest(ref).hyperParameters()).containsEntry("training.emaDecay", 0.8)
-                    .containsEntry("training.steps", 10);
+                    .containsEntry("training.foregroundWeight", 1.0).containsEntry("training.steps", 10);
             String evaluation = submit("""
                     {"kind":"EVALUATE","spec":{"model":"%s"},
                      "params":{"prompts":6,"imagesPerPrompt":2,"samplingSteps":5,"bootstrap":200}}""".formatted(ref));
