@@ -13,6 +13,17 @@ public enum ImageFormat {
         this.mimeType = mimeType;
     }
 
+    /**
+     * The format announced by a file's first bytes (8 are enough), without reading or checking the rest: a cheap
+     * test that a file is worth handing to {@link ImageDecoder} at all, for callers that only list images.
+     *
+     * @throws ImageValidationException {@code UNSUPPORTED_FORMAT} for other magic bytes, {@code TRUNCATED} for
+     *         input shorter than a PNG signature that matches its start (an empty file included)
+     */
+    public static ImageFormat sniff(byte[] head) {
+        return ImageHeaders.sniff(head);
+    }
+
     public String mimeType() {
         return mimeType;
     }

@@ -104,6 +104,15 @@ class ImageDecoderTest {
     }
 
     @Test
+    void sniffNamesTheFormatFromTheFirstEightBytesAloneAndRefusesText() throws IOException {
+        assertThat(ImageFormat.sniff(Arrays.copyOf(PngCodec.encode(scene(64, 48)), 8))).isEqualTo(ImageFormat.PNG);
+        assertThat(ImageFormat.sniff(Arrays.copyOf(jpeg(scene(64, 48)), 8))).isEqualTo(ImageFormat.JPEG);
+        assertReason(() -> ImageFormat.sniff("a red circle".getBytes(StandardCharsets.US_ASCII)),
+                Reason.UNSUPPORTED_FORMAT);
+        assertReason(() -> ImageFormat.sniff(new byte[0]), Reason.TRUNCATED);
+    }
+
+    @Test
     void pngSignatureFollowedByGarbageIsCorrupt() {
         byte[] garbage = new byte[512];
         new Random(11).nextBytes(garbage);
