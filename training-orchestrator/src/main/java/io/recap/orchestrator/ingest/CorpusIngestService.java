@@ -6,9 +6,8 @@ import io.recap.core.messages.Topics;
 import io.recap.core.store.AllowedRoots;
 import io.recap.core.store.UnsafePathException;
 import io.recap.orchestrator.events.EventPublisher;
-import io.recap.shapes.corpus.CorpusGenerator;
-import io.recap.shapes.corpus.CorpusManifest;
-import java.io.IOException;
+import io.recap.orchestrator.ingest.format.CorpusFormat;
+import io.recap.orchestrator.ingest.format.CorpusReaders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,22 +21,25 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /corpora/{corpusId}/ingest}: reads a ShapesWorld corpus directory that lies under the allowed
- * roots and publishes its images as {@link CorpusIngestBatch}es (key corpusId) to {@code recap.corpus.ingest},
- * where the catalog's own listener registers them, idempotently. Nothing outside the roots is read: the
- * directory and every image path of its manifest are checked (symlinks followed) before use.
+ * {@code POST /corpora/{corpusId}/ingest}: reads a corpus directory that lies under the allowed roots, in any
+ * {@link CorpusFormat} (named or detected), and publishes its usable images
+ * as {@link CorpusIngestBatch}es (key corpusId) to {@code recap.corpus.ingest}, where the catalog's own listener
+ * registers them, idempotently. Items that cannot be used are left out and listed in the receipt. Nothing
+ * outside the roots is read: the directory, its manifest and every image are checked (symlinks followed).
  */
 public class CorpusIngestService {
 
     private static final Logger log = LoggerFactory.getLogger(CorpusIngestService.class);
 
     private final AllowedRoots roots;
+    private final CorpusReaders readers;
     private final EventPublisher events;
     private final int batchSize;
     private final Duration timeout;
 
     public CorpusIngestService(AllowedRoots roots, EventPublisher events, int batchSize, Duration timeout) {
         this.roots = roots;
+        this.readers = new CorpusReaders(roots);
         this.events = events;
         this.batchSize = batchSize;
         this.timeout = timeout;
@@ -48,21 +50,23 @@ public class CorpusIngestService {
     }
 
     /**
-     * Publishes the manifest's images and waits until the broker has acknowledged every batch.
+     * Publishes the corpus's usable images and waits until the broker has acknowledged every batch.
      *
-     * @param manifestDir absolute, or relative to the first allowed root where it exists
-     * @throws InvalidIngestRequestException for a bad corpus id, a directory outside the roots, or no manifest
+     * @throws InvalidIngestRequestException for a bad corpus id, an unknown format, a directory outside the roots,
+     *         a corpus that cannot be read in its format, or one without a single usable image
      * @throws IngestPublishException when the broker did not take every batch in time (repeating is safe)
      */
-    public IngestReceipt ingest(String corpusId, String manifestDir) {
+    public IngestReceipt ingest(String corpusId, IngestRequest request) {
         try {
             Require.safeId(corpusId, "corpusId");
         } catch (IllegalArgumentException e) {
             throw new InvalidIngestRequestException("corpusId", "INVALID_FIELD", e.getMessage());
         }
+        String manifestDir = request == null ? null : request.manifestDir();
         if (manifestDir == null || manifestDir.isBlank()) {
             throw new InvalidIngestRequestException("manifestDir", "INVALID_FIELD", "manifestDir is required");
         }
+        CorpusFormat format = request.corpusFormat();
         Path dir;
         try {
             dir = roots.resolve(manifestDir.trim());
@@ -70,36 +74,17 @@ public class CorpusIngestService {
             throw new InvalidIngestRequestException("manifestDir", "UNSAFE_PATH", "manifestDir is refused: "
                     + e.getMessage());
         }
-        if (!Files.isRegularFile(dir.resolve(CorpusGenerator.MANIFEST))) {
+        if (!Files.isDirectory(dir)) {
             throw new InvalidIngestRequestException("manifestDir", "NOT_A_CORPUS", "manifestDir '" + manifestDir
-                    + "' is not a corpus directory (no " + CorpusGenerator.MANIFEST + ")");
+                    + "' is not a directory");
         }
-        CorpusManifest manifest;
-        try {
-            manifest = CorpusManifest.read(dir);
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidIngestRequestException("manifestDir", "NOT_A_CORPUS", "cannot read the manifest in '"
-                    + manifestDir + "': " + e.getMessage());
-        }
-        if (manifest.entries().isEmpty()) {
-            throw new InvalidIngestRequestException("manifestDir", "NOT_A_CORPUS", "the manifest in '" + manifestDir
-                    + "' lists no images");
-        }
-        List<CorpusIngestBatch> batches;
-        try {
-            batches = ManifestBatches.of(corpusId, manifest, batchSize, image -> roots.resolve(image.toString()));
-        } catch (UnsafePathException e) {
-            throw new InvalidIngestRequestException("manifestDir", "UNSAFE_PATH",
-                    "the manifest references an image outside the allowed roots: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidIngestRequestException("manifestDir", "NOT_A_CORPUS", "bad manifest entry: "
-                    + e.getMessage());
-        }
-        publish(batches);
-        int images = batches.stream().mapToInt(b -> b.items().size()).sum();
-        log.info("ingest of corpus {} from {}: {} images in {} batches published", corpusId, dir, images,
-                batches.size());
-        return new IngestReceipt(corpusId, dir.toString(), images, batches.size(), Topics.CORPUS_INGEST);
+        IngestPlan plan = IngestPlan.prepare(readers, corpusId, dir, format, request.textColumn(), batchSize);
+        publish(plan.batches());
+        IngestReceipt receipt = plan.receipt(Topics.CORPUS_INGEST);
+        log.info("ingest of corpus {} from {} ({}): {} images ({} without alt-text) in {} batches published, {} left out",
+                corpusId, dir, receipt.format(), receipt.images(), receipt.withoutAltText(), receipt.batches(),
+                receipt.errorCount());
+        return receipt;
     }
 
     private void publish(List<CorpusIngestBatch> batches) {

@@ -4,7 +4,9 @@ import io.recap.core.messages.CorpusIngestBatch;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.Topics;
 import io.recap.core.store.AllowedRoots;
-import io.recap.shapes.corpus.CorpusManifest;
+import io.recap.orchestrator.ingest.format.CorpusFormat;
+import io.recap.orchestrator.ingest.format.CorpusReaders;
+import io.recap.orchestrator.ingest.format.ItemError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,7 +16,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -22,17 +23,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes a ShapesWorld corpus directory to {@code recap.corpus.ingest} from the command line — the same
- * batches {@code POST /corpora/{corpusId}/ingest} publishes, so either may be repeated or mixed safely.
+ * Publishes a corpus directory to {@code recap.corpus.ingest} from the command line — the same batches
+ * {@code POST /corpora/{corpusId}/ingest} publishes, so either may be repeated or mixed safely.
  *
  * <pre>
  * java -cp training-orchestrator/target/training-orchestrator-0.1.0-SNAPSHOT-exec.jar \
  *   -Dloader.main=io.recap.orchestrator.ingest.IngestCli org.springframework.boot.loader.launch.PropertiesLauncher \
  *   --corpus shapes-10k --manifest /data/corpora/shapes-10k --bootstrap-servers localhost:9092 \
+ *   [--format shapes|sidecar|imagefolder|jsonl|csv] [--text-column NAME] \
  *   [--batch-size 100] [--allowed-roots /data/corpora,/mnt/more]
  * </pre>
  *
- * Exit status 0 when every batch was acknowledged by the broker, 2 for bad arguments, 1 otherwise.
+ * Without {@code --format} the format is detected. Without {@code --allowed-roots} the whole file system is the
+ * root (the command runs with its user's own rights), so only {@code ..} segments are refused. Items left out
+ * are counted and the first of them printed to standard error. Exit status 0 when every batch was acknowledged by
+ * the broker, 2 for bad arguments (an unknown format included), 1 otherwise (a corpus with no usable image too).
  */
 public final class IngestCli {
 
@@ -50,27 +55,40 @@ public final class IngestCli {
             options = options(args);
         } catch (IllegalArgumentException e) {
             System.err.println("ingest: " + e.getMessage());
-            System.err.println("usage: --corpus ID --manifest DIR --bootstrap-servers HOST:PORT [--batch-size 100] "
+            System.err.println("usage: --corpus ID --manifest DIR --bootstrap-servers HOST:PORT "
+                    + "[--format shapes|sidecar|imagefolder|jsonl|csv] [--text-column NAME] [--batch-size 100] "
                     + "[--allowed-roots DIR[,DIR...]]");
+            return 2;
+        }
+        CorpusFormat format;
+        try {
+            format = new IngestRequest(options.get("manifest"), options.get("format"), null).corpusFormat();
+        } catch (InvalidIngestRequestException e) {
+            System.err.println("ingest: " + e.getMessage());
             return 2;
         }
         try {
             String corpus = options.get("corpus");
             Path dir = realPath(Path.of(options.get("manifest")));
             int batchSize = Integer.parseInt(options.getOrDefault("batch-size", "100"));
-            // Real paths, as the REST endpoint references them: the same manifest gives the same batches.
-            UnaryOperator<Path> confine = IngestCli::realPath;
+            // Real paths either way, as the REST endpoint references them: the same corpus gives the same batches.
+            AllowedRoots roots = AllowedRoots.of(dir.getRoot());
             if (options.containsKey("allowed-roots")) {
-                AllowedRoots roots = new AllowedRoots(Arrays.stream(options.get("allowed-roots").split(","))
+                roots = new AllowedRoots(Arrays.stream(options.get("allowed-roots").split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList());
                 dir = roots.resolve(dir.toString());
-                confine = image -> roots.resolve(image.toString());
             }
-            List<CorpusIngestBatch> batches = ManifestBatches.of(corpus, CorpusManifest.read(dir), batchSize, confine);
-            publish(options.get("bootstrap-servers"), batches);
-            int images = batches.stream().mapToInt(b -> b.items().size()).sum();
-            System.out.printf("ingest: corpus %s: %d images in %d batches published to %s from %s%n", corpus, images,
-                    batches.size(), Topics.CORPUS_INGEST, dir);
+            IngestPlan plan = IngestPlan.prepare(new CorpusReaders(roots), corpus, dir, format,
+                    options.get("text-column"), batchSize);
+            publish(options.get("bootstrap-servers"), plan.batches());
+            IngestReceipt receipt = plan.receipt(Topics.CORPUS_INGEST);
+            System.out.printf("ingest: corpus %s (%s): %d images (%d without alt-text) in %d batches published to %s "
+                    + "from %s; %d left out%n", corpus, receipt.format(), receipt.images(), receipt.withoutAltText(),
+                    receipt.batches(), receipt.topic(), dir, receipt.errorCount());
+            for (ItemError error : receipt.errors()) {
+                System.err.printf("ingest: left out %s%s: %s: %s%n", error.path() == null ? "" : error.path(),
+                        error.line() == null ? "" : " (line " + error.line() + ")", error.reason(), error.detail());
+            }
             return 0;
         } catch (Exception e) {
             System.err.println("ingest failed: " + e);
@@ -132,7 +150,8 @@ public final class IngestCli {
             }
         }
         for (String name : options.keySet()) {
-            if (!List.of("corpus", "manifest", "bootstrap-servers", "batch-size", "allowed-roots").contains(name)) {
+            if (!List.of("corpus", "manifest", "bootstrap-servers", "format", "text-column", "batch-size",
+                    "allowed-roots").contains(name)) {
                 throw new IllegalArgumentException("unknown option --" + name);
             }
         }

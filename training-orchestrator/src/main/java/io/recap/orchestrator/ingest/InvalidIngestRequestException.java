@@ -1,8 +1,11 @@
 package io.recap.orchestrator.ingest;
 
 /**
- * An ingest request that cannot be served: a bad corpus id, a manifest directory outside the allowed roots
- * ({@code UNSAFE_PATH}) or one that is not a corpus ({@code NOT_A_CORPUS}).
+ * An ingest request that cannot be served: a bad corpus id ({@code INVALID_FIELD}), an unknown format
+ * ({@code UNKNOWN_FORMAT}), a directory outside the allowed roots ({@code UNSAFE_PATH}), one that is not a corpus
+ * of the format or holds no image ({@code NOT_A_CORPUS}), several manifests ({@code AMBIGUOUS_MANIFEST}), a text
+ * column the manifest lacks ({@code UNKNOWN_COLUMN}), or no usable item: the items' one reason, else
+ * {@code NO_USABLE_ITEMS}.
  */
 public class InvalidIngestRequestException extends RuntimeException {
 

@@ -2,23 +2,20 @@ package io.recap.orchestrator.ingest;
 
 import io.recap.core.domain.ImageRef;
 import io.recap.core.messages.CorpusIngestBatch;
-import io.recap.shapes.corpus.CorpusEntry;
-import io.recap.shapes.corpus.CorpusManifest;
+import io.recap.orchestrator.ingest.format.CorpusItem;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
- * Turns a ShapesWorld corpus manifest into {@link CorpusIngestBatch}es: images by {@code file:} reference
- * (never inline), with their alt-text, in manifest order.
+ * Turns a corpus's items into {@link CorpusIngestBatch}es: images by {@code file:} reference (never inline),
+ * with their alt-text, in the corpus's order.
  *
  * <p>Batch ids are content-addressed ({@code m-} + SHA-256 of the batch's ids, uris and alt-texts), so
- * publishing the same manifest twice produces the same batches, which the catalog recognises and skips;
+ * publishing the same corpus twice produces the same batches, which the catalog recognises and skips;
  * a changed or grown manifest produces new batches for what changed, and images already catalogued keep
  * their first registration.
  */
@@ -27,27 +24,23 @@ public final class ManifestBatches {
     private ManifestBatches() {
     }
 
-    /**
-     * @param confine maps an image's path (manifest directory + entry file) to the path to reference, and
-     *        throws {@link io.recap.core.store.UnsafePathException} for one that may not be referenced
-     */
-    public static List<CorpusIngestBatch> of(String corpusId, CorpusManifest manifest, int batchSize,
-            UnaryOperator<Path> confine) {
+    /** @param items checked items (their image paths real and under the allowed roots), ids unique */
+    public static List<CorpusIngestBatch> of(String corpusId, List<CorpusItem> items, int batchSize) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batch size must be positive");
         }
         List<CorpusIngestBatch> batches = new ArrayList<>();
-        List<CorpusIngestBatch.Item> items = new ArrayList<>(batchSize);
-        for (CorpusEntry entry : manifest.entries()) {
-            Path image = confine.apply(manifest.imagePath(entry));
-            items.add(new CorpusIngestBatch.Item(entry.id(), ImageRef.ofUri(image.toUri().toString()), entry.altText()));
-            if (items.size() == batchSize) {
-                batches.add(batch(corpusId, items));
-                items = new ArrayList<>(batchSize);
+        List<CorpusIngestBatch.Item> batch = new ArrayList<>(batchSize);
+        for (CorpusItem item : items) {
+            batch.add(new CorpusIngestBatch.Item(item.imageId(), ImageRef.ofUri(item.image().toUri().toString()),
+                    item.altText()));
+            if (batch.size() == batchSize) {
+                batches.add(batch(corpusId, batch));
+                batch = new ArrayList<>(batchSize);
             }
         }
-        if (!items.isEmpty()) {
-            batches.add(batch(corpusId, items));
+        if (!batch.isEmpty()) {
+            batches.add(batch(corpusId, batch));
         }
         return batches;
     }

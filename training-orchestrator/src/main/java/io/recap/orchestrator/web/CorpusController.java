@@ -7,6 +7,7 @@ import io.recap.orchestrator.catalog.CorpusSummary;
 import io.recap.orchestrator.catalog.SnapshotManifest;
 import io.recap.orchestrator.ingest.CorpusIngestService;
 import io.recap.orchestrator.ingest.IngestReceipt;
+import io.recap.orchestrator.ingest.IngestRequest;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -18,7 +19,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /corpora}: the catalog (list, one corpus with its counts), ingestion from a manifest, dataset snapshot export. */
+/** {@code /corpora}: the catalog (list, one corpus with its counts), ingestion from a corpus directory, dataset snapshot export. */
 @RestController
 @RequestMapping("/corpora")
 public class CorpusController {
@@ -42,17 +43,14 @@ public class CorpusController {
     }
 
     /**
-     * Publishes the images of a ShapesWorld corpus directory ({@code manifestDir}, under the allowed roots) to
-     * {@code recap.corpus.ingest}; the catalog registers them asynchronously and idempotently (202).
+     * Publishes the usable images of a corpus directory ({@code manifestDir}, under the allowed roots, in the
+     * {@code format} named or detected) to {@code recap.corpus.ingest}; the catalog registers them asynchronously
+     * and idempotently (202). The receipt lists the items left out.
      */
     @PostMapping("/{corpusId}/ingest")
     public ResponseEntity<IngestReceipt> ingest(@PathVariable String corpusId, @RequestBody IngestRequest request) {
-        IngestReceipt receipt = ingest.ingest(corpusId, request.manifestDir());
+        IngestReceipt receipt = ingest.ingest(corpusId, request);
         return ResponseEntity.accepted().location(URI.create("/corpora/" + corpusId)).body(receipt);
-    }
-
-    /** Body of {@code POST /corpora/{corpusId}/ingest}. */
-    public record IngestRequest(String manifestDir) {
     }
 
     /** Exports the corpus with the captions of {@code captioner} ({@code captioner/name/version}) to the store. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.recap.core.messages.Topics;
 import io.recap.orchestrator.metrics.OrchestratorMetrics;
+import io.recap.orchestrator.support.IngestFixtures;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.shapes.corpus.CorpusConfig;
 import io.recap.shapes.corpus.CorpusGenerator;
@@ -19,7 +20,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import tools.jackson.databind.JsonNode;
 
-/** {@code POST /corpora/{id}/ingest} and the ingest CLI: a ShapesWorld manifest in, catalogued images out. */
+/**
+ * {@code POST /corpora/{id}/ingest} and the ingest CLI against the running service and broker: a corpus directory
+ * in, catalogued images out. Each format's reading and its bad items are in {@link CorpusIngestServiceTest}.
+ */
 class IngestApiTests extends OrchestratorIntegrationTest {
 
     private static Path corpusDir;
@@ -81,6 +85,18 @@ class IngestApiTests extends OrchestratorIntegrationTest {
                 && getJson("/corpora/ingest-cli").get("imageCount").asLong() == 25);
         assertThat(getJson("/corpora/ingest-cli").get("batchCount").asLong()).isEqualTo(3);
         assertThat(IngestCli.run("--corpus", "ingest-cli")).isEqualTo(2);
+
+        Path sidecar = DATA_DIR.resolve("corpora/cli-sidecar");
+        IngestFixtures.png(sidecar.resolve("x.png"));
+        IngestFixtures.text(sidecar.resolve("x.txt"), "a red half");
+        IngestFixtures.jpeg(sidecar.resolve("nested/y.jpg"));
+        assertThat(IngestCli.run("--corpus", "ingest-cli-sidecar", "--manifest", sidecar.toString(),
+                "--bootstrap-servers", broker.getBrokersAsString(), "--format", "sidecar",
+                "--allowed-roots", DATA_DIR.resolve("corpora").toString())).isZero();
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/corpora/ingest-cli-sidecar").statusCode() == 200
+                && getJson("/corpora/ingest-cli-sidecar").get("imageCount").asLong() == 2);
+        assertThat(IngestCli.run("--corpus", "ingest-cli-sidecar", "--manifest", sidecar.toString(),
+                "--bootstrap-servers", broker.getBrokersAsString(), "--format", "webdataset")).isEqualTo(2);
     }
 
     @Test
@@ -100,6 +116,7 @@ class IngestApiTests extends OrchestratorIntegrationTest {
                 new Case("c1", "{\"manifestDir\":\"" + sneaky + "\"}", "UNSAFE_PATH", "manifestDir"),
                 new Case("c1", "{\"manifestDir\":\"" + noManifest + "\"}", "NOT_A_CORPUS", "manifestDir"),
                 new Case("c1", "{}", "INVALID_FIELD", "manifestDir"),
+                new Case("c1", "{\"manifestDir\":\"ingest-25\",\"format\":\"tar\"}", "UNKNOWN_FORMAT", "format"),
                 new Case("bad corpus!", "{\"manifestDir\":\"ingest-25\"}", "INVALID_FIELD", "corpusId"))) {
             HttpResponse<String> response = post("/corpora/" + c.corpus().replace(" ", "%20") + "/ingest", c.body());
             assertThat(response.statusCode()).as(c.body()).isEqualTo(400);
