@@ -3,7 +3,9 @@ package io.recap.core.image;
 /** Image formats the platform accepts, recognised by their magic bytes (never by file name or MIME header). */
 public enum ImageFormat {
     PNG("png", "image/png"),
-    JPEG("jpeg", "image/jpeg");
+    JPEG("jpeg", "image/jpeg"),
+    /** Lossy (VP8), lossless (VP8L) or extended (VP8X); decoded by TwelveMonkeys' ImageIO plugin. */
+    WEBP("webp", "image/webp");
 
     private final String imageIoName;
     private final String mimeType;

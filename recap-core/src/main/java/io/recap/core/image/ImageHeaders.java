@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32;
 
 /**
- * Byte-level parsing of PNG and JPEG containers: sniffing, dimensions from the header, and a walk
+ * Byte-level parsing of PNG, JPEG and WebP containers: sniffing, dimensions from the header, and a walk
  * of the whole container to find truncation or corruption. Nothing here allocates pixel memory,
  * which is the point: these checks run before any decoder sees the bytes.
  */
@@ -25,21 +25,97 @@ final class ImageHeaders {
         if (bytes.length >= 3 && (bytes[0] & 0xFF) == 0xFF && (bytes[1] & 0xFF) == 0xD8 && (bytes[2] & 0xFF) == 0xFF) {
             return ImageFormat.JPEG;
         }
+        if (bytes.length >= 12 && ascii(bytes, 0).equals("RIFF") && ascii(bytes, 8).equals("WEBP")) {
+            return ImageFormat.WEBP;
+        }
         if (bytes.length < PNG_SIGNATURE.length && startsWith(PNG_SIGNATURE, bytes)) {
             throw new ImageValidationException(Reason.TRUNCATED, "input ends inside the PNG signature");
         }
-        throw new ImageValidationException(Reason.UNSUPPORTED_FORMAT, "not a PNG or JPEG (unrecognised magic bytes)");
+        throw new ImageValidationException(Reason.UNSUPPORTED_FORMAT, "not a PNG, JPEG or WebP (unrecognised magic bytes)");
     }
 
     static ImageInfo readInfo(ImageFormat format, byte[] bytes) {
-        return format == ImageFormat.PNG ? readPngInfo(bytes) : scanJpeg(bytes, false);
+        return switch (format) {
+            case PNG -> readPngInfo(bytes);
+            case JPEG -> scanJpeg(bytes, false);
+            case WEBP -> readWebpInfo(bytes);
+        };
     }
 
     static void verifyComplete(ImageFormat format, byte[] bytes) {
-        if (format == ImageFormat.PNG) {
-            verifyPngChunks(bytes);
-        } else {
-            scanJpeg(bytes, true);
+        switch (format) {
+            case PNG -> verifyPngChunks(bytes);
+            case JPEG -> scanJpeg(bytes, true);
+            case WEBP -> verifyWebpChunks(bytes);
+        }
+    }
+
+    // ---- WebP: "RIFF" [size u32 LE, counts from byte 8] "WEBP", then chunks of [fourcc][size u32 LE][data, padded
+    // to even]. The first chunk is VP8 (lossy), VP8L (lossless) or VP8X (extended: alpha, animation, metadata), and
+    // each carries the canvas size at a fixed place, so the pixel limit is checked before the plugin decodes.
+
+    private static ImageInfo readWebpInfo(byte[] b) {
+        if (b.length < 30) {
+            throw new ImageValidationException(Reason.TRUNCATED, "WebP ends inside its first chunk's header");
+        }
+        String first = ascii(b, 12);
+        int data = 20;
+        int width;
+        int height;
+        switch (first) {
+            case "VP8 " -> {
+                // 3-byte frame tag, then the key-frame start code 9D 01 2A, then 14-bit width and height.
+                if ((b[data + 3] & 0xFF) != 0x9D || (b[data + 4] & 0xFF) != 0x01 || (b[data + 5] & 0xFF) != 0x2A) {
+                    throw new ImageValidationException(Reason.CORRUPT, "WebP VP8 chunk lacks the key-frame start code");
+                }
+                width = readU16Le(b, data + 6) & 0x3FFF;
+                height = readU16Le(b, data + 8) & 0x3FFF;
+            }
+            case "VP8L" -> {
+                // Signature byte 0x2F, then 14 bits width-1 and 14 bits height-1, little-endian bit order.
+                if ((b[data] & 0xFF) != 0x2F) {
+                    throw new ImageValidationException(Reason.CORRUPT, "WebP VP8L chunk lacks its signature byte");
+                }
+                int bits = readIntLe(b, data + 1);
+                width = (bits & 0x3FFF) + 1;
+                height = ((bits >>> 14) & 0x3FFF) + 1;
+            }
+            case "VP8X" -> {
+                // 4 bytes of flags, then 24-bit canvas width-1 and height-1.
+                width = readU24Le(b, data + 4) + 1;
+                height = readU24Le(b, data + 7) + 1;
+            }
+            default -> throw new ImageValidationException(Reason.CORRUPT, "WebP starts with an unknown chunk '"
+                    + first.replaceAll("[^ -~]", "?") + "'");
+        }
+        if (width <= 0 || height <= 0) {
+            throw new ImageValidationException(Reason.CORRUPT, "WebP declares an invalid size " + width + "x" + height);
+        }
+        return new ImageInfo(ImageFormat.WEBP, width, height);
+    }
+
+    /** The RIFF size and every chunk must fit the data: how a truncated WebP is caught before the plugin sees it. */
+    private static void verifyWebpChunks(byte[] b) {
+        long riffEnd = 8L + Integer.toUnsignedLong(readIntLe(b, 4));
+        if (riffEnd < 12 + 8) {
+            throw new ImageValidationException(Reason.CORRUPT, "WebP RIFF size is too small to hold a chunk");
+        }
+        if (riffEnd > b.length) {
+            throw new ImageValidationException(Reason.TRUNCATED, "WebP RIFF header declares " + riffEnd
+                    + " bytes but the data has " + b.length);
+        }
+        long pos = 12;
+        while (pos < riffEnd) {
+            if (pos + 8 > riffEnd) {
+                throw new ImageValidationException(Reason.TRUNCATED, "WebP ends inside a chunk header at byte " + pos);
+            }
+            long size = Integer.toUnsignedLong(readIntLe(b, (int) pos + 4));
+            long next = pos + 8 + size + (size & 1);
+            if (pos + 8 + size > riffEnd) {
+                throw new ImageValidationException(Reason.TRUNCATED, "WebP " + ascii(b, (int) pos).replaceAll("[^ -~]", "?")
+                        + " chunk at byte " + pos + " runs past the end of the data");
+            }
+            pos = next;
         }
     }
 
@@ -209,6 +285,22 @@ final class ImageHeaders {
             }
         }
         return true;
+    }
+
+    private static String ascii(byte[] b, int at) {
+        return new String(b, at, 4, StandardCharsets.ISO_8859_1);
+    }
+
+    private static int readIntLe(byte[] b, int at) {
+        return (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8) | ((b[at + 2] & 0xFF) << 16) | ((b[at + 3] & 0xFF) << 24);
+    }
+
+    private static int readU16Le(byte[] b, int at) {
+        return (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8);
+    }
+
+    private static int readU24Le(byte[] b, int at) {
+        return (b[at] & 0xFF) | ((b[at + 1] & 0xFF) << 8) | ((b[at + 2] & 0xFF) << 16);
     }
 
     private static String chunkType(byte[] b, int at) {

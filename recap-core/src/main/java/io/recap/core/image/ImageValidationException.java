@@ -8,7 +8,7 @@ public class ImageValidationException extends RuntimeException {
         EMPTY,
         /** More bytes than {@link ImageLimits#maxBytes()}. */
         TOO_LARGE_BYTES,
-        /** Neither PNG nor JPEG magic bytes. */
+        /** Neither PNG, JPEG nor WebP magic bytes. */
         UNSUPPORTED_FORMAT,
         /** Recognised format but inconsistent content (bad header, checksum, or undecodable data). */
         CORRUPT,

@@ -3,6 +3,7 @@ package io.recap.orchestrator.ingest;
 import static io.recap.orchestrator.support.IngestFixtures.jpeg;
 import static io.recap.orchestrator.support.IngestFixtures.png;
 import static io.recap.orchestrator.support.IngestFixtures.text;
+import static io.recap.orchestrator.support.IngestFixtures.webp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -229,7 +230,7 @@ class CorpusIngestServiceTest {
                 tuple(11, Reason.DUPLICATE_ID, "./good.png"));
         assertThat(receipt.errors().get(0).detail()).contains("'..'");
         assertThat(receipt.errors().get(1).detail()).contains("outside the allowed roots");
-        assertThat(receipt.errors().get(4).detail()).contains("not a PNG or JPEG");
+        assertThat(receipt.errors().get(4).detail()).contains("not a PNG, JPEG or WebP");
         assertThat(receipt.errors().get(8).detail()).contains("'image' must be a string");
     }
 
@@ -239,7 +240,8 @@ class CorpusIngestServiceTest {
         png(dir.resolve("ok.png"));
         text(dir.resolve("ok.txt"), "fine");
         text(dir.resolve("fake.png"), "GIF89a, or rather not");
-        text(dir.resolve("webp.webp"), "RIFF\0\0\0\0WEBPVP8 ");
+        text(dir.resolve("fake.webp"), "RIFF, but a text file");
+        webp(dir.resolve("real.webp"));
         png(outside.resolve("secret.png"));
         text(outside.resolve("secret.txt"), "the secret caption");
         png(outside.resolve("folder/inner.png"));
@@ -252,7 +254,7 @@ class CorpusIngestServiceTest {
 
         IngestReceipt receipt = service.ingest("sidecar-bad", new IngestRequest("sidecar-bad", "sidecar", null));
 
-        assertThat(publisher.items().keySet()).containsExactly("inside-link/inside", "ok");
+        assertThat(publisher.items().keySet()).containsExactly("inside-link/inside", "ok", "real");
         assertThat(publisher.items().get("ok").altText()).isEqualTo("fine");
         assertThat(publisher.items().get("inside-link/inside").image().uri())
                 .isEqualTo(root.resolve("shared/inside.png").toUri().toString());
@@ -262,9 +264,9 @@ class CorpusIngestServiceTest {
                         tuple(Reason.UNSUPPORTED_IMAGE, "fake.png", null),
                         tuple(Reason.UNSAFE_PATH, "leaky.png", null),
                         tuple(Reason.UNSAFE_PATH, "link.png", null),
-                        tuple(Reason.UNSUPPORTED_IMAGE, "webp.webp", null));
-        assertThat(receipt.errors()).filteredOn(e -> e.path().equals("webp.webp")).singleElement()
-                .satisfies(e -> assertThat(e.detail()).contains("WebP"));
+                        tuple(Reason.UNSUPPORTED_IMAGE, "fake.webp", null));
+        assertThat(receipt.errors()).filteredOn(e -> e.path().equals("fake.webp")).singleElement()
+                .satisfies(e -> assertThat(e.detail()).contains("not a PNG, JPEG or WebP"));
     }
 
     @Test

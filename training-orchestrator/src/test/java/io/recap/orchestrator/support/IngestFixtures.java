@@ -6,6 +6,7 @@ import io.recap.orchestrator.events.EventPublisher;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,6 +34,23 @@ public final class IngestFixtures {
     /** Writes a real 8×6 JPEG (parent folders created) and returns its path. */
     public static Path jpeg(Path file) {
         return image(file, "jpeg", Color.BLUE);
+    }
+
+    /**
+     * Copies the real lossless WebP fixture (32×24: red left half, blue right half, green bottom third; see
+     * src/test/resources/images/README.md) to {@code file} and returns it.
+     */
+    public static Path webp(Path file) {
+        try (InputStream in = IngestFixtures.class.getResourceAsStream("/images/halves-lossless.webp")) {
+            if (in == null) {
+                throw new IllegalStateException("test resource /images/halves-lossless.webp is missing");
+            }
+            Files.createDirectories(file.getParent());
+            Files.write(file, in.readAllBytes());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Path text(Path file, String text) {

@@ -7,14 +7,13 @@ import io.recap.core.store.UnsafePathException;
 import io.recap.orchestrator.ingest.format.ItemError.Reason;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
  * Confines the files a corpus names to the allowed roots (symlinks followed) and checks that an image starts
- * like a PNG or JPEG. Only the first bytes are read: the relabel worker reads, limits and decodes every image
+ * like a PNG, JPEG or WebP. Only the first bytes are read: the relabel worker reads, limits and decodes every image
  * anyway ({@code ImageLoader} → {@code ImageDecoder}) and reports a truncated or corrupt one per image, so
  * decoding here would double the cost of ingest to catch nothing more that matters before then.
  */
@@ -52,13 +51,10 @@ final class ImageFiles {
         if (head.length == 0) {
             throw new ItemRejectedException(Reason.UNSUPPORTED_IMAGE, "the file is empty");
         }
-        if (isWebp(head)) {
-            throw new ItemRejectedException(Reason.UNSUPPORTED_IMAGE, "WebP images are not supported yet (PNG and JPEG are)");
-        }
         try {
             ImageFormat.sniff(head);
         } catch (ImageValidationException e) {
-            throw new ItemRejectedException(Reason.UNSUPPORTED_IMAGE, "not a PNG or JPEG image: " + e.getMessage());
+            throw new ItemRejectedException(Reason.UNSUPPORTED_IMAGE, "not a PNG, JPEG or WebP image: " + e.getMessage());
         }
         return image;
     }
@@ -75,11 +71,5 @@ final class ImageFiles {
         } catch (InvalidPathException | UnsafePathException e) {
             throw new ItemRejectedException(Reason.UNSAFE_PATH, e.getMessage());
         }
-    }
-
-    /** RIFF container of type WEBP: named apart so the error says "not yet" rather than "not an image". */
-    private static boolean isWebp(byte[] head) {
-        return head.length >= 12 && new String(head, 0, 4, StandardCharsets.ISO_8859_1).equals("RIFF")
-                && new String(head, 8, 4, StandardCharsets.ISO_8859_1).equals("WEBP");
     }
 }
