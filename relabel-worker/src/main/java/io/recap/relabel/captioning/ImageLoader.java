@@ -4,17 +4,17 @@ import io.recap.core.domain.ImageRef;
 import io.recap.core.image.ImageDecoder;
 import io.recap.core.image.ImageValidationException;
 import io.recap.core.store.AllowedRoots;
+import io.recap.core.store.LocalImageBytes;
 import io.recap.core.store.UnsafePathException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import org.springframework.stereotype.Component;
 
 /**
- * Reads one image by reference. A reference outside the allowed roots is refused before any byte
- * is read; size limits are checked before the file is read whole and again from the header.
+ * Reads one image by reference: inline bytes, a file, or a member of a tar file (a WebDataset shard, read in
+ * place). A reference outside the allowed roots is refused before any byte is read; size limits are checked
+ * before the file or member is read whole and again from the header.
  */
 @Component
 public class ImageLoader {
@@ -43,7 +43,7 @@ public class ImageLoader {
         try {
             byte[] bytes = switch (ref.source()) {
                 case INLINE -> ref.inlineBytes();
-                case FILE -> readConfined(ref.uri());
+                case FILE, TAR -> LocalImageBytes.read(roots, ref, decoder.limits().maxBytes());
                 case S3 -> null;
             };
             if (bytes == null) {
@@ -59,15 +59,5 @@ public class ImageLoader {
         } catch (IOException e) {
             return Loaded.failed("UNREADABLE", e.getMessage());
         }
-    }
-
-    private byte[] readConfined(String uri) throws IOException {
-        Path path = roots.resolve(uri);
-        long size = Files.size(path);
-        if (size > decoder.limits().maxBytes()) {
-            throw new ImageValidationException(ImageValidationException.Reason.TOO_LARGE_BYTES,
-                    "image of " + size + " bytes exceeds the limit of " + decoder.limits().maxBytes());
-        }
-        return Files.readAllBytes(path);
     }
 }

@@ -2,10 +2,12 @@ package io.recap.orchestrator.diffusion;
 
 import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.CaptionStyle;
+import io.recap.core.domain.ImageRef;
 import io.recap.core.image.ImageDecoder;
 import io.recap.core.image.ImageValidationException;
 import io.recap.core.json.Json;
 import io.recap.core.store.AllowedRoots;
+import io.recap.core.store.LocalImageBytes;
 import io.recap.core.store.LocalBlobStore;
 import io.recap.core.store.UnsafePathException;
 import io.recap.ml.diffusion.DiffusionExample;
@@ -15,6 +17,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,23 +97,31 @@ public record SnapshotDataset(SnapshotManifest manifest, List<DiffusionExample> 
         if (!captioned && (mix.altWeight() == 0 || isBlank(record.altText()))) {
             return "uncaptioned: no caption by the snapshot's captioner";
         }
-        Path path;
         try {
-            path = roots.resolve(record.image());
-        } catch (UnsafePathException e) {
-            return "outside_roots: " + e.getMessage();
-        }
-        try {
-            if (!Files.isRegularFile(path)) {
-                return "unreadable: no such file " + path;
+            byte[] bytes;
+            if (record.image().startsWith("tar:")) {
+                // A WebDataset member: read in place from its shard (offset and length), confined like a file.
+                bytes = LocalImageBytes.read(roots, ImageRef.ofUri(record.image()), decoder.limits().maxBytes());
+            } else {
+                Path path = roots.resolve(record.image());
+                if (!Files.isRegularFile(path)) {
+                    return "unreadable: no such file " + path;
+                }
+                if (Files.size(path) > decoder.limits().maxBytes()) {
+                    return "unreadable: " + Files.size(path) + " bytes is over the limit " + decoder.limits().maxBytes();
+                }
+                bytes = Files.readAllBytes(path);
             }
-            if (Files.size(path) > decoder.limits().maxBytes()) {
-                return "unreadable: " + Files.size(path) + " bytes is over the limit " + decoder.limits().maxBytes();
-            }
-            var decoded = decoder.decode(Files.readAllBytes(path));
+            var decoded = decoder.decode(bytes);
             examples.add(new DiffusionExample(ImageTensors.resized(decoded.image(), imageSize), record.altText(),
                     shortCaption, longCaption));
             return null;
+        } catch (UnsafePathException e) {
+            return "outside_roots: " + e.getMessage();
+        } catch (IllegalArgumentException e) {
+            return "unreadable: " + e.getMessage();
+        } catch (NoSuchFileException e) {
+            return "unreadable: no such file " + e.getFile();
         } catch (IOException e) {
             return "unreadable: " + e;
         } catch (ImageValidationException e) {

@@ -1,6 +1,5 @@
 package io.recap.orchestrator.ingest;
 
-import io.recap.core.domain.ImageRef;
 import io.recap.core.messages.CorpusIngestBatch;
 import io.recap.orchestrator.ingest.format.CorpusItem;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +31,7 @@ public final class ManifestBatches {
         List<CorpusIngestBatch> batches = new ArrayList<>();
         List<CorpusIngestBatch.Item> batch = new ArrayList<>(batchSize);
         for (CorpusItem item : items) {
-            batch.add(new CorpusIngestBatch.Item(item.imageId(), ImageRef.ofUri(item.image().toUri().toString()),
+            batch.add(new CorpusIngestBatch.Item(item.imageId(), item.image(),
                     item.altText()));
             if (batch.size() == batchSize) {
                 batches.add(batch(corpusId, batch));

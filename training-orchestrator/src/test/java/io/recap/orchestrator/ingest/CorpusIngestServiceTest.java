@@ -331,7 +331,7 @@ class CorpusIngestServiceTest {
         record Case(IngestRequest request, String field, String reason) {
         }
         for (Case c : List.of(
-                new Case(new IngestRequest("two", "webdataset", null), "format", "UNKNOWN_FORMAT"),
+                new Case(new IngestRequest("two", "parquet", null), "format", "UNKNOWN_FORMAT"),
                 new Case(new IngestRequest("two", null, null), "manifestDir", "AMBIGUOUS_MANIFEST"),
                 new Case(new IngestRequest("no-path-column", null, null), "manifestDir", "NOT_A_CORPUS"),
                 new Case(new IngestRequest("no-caption-column", "csv", "caption"), "textColumn", "UNKNOWN_COLUMN"),

@@ -96,7 +96,7 @@ class IngestApiTests extends OrchestratorIntegrationTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> get("/corpora/ingest-cli-sidecar").statusCode() == 200
                 && getJson("/corpora/ingest-cli-sidecar").get("imageCount").asLong() == 2);
         assertThat(IngestCli.run("--corpus", "ingest-cli-sidecar", "--manifest", sidecar.toString(),
-                "--bootstrap-servers", broker.getBrokersAsString(), "--format", "webdataset")).isEqualTo(2);
+                "--bootstrap-servers", broker.getBrokersAsString(), "--format", "parquet")).isEqualTo(2);
     }
 
     @Test

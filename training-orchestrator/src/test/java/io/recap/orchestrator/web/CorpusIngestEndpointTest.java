@@ -130,13 +130,13 @@ class CorpusIngestEndpointTest {
     @Test
     void anUnknownFormatIsABadRequestProblemThatNamesTheFieldAndTheFormatsThereAre() throws Exception {
         mvc.perform(post("/corpora/both/ingest").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"manifestDir\": \"both\", \"format\": \"webdataset\"}"))
+                        .content("{\"manifestDir\": \"both\", \"format\": \"parquet\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.reason").value("UNKNOWN_FORMAT"))
                 .andExpect(jsonPath("$.field").value("format"))
-                .andExpect(jsonPath("$.detail").value(containsString("'webdataset'")))
-                .andExpect(jsonPath("$.detail").value(containsString("shapes, sidecar, imagefolder, jsonl, csv")));
+                .andExpect(jsonPath("$.detail").value(containsString("'parquet'")))
+                .andExpect(jsonPath("$.detail").value(containsString("shapes, sidecar, imagefolder, jsonl, csv, webdataset")));
         assertThat(publisher.batches()).isEmpty();
     }
 }

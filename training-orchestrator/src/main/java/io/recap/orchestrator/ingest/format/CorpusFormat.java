@@ -15,7 +15,9 @@ public enum CorpusFormat {
     /** One {@code *.jsonl} manifest of local image paths with a caption column. */
     JSONL,
     /** One {@code *.csv} manifest (RFC 4180, header row) of local image paths with a caption column. */
-    CSV;
+    CSV,
+    /** WebDataset {@code *.tar} shards as img2dataset writes them: {@code key.jpg|png|webp}, {@code key.txt}, {@code key.json}. */
+    WEBDATASET;
 
     /** The lower-case name used in requests and on the command line. */
     public String id() {

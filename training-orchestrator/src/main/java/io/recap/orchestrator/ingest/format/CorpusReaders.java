@@ -1,5 +1,6 @@
 package io.recap.orchestrator.ingest.format;
 
+import io.recap.core.image.ImageLimits;
 import io.recap.core.store.AllowedRoots;
 import io.recap.orchestrator.ingest.format.CorpusReadException.Reason;
 import java.io.IOException;
@@ -28,6 +29,7 @@ public final class CorpusReaders {
     private final SidecarFolderReader sidecar;
     private final JsonlManifestReader jsonl;
     private final CsvManifestReader csv;
+    private final WebDatasetReader webdataset;
 
     public CorpusReaders(AllowedRoots roots) {
         this.files = new ImageFiles(roots);
@@ -35,6 +37,8 @@ public final class CorpusReaders {
         this.sidecar = new SidecarFolderReader(roots, files);
         this.jsonl = new JsonlManifestReader(files);
         this.csv = new CsvManifestReader(files);
+        // The relabel worker's default limit: an image member over it would only fail there, after a round trip.
+        this.webdataset = new WebDatasetReader(files, ImageLimits.DEFAULT_MAX_BYTES);
     }
 
     /**
@@ -47,7 +51,8 @@ public final class CorpusReaders {
     public CorpusRead read(Path dir, CorpusFormat format, String textColumn) {
         CorpusFormat chosen = format != null ? format : detect(dir);
         String column = textColumn == null || textColumn.isBlank() ? null : textColumn.strip();
-        if (column != null && (chosen == CorpusFormat.SHAPES || chosen == CorpusFormat.SIDECAR)) {
+        if (column != null && (chosen == CorpusFormat.SHAPES || chosen == CorpusFormat.SIDECAR
+                || chosen == CorpusFormat.WEBDATASET)) {
             throw new CorpusReadException(Reason.UNKNOWN_COLUMN, "textColumn applies to imagefolder, jsonl and csv "
                     + "manifests; " + dir + " is read as " + chosen.id());
         }
@@ -60,15 +65,17 @@ public final class CorpusReaders {
                     ManifestRows.Columns.of(MANIFEST_PATHS, MANIFEST_TEXTS, column));
             case CSV -> csv.read(dir, ManifestFiles.manifest(files, dir, onlyManifest(dir, "csv")),
                     ManifestRows.Columns.of(MANIFEST_PATHS, MANIFEST_TEXTS, column));
+            case WEBDATASET -> webdataset.read(dir, manifests(dir, "tar"));
         };
     }
 
     /**
      * The format of a directory: a ShapesWorld {@code manifest.jsonl} → shapes; a {@code metadata.jsonl} →
      * imagefolder; else a single {@code *.jsonl} or {@code *.csv} beside the images → jsonl or csv; with no
-     * manifest at all → sidecar (a plain image folder).
+     * manifest, {@code *.tar} shards and no images beside them → webdataset; with none of these → sidecar (a plain
+     * image folder).
      *
-     * @throws CorpusReadException {@code AMBIGUOUS_MANIFEST} when several manifests lie there
+     * @throws CorpusReadException {@code AMBIGUOUS_MANIFEST} when several manifests lie there, or shards beside images
      */
     public CorpusFormat detect(Path dir) {
         if (ShapesManifestReader.looksLikeShapes(dir)) {
@@ -83,6 +90,15 @@ public final class CorpusReaders {
         }
         if (manifests.size() == 1) {
             return manifests.get(0).toLowerCase(Locale.ROOT).endsWith(".csv") ? CorpusFormat.CSV : CorpusFormat.JSONL;
+        }
+        if (!manifests(dir, "tar").isEmpty()) {
+            List<String> images = manifests(dir, SidecarFolderReader.IMAGE_EXTENSIONS.toArray(String[]::new));
+            if (!images.isEmpty()) {
+                // Both readers would claim the directory; guessing would silently drop one half of it.
+                throw new CorpusReadException(Reason.AMBIGUOUS_MANIFEST, dir + " holds both *.tar shards and images "
+                        + "(" + images.get(0) + ", ...); name the format (webdataset or sidecar)");
+            }
+            return CorpusFormat.WEBDATASET;
         }
         return CorpusFormat.SIDECAR;
     }

@@ -13,12 +13,18 @@ public record ItemError(Reason reason, String path, Integer line, String detail)
     public enum Reason {
         /** The path leaves the allowed roots: a {@code ..} segment, an absolute path elsewhere, a symlink out. */
         UNSAFE_PATH,
-        /** No file at the path, or a directory there. */
+        /** No file at the path, or a directory there; in a tar shard, a key with no image member. */
         MISSING_IMAGE,
         /** The image or its sidecar text exists but cannot be read (I/O error, not UTF-8, too large). */
         UNREADABLE_FILE,
-        /** The file does not start like a PNG or JPEG (a text file named {@code .png}, an empty file, WebP). */
+        /** The file does not start like a PNG, JPEG or WebP (a text file named {@code .png}, an empty file). */
         UNSUPPORTED_IMAGE,
+        /** A tar member larger than the image byte limit ({@code ImageLimits.maxBytes()}); it is not read. */
+        TOO_LARGE,
+        /** A tar shard with more members or bytes than a shard may hold (a tar bomb); the rest of it is not read. */
+        SHARD_LIMIT,
+        /** A tar shard that ends inside a header or a member; the items before the cut are kept. */
+        TRUNCATED,
         /** A manifest line that is not a JSON object, or a CSV record that does not fit the header. */
         MALFORMED_LINE,
         /** A manifest line without an image path, or without the text column the request named. */
