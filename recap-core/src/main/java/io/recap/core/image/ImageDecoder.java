@@ -17,7 +17,8 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 /**
  * Turns untrusted bytes into an RGB image, or a typed {@link ImageValidationException}. Checks run
  * cheapest first and all before pixel decoding: emptiness, byte limit, magic bytes, header size
- * against the pixel limit (decompression bombs), then container completeness (truncation).
+ * against the pixel limit (decompression bombs), then container completeness (truncation). A JPEG's EXIF
+ * orientation is applied after decoding, so the image comes out upright.
  * Thread-safe: each call uses its own ImageIO reader.
  */
 public final class ImageDecoder {
@@ -66,7 +67,40 @@ public final class ImageDecoder {
             throw new ImageValidationException(Reason.CORRUPT, "decoded size " + decoded.getWidth() + "x"
                     + decoded.getHeight() + " differs from the header's " + info.width() + "x" + info.height());
         }
-        return new DecodedImage(toRgb(decoded), info.format(), info.width(), info.height());
+        BufferedImage upright = info.format() == ImageFormat.JPEG
+                ? orient(toRgb(decoded), ImageHeaders.jpegOrientation(bytes))
+                : toRgb(decoded);
+        return new DecodedImage(upright, info.format(), upright.getWidth(), upright.getHeight());
+    }
+
+    /**
+     * Turns the stored pixels the way EXIF orientation {@code orientation} says (1 = as stored; 2..8 the mirrorings
+     * and quarter turns of the TIFF specification), so that every consumer sees the photo upright. Orientations 5..8
+     * swap width and height.
+     */
+    static BufferedImage orient(BufferedImage source, int orientation) {
+        if (orientation <= 1 || orientation > 8) {
+            return source;
+        }
+        int w = source.getWidth();
+        int h = source.getHeight();
+        boolean swap = orientation >= 5;
+        BufferedImage target = new BufferedImage(swap ? h : w, swap ? w : h, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int rgb = source.getRGB(x, y);
+                switch (orientation) {
+                    case 2 -> target.setRGB(w - 1 - x, y, rgb);
+                    case 3 -> target.setRGB(w - 1 - x, h - 1 - y, rgb);
+                    case 4 -> target.setRGB(x, h - 1 - y, rgb);
+                    case 5 -> target.setRGB(y, x, rgb);
+                    case 6 -> target.setRGB(h - 1 - y, x, rgb);
+                    case 7 -> target.setRGB(h - 1 - y, w - 1 - x, rgb);
+                    default -> target.setRGB(y, w - 1 - x, rgb); // 8
+                }
+            }
+        }
+        return target;
     }
 
     private static BufferedImage readPixels(ImageFormat format, byte[] bytes) {

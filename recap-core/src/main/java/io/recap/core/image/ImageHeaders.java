@@ -247,6 +247,65 @@ final class ImageHeaders {
         }
     }
 
+    /**
+     * The EXIF orientation (1..8) of a JPEG that the structural scan has accepted, or 1 when it has none. Cameras
+     * store the sensor's pixels and say in APP1 how to turn them; a caption of the unturned image would describe a
+     * sideways scene. Read from IFD0's tag 0x0112 only; anything malformed counts as "no orientation", since the
+     * pixels themselves are fine.
+     */
+    static int jpegOrientation(byte[] b) {
+        int pos = 2;
+        while (pos + 4 <= b.length && (b[pos] & 0xFF) == 0xFF) {
+            int marker = b[pos + 1] & 0xFF;
+            if (marker == 0xDA || marker == 0xD9) {
+                return 1; // metadata segments all come before the first scan
+            }
+            int length = readU16(b, pos + 2);
+            int start = pos + 4;
+            int end = pos + 2 + length;
+            if (length < 2 || end > b.length) {
+                return 1;
+            }
+            if (marker == 0xE1 && end - start >= 14 && new String(b, start, 6, StandardCharsets.ISO_8859_1).equals("Exif\0\0")) {
+                return exifOrientation(b, start + 6, end);
+            }
+            pos = end;
+        }
+        return 1;
+    }
+
+    private static int exifOrientation(byte[] b, int tiff, int end) {
+        boolean little = b[tiff] == 'I' && b[tiff + 1] == 'I';
+        if (!little && !(b[tiff] == 'M' && b[tiff + 1] == 'M')) {
+            return 1;
+        }
+        long ifd = tiff + Integer.toUnsignedLong(readTiffInt(b, tiff + 4, little));
+        if (ifd + 2 > end) {
+            return 1;
+        }
+        int entries = readTiffShort(b, (int) ifd, little);
+        for (int i = 0; i < entries; i++) {
+            long entry = ifd + 2 + 12L * i;
+            if (entry + 12 > end) {
+                return 1;
+            }
+            int at = (int) entry;
+            if (readTiffShort(b, at, little) == 0x0112 && readTiffShort(b, at + 2, little) == 3) {
+                int orientation = readTiffShort(b, at + 8, little);
+                return orientation >= 1 && orientation <= 8 ? orientation : 1;
+            }
+        }
+        return 1;
+    }
+
+    private static int readTiffShort(byte[] b, int at, boolean little) {
+        return little ? readU16Le(b, at) : readU16(b, at);
+    }
+
+    private static int readTiffInt(byte[] b, int at, boolean little) {
+        return little ? readIntLe(b, at) : readInt(b, at);
+    }
+
     /** Returns the index of the next real marker's 0xFF; stuffed FF00 and restart markers belong to the data. */
     private static int skipEntropyCodedData(byte[] b, int pos) {
         int n = b.length;
