@@ -66,6 +66,8 @@ class SchemaConformanceTest {
                         new CorpusIngestBatch.Item("IMG_0042.jpg", ImageRef.ofUri("file:street-photos/IMG_0042.jpg"),
                                 "a tram crossing a bridge at dusk"),
                         new CorpusIngestBatch.Item("no-alt", ImageRef.ofUri("file:/data/corpora/no-alt.png"), ""),
+                        new CorpusIngestBatch.Item("shard-00000/000000042", ImageRef.tarMember(
+                                "file:/data/corpora/laion/00000.tar", "000000042.jpg", 1536, 48213), "a dog"),
                         new CorpusIngestBatch.Item("inline dot", ImageRef.inline(PNG), ""),
                         new CorpusIngestBatch.Item("Ünïcode photo (1).webp", ImageRef.ofUri("s3://bucket/photos/1.webp"),
                                 "alt-text may hold \"quotes\", a\nnewline and 🚋")))),
@@ -74,7 +76,9 @@ class SchemaConformanceTest {
                         new CorpusIngestBatch.Item("x".repeat(1024), ImageRef.ofUri("FILE:upper-case-scheme.png"), null)))),
                 Arguments.of(REQUEST, new RelabelRequest("street-photos", "b-0001", List.of(
                         new RelabelRequest.Item("IMG_0042.jpg", ImageRef.ofUri("file:street-photos/IMG_0042.jpg")),
-                        new RelabelRequest.Item("inline dot", ImageRef.inline(PNG))),
+                        new RelabelRequest.Item("inline dot", ImageRef.inline(PNG)),
+                        new RelabelRequest.Item("member", ImageRef.tarMember("file:shards/00000.tar",
+                                "dir/a b?.png", 512, 100))),
                         CAPTIONER, EnumSet.of(CaptionStyle.SHORT, CaptionStyle.LONG))),
                 Arguments.of(REQUEST, new RelabelRequest("street-photos", "b-0002", List.of(
                         new RelabelRequest.Item("IMG_0043.jpg", ImageRef.ofUri("file:street-photos/IMG_0043.jpg"))),
@@ -182,6 +186,11 @@ class SchemaConformanceTest {
                 Arguments.of(INGEST, "an http uri", ingest.replace("file:a.png", "http://example.com/a.png")),
                 Arguments.of(INGEST, "a file uri without a path", ingest.replace("file:a.png", "file://")),
                 Arguments.of(INGEST, "an s3 uri without a key", ingest.replace("file:a.png", "s3://bucket/")),
+                Arguments.of(INGEST, "a tar uri without offset and length", ingest.replace("file:a.png", "tar:file:s.tar!/a.png")),
+                Arguments.of(INGEST, "a tar member of length 0",
+                        ingest.replace("file:a.png", "tar:file:s.tar!/a.png?offset=512&length=0")),
+                Arguments.of(INGEST, "a tar uri around an s3 uri",
+                        ingest.replace("file:a.png", "tar:s3://bucket/s.tar!/a.png?offset=512&length=9")),
                 Arguments.of(INGEST, "inlineBase64 that is not base64",
                         ingest.replace("{\"uri\":\"file:a.png\"}", "{\"inlineBase64\":\"not base64!\"}")),
                 Arguments.of(INGEST, "items that are not an array", ingest.replaceAll("\"items\":\\[.*]", "\"items\":{}")),
