@@ -40,8 +40,8 @@ record LaunchOptions(Path dataDir, int count, long seed, String preset, int port
     record Budget(int scenes, int captionerSteps, int t2iSteps, int evalPrompts, int imagesPerPrompt) {
     }
 
-    /** The default run. */
-    static final Budget DEMO_BUDGET = new Budget(2_000, 300, 300, 100, 2);
+    /** The default run: its two text-to-image fine-tunes train at once, one core each. */
+    static final Budget DEMO_BUDGET = new Budget(2_000, 300, 1_200, 150, 2);
     /** The same run at a size that still exercises every stage: what CI runs. */
     static final Budget CI_BUDGET = new Budget(600, 100, 150, 60, 2);
 

@@ -70,13 +70,14 @@ final class RecapLoop implements AutoCloseable {
 
     /** The shipped bases the demo fine-tunes (installed from {@code models/} at the repository root). */
     static final ModelRef CAPTIONER_BASE = ModelRef.parse("captioner/shapes-captioner-base/v1");
-    static final ModelRef T2I_BASE = ModelRef.parse("text-to-image/shapes-t2i-base/v2");
+    static final ModelRef T2I_BASE = ModelRef.parse("text-to-image/shapes-t2i-base/v3");
 
     /**
      * The fine-tunes of the shipped bases besides their step counts: each text-to-image model with a learning rate
-     * for a warm start and an EMA horizon well inside the run, the same seed for both.
+     * for a warm start and an EMA horizon well inside the run, the same seed for both. (The rate is the base's own peak:
+     * the fine-tune has a few hundred to a thousand steps to teach words the base never bound to pixels.)
      */
-    static final Map<String, Object> BASE_T2I_PARAMS = Map.of("learningRate", "3e-4", "finalLearningRate", "3e-5",
+    static final Map<String, Object> BASE_T2I_PARAMS = Map.of("learningRate", "1e-3", "finalLearningRate", "1e-4",
             "warmupSteps", "20", "emaDecay", "0.99", "sampleEvery", "0");
 
     /**

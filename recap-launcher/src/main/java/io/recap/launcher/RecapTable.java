@@ -49,12 +49,13 @@ final class RecapTable {
         JsonNode settings = in.comparisons().get(0).path("settings");
         md.append(String.format(Locale.ROOT, "Written by `java -jar recap-launcher/target/recap-launcher.jar --experiment"
                 + " --preset %s --seeds %d%s` (corpus `%s`, %d scenes; captioner fine-tuned %d steps from"
-                + " `captioner/shapes-captioner-base/v1`; each text-to-image model fine-tuned %d steps of 32 from"
-                + " `text-to-image/shapes-t2i-base/v2`, prompt dropout 0.14, text encoder trained; training seeds 1..%d)."
+                + " `%s`; each text-to-image model fine-tuned %d steps of 32 from"
+                + " `%s`, prompt dropout 0.14, text encoder trained; training seeds 1..%d)."
                 + " Evaluation: %d held-out prompts x %d images (seed %d, %d-%d objects, worded %s in rotation), DDIM %d"
                 + " steps, guidance %.1f; every model drew image *i* from the same prompt and noise.%n%n",
                 in.options().preset(), in.comparisons().size(), stepsOption(in.options()), in.corpusId(),
-                in.options().scenes(), in.options().budget().captionerSteps(), in.options().budget().t2iSteps(),
+                in.options().scenes(), in.options().budget().captionerSteps(), RecapLoop.CAPTIONER_BASE,
+                in.options().budget().t2iSteps(), RecapLoop.T2I_BASE,
                 in.comparisons().size(), settings.path("prompts").asInt(), settings.path("imagesPerPrompt").asInt(),
                 settings.path("seed").asLong(), settings.path("minObjects").asInt(), settings.path("maxObjects").asInt(),
                 settings.path("wordings"), settings.path("samplingSteps").asInt(), settings.path("guidance").asDouble()));
