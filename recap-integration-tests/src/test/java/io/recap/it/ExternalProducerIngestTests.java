@@ -95,7 +95,10 @@ class ExternalProducerIngestTests {
                 item("IMG_1.png", Map.of("uri", photos.resolve("IMG_1.png").toUri().toString()), ""));
         List<Map<String, Object>> second = List.of(
                 item("IMG_2.png", Map.of("uri", "file:" + CORPUS + "/IMG_2.png"), "alt-text with \"quotes\" and ü"),
-                item("IMG_3.png", Map.of("uri", "file:" + CORPUS + "/IMG_3.png"), "a dusk-coloured square"));
+                item("IMG_3.png", Map.of("uri", "file:" + CORPUS + "/IMG_3.png"), "a dusk-coloured square"),
+                // Sent inline: the catalog writes it where the workers may read images (the first allowed image root).
+                item("inline-dot", Map.of("inlineBase64", Base64.getEncoder().encodeToString(png(40, 40, Color.BLUE))),
+                        "a blue dot sent inline"));
         for (Map<String, Object> item : concat(first, second)) {
             sent.put((String) item.get("imageId"), (String) item.get("altText"));
         }
@@ -134,7 +137,8 @@ class ExternalProducerIngestTests {
 
         assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
         assertThat(job.get("progress").get("done").asLong()).isEqualTo(sent.size());
-        // Every image is captioned: the images are valid PNGs under the allowed roots, so a failure is a bug.
+        // Every image is captioned, the inline one too: the images are valid PNGs the workers may read, so a failure is a
+        // bug.
         JsonNode captions = platform.getJson("/corpora/" + CORPUS).get("captions").get(captioner.toString());
         assertThat(captions.get("SHORT").asLong()).isEqualTo(sent.size());
         assertThat(captions.get("LONG").asLong()).isEqualTo(sent.size());

@@ -37,21 +37,28 @@ public class CatalogService {
     private final CatalogRepository repository;
     private final TransactionOperations tx;
     private final LocalBlobStore store;
+    private final LocalBlobStore inlineImages;
     private final Clock clock;
     private final int shardSize;
 
-    public CatalogService(CatalogRepository repository, TransactionOperations tx, LocalBlobStore store, Clock clock,
-            int shardSize) {
+    /**
+     * @param store where dataset snapshots are written
+     * @param inlineImages where images that arrive inline are written, as {@code {corpusId}/inline/{sha256}}: the first
+     *        allowed image root, because the relabel workers and trainers read catalogued images only from there
+     */
+    public CatalogService(CatalogRepository repository, TransactionOperations tx, LocalBlobStore store,
+            LocalBlobStore inlineImages, Clock clock, int shardSize) {
         this.repository = repository;
         this.tx = tx;
         this.store = store;
+        this.inlineImages = inlineImages;
         this.clock = clock;
         this.shardSize = shardSize;
     }
 
     /**
-     * Registers a batch: the corpus, its images (inline images are written to the store and catalogued by
-     * {@code file:} uri) and their alt-text. A batch seen before is skipped as a whole; an image already
+     * Registers a batch: the corpus, its images (inline images are written under the first allowed image root
+     * and catalogued by {@code file:} uri) and their alt-text. A batch seen before is skipped as a whole; an image already
      * catalogued keeps its first registration.
      */
     public Outcome ingest(CorpusIngestBatch batch) {
@@ -244,11 +251,11 @@ public class CatalogService {
             return image.uri();
         }
         byte[] bytes = image.inlineBytes();
-        String key = "corpora/" + corpusId + "/inline/" + sha256(bytes);
-        if (!store.exists(key)) {
-            store.put(key, bytes);
+        String key = corpusId + "/inline/" + sha256(bytes);
+        if (!inlineImages.exists(key)) {
+            inlineImages.put(key, bytes);
         }
-        return store.resolve(key).toUri().toString();
+        return inlineImages.resolve(key).toUri().toString();
     }
 
     private static String sha256(byte[] bytes) {

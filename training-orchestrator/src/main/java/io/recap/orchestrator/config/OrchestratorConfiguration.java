@@ -106,8 +106,9 @@ class OrchestratorConfiguration {
 
     @Bean
     CatalogService catalogService(CatalogRepository repository, TransactionTemplate tx, LocalBlobStore blobStore,
-            Clock clock, OrchestratorProperties properties) {
-        return new CatalogService(repository, tx, blobStore, clock, properties.snapshotShardSize());
+            AllowedRoots ingestAllowedRoots, Clock clock, OrchestratorProperties properties) {
+        return new CatalogService(repository, tx, blobStore, new LocalBlobStore(ingestAllowedRoots.roots().get(0)), clock,
+                properties.snapshotShardSize());
     }
 
     @Bean

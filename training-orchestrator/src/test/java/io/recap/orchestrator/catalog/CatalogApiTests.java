@@ -59,7 +59,8 @@ class CatalogApiTests extends OrchestratorIntegrationTest {
         assertThat(corpus.get("batchCount").asLong()).isEqualTo(2);
         assertThat(metrics.messageCount(Topics.CORPUS_INGEST, "malformed") - malformedBefore).isEqualTo(3);
 
-        // The inline image was written to the store and catalogued by file: uri; the duplicate img-1 kept its first uri.
+        // The inline image was written under the first allowed image root and catalogued by file: uri; the duplicate
+        // img-1 kept its first uri.
         Path snapshot = snapshot("corpus-a", V1);
         List<JsonNode> records = records(snapshot);
         Map<String, JsonNode> byId = new java.util.TreeMap<>();
@@ -69,6 +70,8 @@ class CatalogApiTests extends OrchestratorIntegrationTest {
         assertThat(byId.get("img-1").get("altText").asString()).isEqualTo("© photographer");
         String inline = byId.get("img-3").get("image").asString();
         assertThat(inline).startsWith("file:");
+        assertThat(Path.of(URI.create(inline))).as("where the relabel workers may read it")
+                .startsWith(DATA_DIR.resolve("corpora").resolve("corpus-a").resolve("inline"));
         assertThat(Files.readAllBytes(Path.of(URI.create(inline)))).isEqualTo(png);
     }
 

@@ -58,7 +58,8 @@ class SchedulerTest {
         jobs = new JobRepository(jdbc, db.tx());
         OrchestratorMetrics metrics = new OrchestratorMetrics(meters, Map.of("cpu", 2, "gpu", 0));
         lifecycle = new JobLifecycle(jobs, new SchedulerSignal(), metrics, Clock.systemUTC(), Duration.ZERO, 1000);
-        catalog = new CatalogService(new CatalogRepository(jdbc), db.tx(), new LocalBlobStore(store), Clock.systemUTC(), 100);
+        catalog = new CatalogService(new CatalogRepository(jdbc), db.tx(), new LocalBlobStore(store),
+                new LocalBlobStore(store), Clock.systemUTC(), 100);
     }
 
     @AfterEach

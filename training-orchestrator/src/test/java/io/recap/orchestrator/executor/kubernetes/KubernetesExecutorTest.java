@@ -196,7 +196,7 @@ class KubernetesExecutorTest {
         SchedulingProperties scheduling = new SchedulingProperties(Map.of("gpu", 1), Map.of("gpu", "kubernetes"),
                 "kubernetes", Map.of(), "gpu", Duration.ofSeconds(1));
         CatalogService catalog = new CatalogService(new CatalogRepository(JdbcClient.create(db.dataSource())), db.tx(),
-                new LocalBlobStore(store), Clock.systemUTC(), 100);
+                new LocalBlobStore(store), new LocalBlobStore(store), Clock.systemUTC(), 100);
         Scheduler scheduler = new Scheduler(jobs, lifecycle, new ExecutorRegistry(List.of(restarted)), catalog,
                 scheduling, new SchedulerSignal(), new OrchestratorMetrics(new SimpleMeterRegistry(), Map.of("gpu", 1)),
                 Clock.systemUTC());
