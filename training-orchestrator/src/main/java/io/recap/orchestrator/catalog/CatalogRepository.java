@@ -178,6 +178,32 @@ public class CatalogRepository {
                 .params(params).query(String.class).list());
     }
 
+    /** Failures of a corpus (of one captioner version unless {@code captioner} is null), newest first. */
+    public List<RelabelFailurePage.Failure> failures(String corpusId, String captioner, long offset, int limit) {
+        List<Object> params = new ArrayList<>(List.of(corpusId));
+        if (captioner != null) {
+            params.add(captioner);
+        }
+        params.add(limit);
+        params.add(offset);
+        return jdbc.sql("SELECT f.image_id, i.image_uri, f.captioner, f.code, f.message, f.created_at "
+                        + "FROM relabel_failures f JOIN images i ON i.corpus_id = f.corpus_id AND i.image_id = f.image_id "
+                        + "WHERE f.corpus_id = ?" + (captioner == null ? "" : " AND f.captioner = ?")
+                        + " ORDER BY f.created_at DESC, f.image_id, f.captioner LIMIT ? OFFSET ?")
+                .params(params)
+                .query((rs, i) -> new RelabelFailurePage.Failure(rs.getString("image_id"), rs.getString("image_uri"),
+                        rs.getString("captioner"), rs.getString("code"), rs.getString("message"),
+                        Db.instant(rs, "created_at")))
+                .list();
+    }
+
+    public long failureCount(String corpusId, String captioner) {
+        return jdbc.sql("SELECT COUNT(*) FROM relabel_failures WHERE corpus_id = ?"
+                        + (captioner == null ? "" : " AND captioner = ?"))
+                .params(captioner == null ? List.of(corpusId) : List.of(corpusId, captioner))
+                .query(Long.class).single();
+    }
+
     /** Relabel failures of one captioner version in a corpus, by error code. */
     public Map<String, Long> failureCodes(String corpusId, String captioner) {
         Map<String, Long> counts = new TreeMap<>();

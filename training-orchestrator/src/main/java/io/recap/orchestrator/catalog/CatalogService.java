@@ -108,11 +108,11 @@ public class CatalogService {
     /**
      * One page of a corpus (in catalog order, after {@code afterImageId}) as a relabel job with
      * {@code captioner} and {@code styles} sees it: which images still need which styles. An image with a
-     * caption by that version in every style is done; one with a recorded failure is done too unless
-     * {@code retryFailures}.
+     * caption by that version in every style is done; one with a recorded failure is pending (it lacks captions),
+     * and when {@code onlyFailed} only those with a recorded failure are.
      */
     public RelabelPage relabelPage(String corpusId, ModelRef captioner, Set<CaptionStyle> styles,
-            boolean retryFailures, String afterImageId, int limit) {
+            boolean onlyFailed, String afterImageId, int limit) {
         List<CatalogRepository.ImageRow> page = repository.images(corpusId, afterImageId, limit);
         if (page.isEmpty()) {
             return new RelabelPage(0, List.of(), null);
@@ -126,7 +126,7 @@ public class CatalogService {
             EnumSet<CaptionStyle> missing = EnumSet.copyOf(styles);
             missing.removeAll(captions.getOrDefault(image.imageId(), Map.of()).keySet());
             boolean hasFailure = failed.contains(image.imageId());
-            if (!missing.isEmpty() && (retryFailures || !hasFailure)) {
+            if (!missing.isEmpty() && (hasFailure || !onlyFailed)) {
                 pending.add(new RelabelPage.Pending(image.imageId(), image.uri(), missing, hasFailure));
             }
         }
@@ -165,6 +165,20 @@ public class CatalogService {
     /** Relabel failures of one captioner version in a corpus, by error code. */
     public Map<String, Long> failureCodes(String corpusId, ModelRef captioner) {
         return repository.failureCodes(corpusId, captioner.toString());
+    }
+
+    /**
+     * A page of the corpus's recorded relabel failures, of {@code captioner} or (null) of every captioner version.
+     *
+     * @throws CorpusNotFoundException when the corpus is not in the catalog
+     */
+    public RelabelFailurePage failures(String corpusId, ModelRef captioner, int page, int size) {
+        if (!repository.corpusExists(corpusId)) {
+            throw new CorpusNotFoundException(corpusId);
+        }
+        String name = captioner == null ? null : captioner.toString();
+        return new RelabelFailurePage(corpusId, name, page, size, repository.failureCount(corpusId, name),
+                repository.failures(corpusId, name, (long) page * size, size));
     }
 
     public List<CorpusSummary> corpora() {

@@ -82,6 +82,9 @@ public class JobService {
                     + "', which is not enabled here (enabled: " + executors.names() + ")");
         }
         Map<String, String> checkedParams = params(params);
+        if (kind == JobKind.RELABEL) {
+            checkRelabelParams(checkedParams);
+        }
         String jobId = "j" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         Instant now = clock.instant();
         jobs.insert(jobId, spec, effectivePool, effectivePriority, checkedParams, maxAttempts, now);
@@ -208,6 +211,16 @@ public class JobService {
     private void requireModel(ModelRef ref, String field) {
         if (ref != null && !models.exists(ref)) {
             throw new InvalidJobRequestException(field, field + ": model " + ref + " is not in the model store");
+        }
+    }
+
+    /** RELABEL params that choose what is sent are checked now: a wrong choice would relabel the wrong images. */
+    private static void checkRelabelParams(Map<String, String> params) {
+        RelabelOnly.parse(params.get(RelabelOnly.PARAM));
+        if (params.containsKey("retryFailures")) {
+            // Replaced by params.only; ignoring it would silently send a different set than the caller meant.
+            throw new InvalidJobRequestException("params.retryFailures", "params.retryFailures is replaced by "
+                    + "params.only: missing (default, failed images included) or failed");
         }
     }
 

@@ -11,6 +11,7 @@ import io.recap.orchestrator.catalog.CatalogService.RelabelPage;
 import io.recap.orchestrator.config.RelabelProperties;
 import io.recap.orchestrator.events.EventPublisher;
 import io.recap.orchestrator.jobs.JobSpec;
+import io.recap.orchestrator.jobs.RelabelOnly;
 import io.recap.orchestrator.jobs.RelabelSpec;
 import io.recap.orchestrator.task.TaskContext;
 import io.recap.orchestrator.task.TrainingTask;
@@ -36,8 +37,9 @@ import org.springframework.boot.convert.DurationStyle;
  *
  * <ol>
  * <li>Plan: reads the corpus from the catalog page by page; an image that already has a caption by this
- *     captioner version in every requested style is skipped, and so is one with a recorded relabel error for
- *     it (unless {@code retryFailures}: then the error is forgotten and the image sent again). The rest is
+ *     captioner version in every requested style is skipped. What is left is sent ({@code only=missing}, the
+ *     default), or of it only the images with a recorded relabel error ({@code only=failed}); a sent image's
+ *     recorded error is forgotten first, so that its new outcome is awaited. The rest is
  *     grouped by the styles it lacks and cut into {@link RelabelRequest}s of {@code batchSize} images, key
  *     {@code corpusId/batchId}, batch ids {@code {jobId}-{n}} over the images in catalog order — so a retry
  *     that finds the same work resends the very same batches, and whatever arrives twice is absorbed by the
@@ -54,7 +56,12 @@ import org.springframework.boot.convert.DurationStyle;
  * Older captioner versions' captions are never touched: lineage is kept per version.
  *
  * <p>Params (override {@code recap.orchestrator.relabel.*}): {@code batchSize}, {@code pollInterval},
- * {@code stallTimeout} (durations such as {@code 500ms}, {@code 2m}), {@code retryFailures}.
+ * {@code stallTimeout} (durations such as {@code 500ms}, {@code 2m}); {@code only} ({@link RelabelOnly}: {@code
+ * missing} or {@code failed}, checked at submit).
+ *
+ * <p>Metrics: {@code images.total}, {@code images.skipped} (not sent: already captioned, or not failed when
+ * {@code only=failed}), {@code images.sent}, {@code images.captioned} and {@code images.failed} (of those sent),
+ * {@code images.failed.<CODE>} per error code, {@code images.done}, {@code batches.sent}.
  */
 public final class RelabelTask implements TrainingTask {
 
@@ -105,7 +112,7 @@ public final class RelabelTask implements TrainingTask {
         counts.put("images.skipped", (double) plan.skipped);
         counts.put("images.sent", (double) plan.pending.size());
         counts.put("batches.sent", (double) plan.batches);
-        reportResults(spec, context, done, counts);
+        reportResults(spec, context, done, plan.skipped, counts);
 
         List<String> remaining = plan.pending;
         long waitStart = System.nanoTime();
@@ -124,7 +131,7 @@ public final class RelabelTask implements TrainingTask {
                 context.progress(done, total, null);
                 if (remaining.isEmpty() || now - lastMetrics >= METRICS_EVERY_NANOS) {
                     lastMetrics = now;
-                    long failed = reportResults(spec, context, done, counts);
+                    long failed = reportResults(spec, context, done, plan.skipped, counts);
                     if (now - lastLog >= LOG_EVERY_NANOS && !remaining.isEmpty()) {
                         lastLog = now;
                         context.log(String.format(Locale.ROOT, "%d of %d images have results (%.1f images/s), "
@@ -143,8 +150,9 @@ public final class RelabelTask implements TrainingTask {
         Map<String, Long> codes = catalog.failureCodes(spec.corpusId(), spec.captioner());
         long failed = codes.values().stream().mapToLong(Long::longValue).sum();
         context.log(String.format(Locale.ROOT, "relabel finished: %d of %d images have results by %s: %d captioned, "
-                        + "%d errors%s; %d sent, %d skipped", done, total, spec.captioner(), done - failed, failed,
-                codes.isEmpty() ? "" : " " + codes, plan.pending.size(), plan.skipped));
+                        + "%d errors%s; %d sent, %d skipped (only=%s)", done, total, spec.captioner(),
+                done - plan.skipped - failed, failed, codes.isEmpty() ? "" : " " + codes, plan.pending.size(),
+                plan.skipped, settings.only.name().toLowerCase(Locale.ROOT)));
     }
 
     /** What {@link #planAndPublish} sent: images in the corpus, already done, sent (in catalog order). */
@@ -163,7 +171,7 @@ public final class RelabelTask implements TrainingTask {
         while (true) {
             context.throwIfCancelled();
             RelabelPage page = catalog.relabelPage(spec.corpusId(), spec.captioner(), spec.styles(),
-                    settings.retryFailures, after, PAGE);
+                    settings.only == RelabelOnly.FAILED, after, PAGE);
             if (page.images() == 0) {
                 break;
             }
@@ -224,20 +232,27 @@ public final class RelabelTask implements TrainingTask {
         return still;
     }
 
-    /** Publishes the counts at step {@code done}; returns the number of images with an error by this captioner. */
-    private long reportResults(RelabelSpec spec, TaskContext context, long done, Map<String, Double> counts) {
-        long failed = catalog.failureCodes(spec.corpusId(), spec.captioner()).values().stream()
-                .mapToLong(Long::longValue).sum();
+    /**
+     * Publishes the counts at step {@code done}; returns the number of images with an error by this captioner.
+     * Every recorded error belongs to an image this job sent: a sent image's old error was forgotten when planned,
+     * and an image not sent has none (under {@code only=missing} all of them are sent; under {@code only=failed}
+     * exactly those with one are).
+     */
+    private long reportResults(RelabelSpec spec, TaskContext context, long done, long skipped,
+            Map<String, Double> counts) {
+        Map<String, Long> codes = catalog.failureCodes(spec.corpusId(), spec.captioner());
+        long failed = codes.values().stream().mapToLong(Long::longValue).sum();
         Map<String, Double> metrics = new TreeMap<>(counts);
         metrics.put("images.done", (double) done);
         metrics.put("images.failed", (double) failed);
-        metrics.put("images.captioned", (double) Math.max(0, done - failed));
+        codes.forEach((code, n) -> metrics.put("images.failed." + code, (double) n));
+        metrics.put("images.captioned", (double) Math.max(0, done - skipped - failed));
         context.metrics(done, metrics);
         return failed;
     }
 
     /** Job settings: the configured defaults, overridden by the job's params. */
-    record Settings(int batchSize, Duration pollInterval, Duration stallTimeout, boolean retryFailures) {
+    record Settings(int batchSize, Duration pollInterval, Duration stallTimeout, RelabelOnly only) {
 
         static Settings of(RelabelProperties defaults, Map<String, String> params) {
             int batchSize = params.containsKey("batchSize") ? Integer.parseInt(params.get("batchSize").trim())
@@ -251,9 +266,7 @@ public final class RelabelTask implements TrainingTask {
                 throw new IllegalArgumentException("params.pollInterval must be positive and params.stallTimeout at "
                         + "least as long");
             }
-            boolean retry = params.containsKey("retryFailures") ? Boolean.parseBoolean(params.get("retryFailures").trim())
-                    : defaults.retryFailures();
-            return new Settings(batchSize, poll, stall, retry);
+            return new Settings(batchSize, poll, stall, RelabelOnly.parse(params.get(RelabelOnly.PARAM)));
         }
 
         private static Duration duration(Map<String, String> params, String name, Duration fallback) {

@@ -4,6 +4,7 @@ import io.recap.core.domain.ModelRef;
 import io.recap.orchestrator.catalog.CatalogService;
 import io.recap.orchestrator.catalog.CorpusDetails;
 import io.recap.orchestrator.catalog.CorpusSummary;
+import io.recap.orchestrator.catalog.RelabelFailurePage;
 import io.recap.orchestrator.catalog.SnapshotManifest;
 import io.recap.orchestrator.ingest.CorpusIngestService;
 import io.recap.orchestrator.ingest.IngestReceipt;
@@ -43,6 +44,24 @@ public class CorpusController {
     }
 
     /**
+     * The images whose relabel failed (of {@code captioner}, or of every captioner version when it is left out),
+     * newest first, then by image id; {@code total} counts all pages.
+     */
+    @GetMapping("/{corpusId}/failures")
+    public RelabelFailurePage failures(@PathVariable String corpusId,
+            @RequestParam(required = false) String captioner,
+            @RequestParam(defaultValue = "0") int page,
+            @RequestParam(defaultValue = "50") int size) {
+        if (page < 0) {
+            throw new InvalidParameterException("page", "page must be 0 or more but was " + page);
+        }
+        if (size < 1 || size > 1000) {
+            throw new InvalidParameterException("size", "size must be 1..1000 but was " + size);
+        }
+        return catalog.failures(corpusId, captioner == null ? null : captionerRef(captioner), page, size);
+    }
+
+    /**
      * Publishes the usable images of a corpus directory ({@code manifestDir}, under the allowed roots, in the
      * {@code format} named or detected) to {@code recap.corpus.ingest}; the catalog registers them asynchronously
      * and idempotently (202). The receipt lists the items left out.
@@ -56,14 +75,16 @@ public class CorpusController {
     /** Exports the corpus with the captions of {@code captioner} ({@code captioner/name/version}) to the store. */
     @PostMapping("/{corpusId}/snapshots")
     public ResponseEntity<SnapshotManifest> snapshot(@PathVariable String corpusId, @RequestParam String captioner) {
-        ModelRef ref;
+        SnapshotManifest snapshot = catalog.exportSnapshot(corpusId, captionerRef(captioner));
+        return ResponseEntity.created(URI.create("/corpora/" + corpusId + "/snapshots/" + snapshot.snapshotId()))
+                .body(snapshot);
+    }
+
+    private static ModelRef captionerRef(String captioner) {
         try {
-            ref = ModelRef.parse(captioner).requireKind(io.recap.core.domain.ModelKind.CAPTIONER);
+            return ModelRef.parse(captioner).requireKind(io.recap.core.domain.ModelKind.CAPTIONER);
         } catch (IllegalArgumentException e) {
             throw new InvalidParameterException("captioner", e.getMessage());
         }
-        SnapshotManifest snapshot = catalog.exportSnapshot(corpusId, ref);
-        return ResponseEntity.created(URI.create("/corpora/" + corpusId + "/snapshots/" + snapshot.snapshotId()))
-                .body(snapshot);
     }
 }

@@ -14,12 +14,15 @@ import io.recap.core.model.ModelStore;
 import io.recap.orchestrator.executor.local.LocalExecutor;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.orchestrator.support.TestModels;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -63,6 +66,8 @@ class RelabelTaskTests extends OrchestratorIntegrationTest {
 
     /** Every request the stand-in worker received. */
     final List<RelabelRequest> received = new CopyOnWriteArrayList<>();
+    /** {@code corpus/imageId} of "-bad" images whose file a test has repaired: the stand-in captions them. */
+    final Set<String> fixed = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private Thread worker;
 
@@ -87,7 +92,8 @@ class RelabelTaskTests extends OrchestratorIntegrationTest {
     }
 
     @Test
-    void aCorpusIsRelabelledOnceAndARerunSkipsWhatIsDoneWhileANewVersionKeepsTheOldCaptions() throws Exception {
+    void aCorpusIsRelabelledOnceAndARerunSendsOnlyTheFailedImagesWhileANewVersionKeepsTheOldCaptions()
+            throws Exception {
         String corpus = ingest("relabel-a");
 
         String first = submitRelabel(corpus, "captioner/fake/v1", "\"batchSize\":8");
@@ -100,7 +106,9 @@ class RelabelTaskTests extends OrchestratorIntegrationTest {
             assertThat(metrics.get("batches.sent").get("value").asDouble()).isEqualTo(7);
             assertThat(metrics.get("images.done").get("value").asDouble()).isEqualTo(IMAGES);
             assertThat(metrics.get("images.failed").get("value").asDouble()).isEqualTo(2);
+            assertThat(metrics.get("images.failed.TRUNCATED").get("value").asDouble()).isEqualTo(2);
             assertThat(metrics.get("images.captioned").get("value").asDouble()).isEqualTo(IMAGES - 2);
+            assertThat(metrics.get("images.skipped").get("value").asDouble()).isZero();
         });
         assertThat(job.get("logTail").toString()).contains("relabel finished: 50 of 50 images",
                 "2 errors {TRUNCATED=2}");
@@ -111,40 +119,110 @@ class RelabelTaskTests extends OrchestratorIntegrationTest {
         assertThat(captionRows(corpus, "captioner/fake/v1")).isEqualTo(2L * (IMAGES - 2));
         List<String> v1Captions = captions(corpus, "captioner/fake/v1");
 
-        // The same captioner again: everything has a result, nothing is sent.
+        // The same captioner again (only=missing by default): the captioned images are skipped, the two that
+        // failed lack captions and are sent again (and fail again).
         String again = submitRelabel(corpus, "captioner/fake/v1", "\"batchSize\":8");
         JsonNode rerun = awaitFinished(again, JobState.SUCCEEDED);
         assertThat(rerun.get("progress").get("done").asLong()).isEqualTo(IMAGES);
-        assertThat(rerun.get("progress").get("rate").asDouble()).isZero();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             JsonNode metrics = getJson("/jobs/" + again).get("metrics");
-            assertThat(metrics.get("images.sent").get("value").asDouble()).isZero();
-            assertThat(metrics.get("images.skipped").get("value").asDouble()).isEqualTo(IMAGES);
+            assertThat(metrics.get("images.sent").get("value").asDouble()).isEqualTo(2);
+            assertThat(metrics.get("images.skipped").get("value").asDouble()).isEqualTo(IMAGES - 2);
+            assertThat(metrics.get("images.captioned").get("value").asDouble()).isZero();
+            assertThat(metrics.get("images.failed.TRUNCATED").get("value").asDouble()).isEqualTo(2);
         });
-        assertThat(requestsFor(corpus)).hasSize(7);
-
-        // Errors are resent only when asked for.
-        String retry = submitRelabel(corpus, "captioner/fake/v1", "\"retryFailures\":true");
-        awaitFinished(retry, JobState.SUCCEEDED);
         assertThat(requestsFor(corpus)).hasSize(8);
         assertThat(requestsFor(corpus).get(7).items()).extracting(RelabelRequest.Item::imageId)
                 .containsExactly("img-07-bad", "img-31-bad");
 
-        // A new version (first SHORT only, then both: only LONG is still missing) adds captions, v1's stay.
+        // A new version (first SHORT only, then both: LONG is missing where SHORT came, both where it failed)
+        // adds captions, v1's stay.
         awaitFinished(submitRelabel(corpus, "captioner/fake/v2", "[\"short\"]", "\"batchSize\":100"),
                 JobState.SUCCEEDED);
         awaitFinished(submitRelabel(corpus, "captioner/fake/v2", null, "\"batchSize\":100"), JobState.SUCCEEDED);
         List<RelabelRequest> v2 = requestsFor(corpus).subList(8, requestsFor(corpus).size());
-        assertThat(v2).hasSize(2);
+        assertThat(v2).hasSize(3);
         assertThat(v2.get(0).styles()).containsExactly(CaptionStyle.SHORT);
         assertThat(v2.get(0).items()).hasSize(IMAGES);
-        assertThat(v2.get(1).styles()).containsExactly(CaptionStyle.LONG);
-        assertThat(v2.get(1).items()).hasSize(IMAGES - 2);
+        // The second job's two batches may arrive in either order (their keys differ, so may their partitions).
+        List<RelabelRequest> second = v2.subList(1, 3);
+        assertThat(second).filteredOn(r -> r.styles().size() == 1).singleElement().satisfies(r -> {
+            assertThat(r.styles()).containsExactly(CaptionStyle.LONG);
+            assertThat(r.items()).hasSize(IMAGES - 2);
+        });
+        assertThat(second).filteredOn(r -> r.styles().size() == 2).singleElement().satisfies(r ->
+                assertThat(r.items()).extracting(RelabelRequest.Item::imageId)
+                        .containsExactly("img-07-bad", "img-31-bad"));
         assertThat(captionRows(corpus, "captioner/fake/v2")).isEqualTo(2L * (IMAGES - 2));
         assertThat(captions(corpus, "captioner/fake/v1")).isEqualTo(v1Captions);
         JsonNode counts = getJson("/corpora/" + corpus).get("captions");
         assertThat(counts.get("captioner/fake/v1").get("LONG").asLong()).isEqualTo(IMAGES - 2);
         assertThat(counts.get("captioner/fake/v2").get("LONG").asLong()).isEqualTo(IMAGES - 2);
+    }
+
+    @Test
+    void onlyFailedResendsJustTheFailedImagesAndTheFailuresListEmptiesOnceTheyAreFixed() throws Exception {
+        String corpus = ingest("relabel-failed");
+        awaitFinished(submitRelabel(corpus, "captioner/fake/v1", "[\"short\"]", "\"batchSize\":100"),
+                JobState.SUCCEEDED);
+
+        JsonNode failures = getJson("/corpora/" + corpus + "/failures?captioner=captioner/fake/v1&size=1");
+        assertThat(failures.get("total").asLong()).isEqualTo(2);
+        assertThat(failures.get("failures")).hasSize(1);
+        JsonNode all = getJson("/corpora/" + corpus + "/failures?captioner=captioner/fake/v1");
+        assertThat(all.get("failures")).extracting(f -> f.get("imageId").asString())
+                .containsExactlyInAnyOrder("img-07-bad", "img-31-bad");
+        assertThat(all.get("failures").get(0).get("imageUri").asString()).startsWith("file:/data/" + corpus + "/img-");
+        assertThat(all.get("failures").get(0).get("code").asString()).isEqualTo("TRUNCATED");
+        assertThat(all.get("failures").get(0).get("message").asString()).isEqualTo("half a png");
+        assertThat(all.get("failures").get(0).has("at")).isTrue();
+
+        // One file is repaired. Both styles are asked for, yet only the failed images are sent: the 48 that lack
+        // LONG are left for an only=missing run.
+        fixed.add(corpus + "/img-07-bad");
+        String retry = submitRelabel(corpus, "captioner/fake/v1", "\"only\":\"failed\"");
+        awaitFinished(retry, JobState.SUCCEEDED);
+        List<RelabelRequest> sent = requestsFor(corpus).subList(1, requestsFor(corpus).size());
+        assertThat(sent).flatExtracting(RelabelRequest::items).extracting(RelabelRequest.Item::imageId)
+                .containsExactlyInAnyOrder("img-07-bad", "img-31-bad");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode metrics = getJson("/jobs/" + retry).get("metrics");
+            assertThat(metrics.get("images.skipped").get("value").asDouble()).isEqualTo(IMAGES - 2);
+            assertThat(metrics.get("images.captioned").get("value").asDouble()).isEqualTo(1);
+            assertThat(metrics.get("images.failed").get("value").asDouble()).isEqualTo(1);
+            assertThat(metrics.get("images.failed.TRUNCATED").get("value").asDouble()).isEqualTo(1);
+        });
+        assertThat(getJson("/corpora/" + corpus + "/failures?captioner=captioner/fake/v1").get("failures"))
+                .extracting(f -> f.get("imageId").asString()).containsExactly("img-31-bad");
+
+        // The other one too; now the default sends the rest: LONG for 48 images and both styles for img-31.
+        fixed.add(corpus + "/img-31-bad");
+        String rest = submitRelabel(corpus, "captioner/fake/v1", "\"batchSize\":100");
+        awaitFinished(rest, JobState.SUCCEEDED);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            JsonNode metrics = getJson("/jobs/" + rest).get("metrics");
+            assertThat(metrics.get("images.sent").get("value").asDouble()).isEqualTo(IMAGES - 1);
+            assertThat(metrics.get("images.skipped").get("value").asDouble()).isEqualTo(1);
+            assertThat(metrics.get("images.failed").get("value").asDouble()).isZero();
+        });
+        JsonNode none = getJson("/corpora/" + corpus + "/failures?captioner=captioner/fake/v1");
+        assertThat(none.get("total").asLong()).isZero();
+        assertThat(none.get("failures")).isEmpty();
+        assertThat(captionRows(corpus, "captioner/fake/v1")).isEqualTo(2L * IMAGES);
+    }
+
+    @Test
+    void theFailuresListRefusesAnUnknownCorpusAndBadPagingAsProblems() throws Exception {
+        String corpus = ingest("relabel-failures-api");
+        assertThat(get("/corpora/no-such-corpus/failures").statusCode()).isEqualTo(404);
+        for (String query : List.of("page=-1", "size=0", "size=5000", "page=x", "captioner=t2i/x/v1")) {
+            HttpResponse<String> response = get("/corpora/" + corpus + "/failures?" + query);
+            assertThat(response.statusCode()).as(query).isEqualTo(400);
+            assertThat(response.headers().firstValue("Content-Type")).as(query).hasValue("application/problem+json");
+        }
+        JsonNode empty = getJson("/corpora/" + corpus + "/failures");
+        assertThat(empty.get("total").asLong()).isZero();
+        assertThat(empty.get("size").asInt()).isEqualTo(50);
     }
 
     @Test
@@ -226,7 +304,7 @@ class RelabelTaskTests extends OrchestratorIntegrationTest {
                 + "AND captioner = ? ORDER BY image_id, style").params(corpus, captioner).query(String.class).list();
     }
 
-    /** Answers each request at once: captions per requested style, a failure for images named "-bad". */
+    /** Answers each request at once: captions per requested style, a failure for images named "-bad" not fixed. */
     private void serve() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
@@ -245,7 +323,7 @@ class RelabelTaskTests extends OrchestratorIntegrationTest {
                     }
                     for (RelabelRequest.Item item : request.items()) {
                         RelabelResult result;
-                        if (item.imageId().endsWith("-bad")) {
+                        if (item.imageId().endsWith("-bad") && !fixed.contains(request.corpusId() + "/" + item.imageId())) {
                             result = RelabelResult.failure(item.imageId(), request.corpusId(), request.batchId(),
                                     request.captioner(), "TRUNCATED", "half a png");
                         } else {

@@ -161,6 +161,12 @@ class JobApiTests extends OrchestratorIntegrationTest {
                 new Case("""
                         {"kind":"RELABEL","spec":{"corpusId":"jobs-corpus","captioner":"captioner/jobs-captioner/v1",
                          "styles":["tiny"]}}""", 400, "spec.styles", "unknown caption style"),
+                new Case("""
+                        {"kind":"RELABEL","spec":{"corpusId":"jobs-corpus","captioner":"captioner/jobs-captioner/v1"},
+                         "params":{"only":"everything"}}""", 400, "params.only", "must be one of [missing, failed]"),
+                new Case("""
+                        {"kind":"RELABEL","spec":{"corpusId":"jobs-corpus","captioner":"captioner/jobs-captioner/v1"},
+                         "params":{"retryFailures":true}}""", 400, "params.retryFailures", "replaced by params.only"),
                 new Case("{\"kind\":\"EVALUATE\",\"spec\":{\"model\":\"captioner/jobs-captioner/v1\"},\"pool\":\"tpu\"}",
                         400, "pool", "unknown pool 'tpu'"),
                 new Case("{\"kind\":\"EVALUATE\",\"spec\":{\"model\":\"captioner/jobs-captioner/v1\"},\"priority\":5000}",
