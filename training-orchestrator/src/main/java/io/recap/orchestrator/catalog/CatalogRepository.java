@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +151,17 @@ public class CatalogRepository {
                         .put(CaptionStyle.valueOf(rs.getString("style")), rs.getString("caption")))
                 .list();
         return captions;
+    }
+
+    /** The failure code of each image whose relabel by {@code captioner} failed, ids in [{@code fromImageId}, {@code toImageId}]. */
+    public Map<String, String> failureCodes(String corpusId, String captioner, String fromImageId, String toImageId) {
+        Map<String, String> codes = new HashMap<>();
+        jdbc.sql("SELECT image_id, code FROM relabel_failures WHERE corpus_id = ? AND captioner = ? "
+                        + "AND image_id >= ? AND image_id <= ?")
+                .params(corpusId, captioner, fromImageId, toImageId)
+                .query((rs, i) -> codes.put(rs.getString("image_id"), rs.getString("code")))
+                .list();
+        return codes;
     }
 
     /** Images with a recorded relabel failure by {@code captioner}, ids in [{@code fromImageId}, {@code toImageId}]. */

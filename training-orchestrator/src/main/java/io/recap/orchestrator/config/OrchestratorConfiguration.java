@@ -9,6 +9,8 @@ import io.recap.core.store.LocalBlobStore;
 import io.recap.orchestrator.catalog.CatalogListeners;
 import io.recap.orchestrator.catalog.CatalogRepository;
 import io.recap.orchestrator.catalog.CatalogService;
+import io.recap.orchestrator.export.CorpusExporter;
+import io.recap.orchestrator.export.ExportReports;
 import io.recap.orchestrator.events.EventPublisher;
 import io.recap.orchestrator.executor.ExecutorRegistry;
 import io.recap.orchestrator.executor.JobExecutor;
@@ -109,6 +111,16 @@ class OrchestratorConfiguration {
             AllowedRoots ingestAllowedRoots, Clock clock, OrchestratorProperties properties) {
         return new CatalogService(repository, tx, blobStore, new LocalBlobStore(ingestAllowedRoots.roots().get(0)), clock,
                 properties.snapshotShardSize());
+    }
+
+    @Bean
+    CorpusExporter corpusExporter(CatalogRepository repository, AllowedRoots ingestAllowedRoots, Clock clock) {
+        return new CorpusExporter(repository, ingestAllowedRoots, clock);
+    }
+
+    @Bean
+    ExportReports exportReports() {
+        return new ExportReports();
     }
 
     @Bean

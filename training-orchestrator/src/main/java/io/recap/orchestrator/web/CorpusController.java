@@ -80,7 +80,7 @@ public class CorpusController {
                 .body(snapshot);
     }
 
-    private static ModelRef captionerRef(String captioner) {
+    static ModelRef captionerRef(String captioner) {
         try {
             return ModelRef.parse(captioner).requireKind(io.recap.core.domain.ModelKind.CAPTIONER);
         } catch (IllegalArgumentException e) {

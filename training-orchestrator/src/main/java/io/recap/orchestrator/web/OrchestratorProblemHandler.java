@@ -4,6 +4,7 @@ import io.recap.core.model.ModelNotFoundException;
 import io.recap.core.store.UnsafePathException;
 import io.recap.orchestrator.catalog.CorpusNotFoundException;
 import io.recap.orchestrator.evaluation.EvaluationNotFoundException;
+import io.recap.orchestrator.export.ExportNotFoundException;
 import io.recap.orchestrator.ingest.IngestPublishException;
 import io.recap.orchestrator.ingest.InvalidIngestRequestException;
 import io.recap.orchestrator.jobs.InvalidJobRequestException;
@@ -66,6 +67,11 @@ public class OrchestratorProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(EvaluationNotFoundException.class)
     ResponseEntity<ProblemDetail> evaluationNotFound(EvaluationNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "No evaluation", e.getMessage(), "EVALUATION_NOT_FOUND", null);
+    }
+
+    @ExceptionHandler(ExportNotFoundException.class)
+    ResponseEntity<ProblemDetail> exportNotFound(ExportNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "No such export", e.getMessage(), "EXPORT_NOT_FOUND", null);
     }
 
     @ExceptionHandler(InvalidIngestRequestException.class)
