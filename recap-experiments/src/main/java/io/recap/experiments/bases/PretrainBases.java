@@ -5,6 +5,7 @@ import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelManifest;
 import io.recap.core.model.ModelStore;
+import io.recap.ml.diffusion.ContrastiveTextPretraining;
 import io.recap.ml.diffusion.DiffusionCheckpoint;
 import io.recap.ml.diffusion.DiffusionModel;
 import io.recap.ml.diffusion.DiffusionConfig;
@@ -19,6 +20,9 @@ import io.recap.ml.training.TrainingReport;
 import io.recap.shapes.render.SceneRenderer;
 import io.recap.shapes.scene.Scene;
 import io.recap.shapes.scene.SceneGenerator;
+import io.recap.shapes.text.CaptionSet;
+import io.recap.shapes.text.CaptionWriter;
+import io.recap.shapes.text.GroundedCaptionWriter;
 import io.recap.shapes.text.ReferenceCaptionWriter;
 import io.recap.shapesml.captioner.pipeline.CaptionerPipeline;
 import io.recap.shapesml.captioner.pipeline.CaptionerPipelinePreset;
@@ -42,7 +46,8 @@ import java.util.Set;
  * starting points), outside the orchestrator, on the same trainers and presets its pretraining jobs use.
  *
  * <ul>
- * <li>{@code t2i out=DIR seed=S count=N steps=K [version=V] [from=MODEL_DIR] [foregroundWeight=W]}: the text-to-image base (the Stable Diffusion analogue): the
+ * <li>{@code t2i out=DIR seed=S count=N steps=K [version=V] [from=MODEL_DIR] [foregroundWeight=W]
+ *     [webText=STEPS]}: the text-to-image base (the Stable Diffusion analogue): the
  *     {@code small} architecture and preset trained on the alt-text only of {@code count} ShapesWorld scenes of
  *     seed {@code seed} (disjoint from every fine-tuning and evaluation seed), its contrastive text-encoder
  *     pretraining on the same alt-text. The tokenizer (word vocabulary) covers every caption kind the world writes,
@@ -51,7 +56,11 @@ import java.util.Set;
  *     schedule over the new total: a warm restart); without a checkpoint, {@code from=MODEL_DIR} starts from a
  *     published base's weights (a shipped {@code models/text-to-image/...} version) with fresh Adam moments and a
  *     cosine schedule over {@code steps} more steps; publishes {@code text-to-image/shapes-t2i-base/V} in
- *     {@code out/store}.</li>
+ *     {@code out/store}. With {@code from} and {@code webText=STEPS}, the published base's text encoder is first
+ *     replaced by one pretrained contrastively from random weights for {@code STEPS} steps on the same scenes'
+ *     web text (their reference, terse and grounded captions: what the captioner base was pretrained on), the
+ *     CLIP analogue, so that the base knows language its alt-text never shows; the UNet then continues on
+ *     alt-text only, as Stable Diffusion's did under CLIP.</li>
  * <li>{@code captioner out=DIR steps=K}: the captioner base (the PaLI analogue): the {@code small} captioner pipeline's
  *     pretraining stage (terse, reference and grounded captions; no human caption), published as
  *     {@code captioner/shapes-captioner-base/v1}.</li>
@@ -109,7 +118,8 @@ public final class PretrainBases {
                     Integer.parseInt(options.getOrDefault("steps", "3000")), options.getOrDefault("version", "v1"),
                     Optional.ofNullable(options.get("from")).map(Path::of),
                     Float.parseFloat(options.getOrDefault("foregroundWeight",
-                            Float.toString(DiffusionTrainingPreset.small().foregroundWeight()))));
+                            Float.toString(DiffusionTrainingPreset.small().foregroundWeight()))),
+                    Integer.parseInt(options.getOrDefault("webText", "0")));
             case "captioner" -> captioner(out, Integer.parseInt(options.getOrDefault("steps", "10000")),
                     Long.parseLong(options.getOrDefault("seed", "1002")));
             case "features" -> features(out, Long.parseLong(options.getOrDefault("seed", "1003")),
@@ -127,7 +137,7 @@ public final class PretrainBases {
     }
 
     static void t2i(Path out, long seed, int count, int steps, String version, Optional<Path> from,
-            float foregroundWeight) throws Exception {
+            float foregroundWeight, int webTextSteps) throws Exception {
         DiffusionConfig config = DiffusionConfig.small();
         DiffusionTrainingPreset preset = DiffusionTrainingPreset.small().withSteps(steps).withSeed(seed)
                 .withSchedule(50, 500, 250).withForegroundWeight(foregroundWeight);
@@ -136,6 +146,14 @@ public final class PretrainBases {
         Path checkpoints = out.resolve("checkpoints");
         Optional<Path> latest = DiffusionCheckpoint.latest(checkpoints);
         DiffusionModel start = latest.isEmpty() && from.isPresent() ? DiffusionModel.load(from.get()) : null;
+        if (start != null && webTextSteps > 0) {
+            TrainingReport text = ContrastiveTextPretraining.pretrainTextEncoder(start,
+                    examples.stream().map(DiffusionExample::image).toList(), webText(seed, count),
+                    new ContrastiveTextPretraining.Settings(webTextSteps, ContrastiveTextPretraining.BATCH_SIZE,
+                            ContrastiveTextPretraining.LEARNING_RATE, CaptionMix.ALT_ONLY, seed),
+                    progress -> System.out.println("t2i-base web text " + progress));
+            System.out.println("t2i-base web text encoder: " + text);
+        }
         DiffusionTrainer trainer = latest.isPresent()
                 ? DiffusionTrainer.resume(latest.get(), preset, CaptionMix.ALT_ONLY)
                 : start != null
@@ -155,6 +173,25 @@ public final class PretrainBases {
                     new ModelManifest.Lineage("shapes-" + seed + "-pretrain", null, null, null, null), Map.of());
             System.out.println("published " + manifest.ref());
         }
+    }
+
+    /**
+     * The web text of the t2i corpus's scenes, in {@link ShapesWorldData#trainingExamples} order: the captions the
+     * captioner base was pretrained on (five reference captions, the terse and the grounded one), never SHORT or
+     * LONG, the styles the RECAP captioner learns from the human captions.
+     */
+    static List<List<String>> webText(long seed, int count) {
+        SceneGenerator generator = new SceneGenerator(1, 4);
+        List<List<String>> texts = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            Scene scene = generator.scene(seed, i);
+            CaptionSet captions = CaptionWriter.captions(scene, SceneGenerator.sceneSeed(seed, i));
+            List<String> own = new ArrayList<>(captions.reference());
+            own.add(captions.pretrain());
+            own.add(GroundedCaptionWriter.write(scene));
+            texts.add(own);
+        }
+        return texts;
     }
 
     static void captioner(Path out, int steps, long corpusSeed) {

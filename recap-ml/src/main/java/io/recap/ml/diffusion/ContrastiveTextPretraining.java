@@ -81,6 +81,34 @@ public final class ContrastiveTextPretraining {
      */
     public static TrainingReport pretrainTextEncoder(DiffusionModel model, List<DiffusionExample> examples,
             Settings settings, Consumer<TrainingProgress> listener) {
+        List<BufferedImage> images = examples.stream().map(DiffusionExample::image).toList();
+        return pretrain(model, images, (i, random) -> examples.get(i).caption(settings.mix().pick(random.nextDouble())),
+                settings, listener);
+    }
+
+    /**
+     * Pretrains on images that each carry several captions of their own (a web corpus's texts rather than one
+     * caption mix), one drawn per image and step; {@link Settings#mix()} is not read. This is how a base's text
+     * encoder learns language its diffusion corpus does not hold, as Stable Diffusion's CLIP encoder did.
+     */
+    public static TrainingReport pretrainTextEncoder(DiffusionModel model, List<BufferedImage> images,
+            List<List<String>> captions, Settings settings, Consumer<TrainingProgress> listener) {
+        if (images.size() != captions.size() || captions.stream().anyMatch(List::isEmpty)) {
+            throw new IllegalArgumentException("every image needs at least one caption");
+        }
+        return pretrain(model, images, (i, random) -> {
+            List<String> own = captions.get(i);
+            return own.get(random.nextInt(own.size()));
+        }, settings, listener);
+    }
+
+    /** The caption of image {@code index} for one step. */
+    private interface CaptionDraw {
+        String caption(int index, SplittableRandom random);
+    }
+
+    private static TrainingReport pretrain(DiffusionModel model, List<BufferedImage> allImages, CaptionDraw draw,
+            Settings settings, Consumer<TrainingProgress> listener) {
         DjlRuntime.prepareCurrentThread();
         Engine.getInstance().setRandomSeed((int) settings.seed());
         DiffusionConfig config = model.getConfig();
@@ -107,10 +135,9 @@ public final class ContrastiveTextPretraining {
             try (Trainer trainer = contrastive.newTrainer(training)) {
                 GuardedStep step = new GuardedStep(trainer, 1f, adam);
                 for (int s = 1; s <= settings.steps(); s++) {
-                    List<DiffusionExample> batch = distinctImages(examples, settings.batchSize(), random);
-                    List<BufferedImage> images = batch.stream().map(DiffusionExample::image).toList();
-                    List<String> captions = batch.stream()
-                            .map(e -> e.caption(settings.mix().pick(random.nextDouble()))).toList();
+                    List<Integer> batch = distinctImages(allImages.size(), settings.batchSize(), random);
+                    List<BufferedImage> images = batch.stream().map(allImages::get).toList();
+                    List<String> captions = batch.stream().map(i -> draw.caption(i, random)).toList();
                     StepOutcome outcome = step.run(() -> {
                         NDManager manager = trainer.getManager();
                         NDList inputs = new NDList(ImageTensors.toTensor(manager, images, size),
@@ -127,19 +154,17 @@ public final class ContrastiveTextPretraining {
                 Duration.ofNanos(System.nanoTime() - begin));
     }
 
-    /** {@code count} examples drawn without replacement, so no batch holds one image twice. */
-    private static List<DiffusionExample> distinctImages(List<DiffusionExample> examples, int count,
-            SplittableRandom random) {
-        int n = examples.size();
+    /** {@code count} indices of {@code n} drawn without replacement, so no batch holds one image twice. */
+    private static List<Integer> distinctImages(int n, int count, SplittableRandom random) {
         if (n < count) {
             throw new IllegalArgumentException("contrastive batches of " + count + " need as many examples, got " + n);
         }
-        List<DiffusionExample> batch = new ArrayList<>(count);
+        List<Integer> batch = new ArrayList<>(count);
         Set<Integer> taken = new HashSet<>();
         while (batch.size() < count) {
             int i = random.nextInt(n);
             if (taken.add(i)) {
-                batch.add(examples.get(i));
+                batch.add(i);
             }
         }
         return batch;
