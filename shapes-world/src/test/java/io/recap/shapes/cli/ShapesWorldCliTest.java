@@ -65,19 +65,41 @@ class ShapesWorldCliTest {
   @Test
   void badArgumentsGiveAClearErrorAndStatus2() {
     assertThat(run()).isEqualTo(2);
+    assertThat(err.toString()).contains("error: no command given", "Usage: shapes-world");
     assertThat(run("frobnicate")).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown command 'frobnicate'", "usage:");
+    assertThat(err.toString()).contains("Unmatched argument at index 0: 'frobnicate'");
     assertThat(run("generate", "--count", "10", "--seed", "1")).isEqualTo(2);
-    assertThat(err.toString()).contains("missing required option --out");
+    assertThat(err.toString()).contains("Missing required option: '--out=DIR'");
     assertThat(run("generate", "--out", "/tmp/x", "--count", "ten", "--seed", "1")).isEqualTo(2);
-    assertThat(err.toString()).contains("--count must be an integer");
+    assertThat(err.toString()).contains("Invalid value for option '--count': 'ten' is not an int");
     assertThat(run("generate", "--out", "/tmp/x", "--count", "10", "--seed", "1", "--human",
         "20")).isEqualTo(2);
     assertThat(run("show", "--seed", "1", "--index", "2", "--colour", "red")).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown option --colour");
+    assertThat(err.toString()).contains("Unknown options: '--colour', 'red'",
+        "Usage: shapes-world show");
+    assertThat(run("show", "--seed", "1", "--index", "-1")).isEqualTo(2);
+    assertThat(err.toString()).contains("option --index must be at least 0, got -1");
     assertThat(run("parse", "/no/such/file.png")).isEqualTo(2);
     assertThat(err.toString()).contains("no such image file");
     assertThat(run("match", "--prompt", "a nice picture", "/no/such/file.png")).isEqualTo(2);
     assertThat(err.toString()).contains("names no ShapesWorld object");
+  }
+
+  @Test
+  void helpPrintsTheUsageOfEveryCommandAndExitsZero() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("Usage: shapes-world", "generate", "parse", "show", "match");
+    assertThat(run("help", "generate")).isZero();
+    assertThat(run("show", "--help")).isZero();
+    assertThat(out.toString()).contains("Usage: shapes-world generate", "--contact-sheet=PNG",
+        "Usage: shapes-world show", "--index=I");
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void anUnknownOptionExitsWithStatus2AndNamesIt() {
+    assertThat(run("generate", "--out", "/tmp/x", "--count", "10", "--seed", "1", "--colour",
+        "red")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("error: Unknown options: '--colour', 'red'");
   }
 }
