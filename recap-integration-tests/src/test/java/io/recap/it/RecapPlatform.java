@@ -140,6 +140,27 @@ public final class RecapPlatform implements AutoCloseable {
         return publishCaptioner(name, version, new CaptionerConfig(32, 4, 8, 32, 1, 2, 0.1f, 8), vocabulary, seed);
     }
 
+    /**
+     * Publishes the repository's shipped captioner base ({@code models/captioner/shapes-captioner-base/v1}) into the
+     * store: a trained captioner, for tests that need a caption for every readable image (an untrained one may stop
+     * at once and give an empty caption, which the worker records as a failure).
+     */
+    public ModelRef publishShippedCaptioner() throws IOException {
+        Path shipped = Path.of("..", "models", "captioner", "shapes-captioner-base", "v1").toAbsolutePath().normalize();
+        ModelManifest manifest = Json.read(Files.readAllBytes(shipped.resolve(ModelManifest.FILE_NAME)),
+                ModelManifest.class);
+        new ModelStore(store()).publish(manifest, target -> {
+            try (var files = Files.list(shipped)) {
+                for (Path file : files.toList()) {
+                    if (!file.getFileName().toString().equals(ModelManifest.FILE_NAME)) {
+                        Files.copy(file, target.resolve(file.getFileName()));
+                    }
+                }
+            }
+        });
+        return manifest.ref();
+    }
+
     public ModelRef publishCaptioner(String name, String version, CaptionerConfig config, Vocabulary vocabulary,
             int seed) throws Exception {
         ModelRef ref = ModelRef.captioner(name, version);
@@ -208,7 +229,8 @@ public final class RecapPlatform implements AutoCloseable {
         }
     }
 
-    private URI uri(String path) {
+    /** The orchestrator's URL of {@code path}. */
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
