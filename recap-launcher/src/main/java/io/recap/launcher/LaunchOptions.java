@@ -3,6 +3,8 @@ package io.recap.launcher;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
 
 /**
  * Command-line options of the launcher, with the embedded defaults.
@@ -47,10 +49,6 @@ record LaunchOptions(Path dataDir, int count, long seed, String preset, int port
 
     static final LaunchOptions DEFAULTS = new LaunchOptions(Path.of("recap-data"), 0, 42, DEMO, 8080, false, false,
             false, 2, 0);
-
-    static final String USAGE = "usage: java -jar recap-launcher.jar [--data DIR] [--preset demo|ci|smoke|small]"
-            + " [--count N] [--seed S] [--port-base P] [--serve] [--corpus-only]"
-            + " [--experiment [--seeds N] [--t2i-steps N]]";
 
     LaunchOptions {
         if (!PRESETS.contains(preset)) {
@@ -109,43 +107,66 @@ record LaunchOptions(Path dataDir, int count, long seed, String preset, int port
         return fromBases() ? "small" : preset;
     }
 
-    static LaunchOptions parse(String[] args) {
+    /**
+     * Parses the command line (for tests and {@link RecapLauncher}, whose {@code --help} lists these options).
+     *
+     * @throws picocli.CommandLine.ParameterException for an unknown option or a missing or malformed value
+     * @throws IllegalArgumentException for values out of range or that do not go together
+     */
+    static LaunchOptions parse(String... args) {
+        Flags flags = new Flags();
+        new CommandLine(flags).parseArgs(args);
+        return flags.toOptions();
+    }
+
+    /** The launcher's options as picocli parses them; their defaults are {@link #DEFAULTS}. */
+    static final class Flags {
+
+        @Option(names = "--data", paramLabel = "DIR",
+                description = "Everything the run writes: corpora, Kafka log, H2 database, model store, logs; "
+                        + "default ${DEFAULT-VALUE}.")
         Path dataDir = DEFAULTS.dataDir;
-        int count = DEFAULTS.count;
-        long seed = DEFAULTS.seed;
+
+        @Option(names = "--preset", paramLabel = "demo|ci|smoke|small",
+                description = "demo (the default: fine-tunes the shipped bases under models/ for minutes), ci (the "
+                        + "same at its smallest size), smoke (from scratch in minutes, models barely trained) or "
+                        + "small (from scratch, hours: models that really learn).")
         String preset = DEFAULTS.preset;
+
+        @Option(names = "--count", paramLabel = "N",
+                description = "Scenes in the generated corpus; default: the preset's.")
+        int count = DEFAULTS.count;
+
+        @Option(names = "--seed", paramLabel = "S", description = "The corpus seed; default ${DEFAULT-VALUE}.")
+        long seed = DEFAULTS.seed;
+
+        @Option(names = "--port-base", paramLabel = "P", description = "Orchestrator on this port, caption-service "
+                + "+1, generation-service +2, relabel-worker +3; default ${DEFAULT-VALUE}.")
         int portBase = DEFAULTS.portBase;
-        boolean serve = false;
-        boolean corpusOnly = false;
-        boolean experiment = false;
+
+        @Option(names = "--serve", description = "Keep the services running after the loop until the process is "
+                + "stopped.")
+        boolean serve;
+
+        @Option(names = "--corpus-only", description = "Only generate the corpus and its contact sheet.")
+        boolean corpusOnly;
+
+        @Option(names = "--experiment", description = "Run the RECAP experiment (four fine-tunes x seeds, the RECAP "
+                + "table) instead of the main job; demo or ci preset only.")
+        boolean experiment;
+
+        @Option(names = "--seeds", paramLabel = "N",
+                description = "Training seeds of each fine-tune in the experiment; default ${DEFAULT-VALUE}.")
         int seeds = DEFAULTS.seeds;
+
+        @Option(names = "--t2i-steps", paramLabel = "N",
+                description = "Fine-tuning steps of each text-to-image model; default: the preset's.")
         int t2iSteps = DEFAULTS.t2iSteps;
-        for (int i = 0; i < args.length; i++) {
-            String flag = args[i];
-            switch (flag) {
-                case "--serve" -> serve = true;
-                case "--corpus-only" -> corpusOnly = true;
-                case "--experiment" -> experiment = true;
-                case "--help", "-h" -> throw new IllegalArgumentException(USAGE);
-                default -> {
-                    if (i + 1 >= args.length) {
-                        throw new IllegalArgumentException("missing value after " + flag + "\n" + USAGE);
-                    }
-                    String value = args[++i];
-                    switch (flag) {
-                        case "--data" -> dataDir = Path.of(value);
-                        case "--count" -> count = Integer.parseInt(value);
-                        case "--seed" -> seed = Long.parseLong(value);
-                        case "--preset" -> preset = value.toLowerCase(Locale.ROOT);
-                        case "--port-base" -> portBase = Integer.parseInt(value);
-                        case "--seeds" -> seeds = Integer.parseInt(value);
-                        case "--t2i-steps" -> t2iSteps = Integer.parseInt(value);
-                        default -> throw new IllegalArgumentException("unknown option " + flag + "\n" + USAGE);
-                    }
-                }
-            }
+
+        /** The options, validated; an {@link IllegalArgumentException} names what is wrong. */
+        LaunchOptions toOptions() {
+            return new LaunchOptions(dataDir, count, seed, preset.toLowerCase(Locale.ROOT), portBase, serve,
+                    corpusOnly, experiment, seeds, t2iSteps);
         }
-        return new LaunchOptions(dataDir, count, seed, preset, portBase, serve, corpusOnly, experiment, seeds,
-                t2iSteps);
     }
 }

@@ -9,30 +9,66 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs the platform's main job on one machine with embedded defaults: generates a ShapesWorld
  * corpus and its contact sheet, then runs the whole RECAP loop through the platform's services
  * ({@link RecapLoop}) and prints what the recaptioned model gained over the alt-text one.
  *
- * <p>Usage: {@value LaunchOptions#USAGE}.
+ * <pre>
+ * java -jar recap-launcher/target/recap-launcher.jar [--data DIR] [--preset demo|ci|smoke|small] [--count N]
+ *     [--seed S] [--port-base P] [--serve] [--corpus-only] [--experiment [--seeds N] [--t2i-steps N]]
+ * </pre>
+ *
+ * ({@link LaunchOptions.Flags}; {@code --help} lists them). Exit status 0 when the run finished, 2 for bad
+ * arguments (with the usage), 1 when the run failed.
  */
-public final class RecapLauncher {
+@Command(name = "java -jar recap-launcher.jar", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Runs the platform's main job on one machine: a ShapesWorld corpus, then the RECAP loop "
+                + "through the platform's services.")
+public final class RecapLauncher implements Callable<Integer> {
+
+    @Mixin
+    LaunchOptions.Flags flags;
+
+    @Spec
+    CommandSpec spec;
 
     private RecapLauncher() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints. */
+    static CommandLine commandLine() {
+        return new CommandLine(new RecapLauncher());
+    }
+
+    @Override
+    public Integer call() throws Exception {
         LaunchOptions options;
         try {
-            options = LaunchOptions.parse(args);
+            options = flags.toOptions();
         } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
         run(options, installation(), System.out::println);
+        return 0;
     }
 
     /**

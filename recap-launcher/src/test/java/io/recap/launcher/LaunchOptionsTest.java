@@ -3,8 +3,11 @@ package io.recap.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 class LaunchOptionsTest {
 
@@ -42,11 +45,36 @@ class LaunchOptionsTest {
         assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--preset", "paper"}))
                 .hasMessageContaining("--preset must be demo, ci, smoke or small");
         assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--frobnicate", "1"}))
-                .hasMessageContaining("unknown option --frobnicate").hasMessageContaining("usage:");
+                .hasMessageContaining("Unknown options: '--frobnicate', '1'");
         assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--data"}))
-                .hasMessageContaining("missing value after --data");
+                .hasMessageContaining("Missing required parameter for option '--data'");
+        assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--seeds", "two"}))
+                .hasMessageContaining("Invalid value for option '--seeds': 'two' is not an int");
         assertThatThrownBy(() -> LaunchOptions.parse(new String[] {"--port-base", "80"}))
                 .hasMessageContaining("--port-base");
+    }
+
+    @Test
+    void helpPrintsTheOptionsAndExitsZeroWithoutRunningAnything() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = RecapLauncher.commandLine().setOut(new PrintWriter(out)).setErr(new PrintWriter(err))
+                .execute("--help");
+        assertThat(status).isZero();
+        assertThat(out.toString()).contains("Usage: java -jar recap-launcher.jar", "--data=DIR",
+                "--preset=demo|ci|smoke|small", "--experiment", "--seeds=N", "--t2i-steps=N");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void aBadOptionExitsWithStatus2AndAMessageBeforeAnythingRuns() {
+        StringWriter err = new StringWriter();
+        CommandLine launcher = RecapLauncher.commandLine().setOut(new PrintWriter(new StringWriter()))
+                .setErr(new PrintWriter(err));
+        assertThat(launcher.execute("--frobnicate")).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown option: '--frobnicate'", "Usage: java -jar recap-launcher.jar");
+        assertThat(launcher.execute("--experiment", "--preset", "smoke")).isEqualTo(2);
+        assertThat(err.toString()).contains("--experiment fine-tunes the shipped bases");
     }
 
     @Test
