@@ -7,13 +7,13 @@ import io.recap.core.store.AllowedRoots;
 import io.recap.orchestrator.ingest.format.CorpusFormat;
 import io.recap.orchestrator.ingest.format.CorpusReaders;
 import io.recap.orchestrator.ingest.format.ItemError;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -21,6 +21,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Publishes a corpus directory to {@code recap.corpus.ingest} from the command line — the same batches
@@ -36,10 +41,41 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * Without {@code --format} the format is detected. Without {@code --allowed-roots} the whole file system is the
  * root (the command runs with its user's own rights), so only {@code ..} segments are refused. Items left out
- * are counted and the first of them printed to standard error. Exit status 0 when every batch was acknowledged by
- * the broker, 2 for bad arguments (an unknown format included), 1 otherwise (a corpus with no usable image too).
+ * are counted and the first of them printed to standard error. {@code --help} lists the options. Exit status 0
+ * when every batch was acknowledged by the broker, 2 for bad arguments (an unknown format included), 1 otherwise
+ * (a corpus with no usable image too).
  */
-public final class IngestCli {
+@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Publishes a corpus directory to recap.corpus.ingest, as POST /corpora/{id}/ingest does.")
+public final class IngestCli implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--corpus", required = true, paramLabel = "ID", description = "The corpus id.")
+    String corpus;
+
+    @Option(names = "--manifest", required = true, paramLabel = "DIR", description = "The corpus directory.")
+    Path manifest;
+
+    @Option(names = "--bootstrap-servers", required = true, paramLabel = "HOST:PORT",
+            description = "The Kafka brokers.")
+    String bootstrapServers;
+
+    @Option(names = "--format", paramLabel = "shapes|sidecar|imagefolder|jsonl|csv",
+            description = "The corpus's layout; detected when left out.")
+    String format;
+
+    @Option(names = "--text-column", paramLabel = "NAME",
+            description = "The manifest column holding the alt-text (imagefolder, jsonl, csv); default: the format's own.")
+    String textColumn;
+
+    @Option(names = "--batch-size", paramLabel = "N", description = "Images per batch; default ${DEFAULT-VALUE}.")
+    int batchSize = 100;
+
+    @Option(names = "--allowed-roots", paramLabel = "DIR[,DIR...]",
+            description = "Directories the corpus and its images must lie under; default: the whole file system.")
+    String allowedRoots;
 
     private IngestCli() {
     }
@@ -50,48 +86,48 @@ public final class IngestCli {
 
     /** Runs the command; returns the exit status. */
     public static int run(String... args) {
-        Map<String, String> options;
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints. */
+    static CommandLine commandLine() {
+        return new CommandLine(new IngestCli());
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        CorpusFormat corpusFormat;
         try {
-            options = options(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("ingest: " + e.getMessage());
-            System.err.println("usage: --corpus ID --manifest DIR --bootstrap-servers HOST:PORT "
-                    + "[--format shapes|sidecar|imagefolder|jsonl|csv] [--text-column NAME] [--batch-size 100] "
-                    + "[--allowed-roots DIR[,DIR...]]");
-            return 2;
-        }
-        CorpusFormat format;
-        try {
-            format = new IngestRequest(options.get("manifest"), options.get("format"), null).corpusFormat();
+            corpusFormat = new IngestRequest(manifest.toString(), format, null).corpusFormat();
         } catch (InvalidIngestRequestException e) {
-            System.err.println("ingest: " + e.getMessage());
+            err.println("ingest: " + e.getMessage());
             return 2;
         }
         try {
-            String corpus = options.get("corpus");
-            Path dir = realPath(Path.of(options.get("manifest")));
-            int batchSize = Integer.parseInt(options.getOrDefault("batch-size", "100"));
+            Path dir = realPath(manifest);
             // Real paths either way, as the REST endpoint references them: the same corpus gives the same batches.
             AllowedRoots roots = AllowedRoots.of(dir.getRoot());
-            if (options.containsKey("allowed-roots")) {
-                roots = new AllowedRoots(Arrays.stream(options.get("allowed-roots").split(","))
+            if (allowedRoots != null) {
+                roots = new AllowedRoots(Arrays.stream(allowedRoots.split(","))
                         .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of).toList());
                 dir = roots.resolve(dir.toString());
             }
-            IngestPlan plan = IngestPlan.prepare(new CorpusReaders(roots), corpus, dir, format,
-                    options.get("text-column"), batchSize);
-            publish(options.get("bootstrap-servers"), plan.batches());
+            IngestPlan plan = IngestPlan.prepare(new CorpusReaders(roots), corpus, dir, corpusFormat, textColumn,
+                    batchSize);
+            publish(bootstrapServers, plan.batches());
             IngestReceipt receipt = plan.receipt(Topics.CORPUS_INGEST);
-            System.out.printf("ingest: corpus %s (%s): %d images (%d without alt-text) in %d batches published to %s "
+            out.printf("ingest: corpus %s (%s): %d images (%d without alt-text) in %d batches published to %s "
                     + "from %s; %d left out%n", corpus, receipt.format(), receipt.images(), receipt.withoutAltText(),
                     receipt.batches(), receipt.topic(), dir, receipt.errorCount());
             for (ItemError error : receipt.errors()) {
-                System.err.printf("ingest: left out %s%s: %s: %s%n", error.path() == null ? "" : error.path(),
+                err.printf("ingest: left out %s%s: %s: %s%n", error.path() == null ? "" : error.path(),
                         error.line() == null ? "" : " (line " + error.line() + ")", error.reason(), error.detail());
             }
             return 0;
         } catch (Exception e) {
-            System.err.println("ingest failed: " + e);
+            err.println("ingest failed: " + e);
             return 1;
         }
     }
@@ -122,39 +158,5 @@ public final class IngestCli {
                 send.get(90, TimeUnit.SECONDS);
             }
         }
-    }
-
-    private static Map<String, String> options(String[] args) {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("--" + name + " needs a value");
-            }
-            options.put(name, value);
-        }
-        for (String required : List.of("corpus", "manifest", "bootstrap-servers")) {
-            if (!options.containsKey(required)) {
-                throw new IllegalArgumentException("--" + required + " is required");
-            }
-        }
-        for (String name : options.keySet()) {
-            if (!List.of("corpus", "manifest", "bootstrap-servers", "format", "text-column", "batch-size",
-                    "allowed-roots").contains(name)) {
-                throw new IllegalArgumentException("unknown option --" + name);
-            }
-        }
-        return options;
     }
 }
