@@ -36,7 +36,7 @@ import picocli.CommandLine.Option;
  * <pre>
  * java -cp training-orchestrator/target/training-orchestrator-0.1.0-SNAPSHOT-exec.jar \
  *   -Dloader.main=io.recap.orchestrator.export.ExportCli org.springframework.boot.loader.launch.PropertiesLauncher \
- *   --url http://localhost:8082 --corpus photos --captioner captioner/recap-captioner/v1 \
+ *   --url http://localhost:8080 --corpus photos --captioner captioner/recap-captioner/v1 \
  *   --format webdataset|sidecar|metadata-jsonl --out DIR [--style short|long] [--images] [--page-size 1000]
  * </pre>
  *
@@ -51,11 +51,11 @@ import picocli.CommandLine.Option;
         description = "Exports a corpus's captions from the orchestrator into a directory, resumably.")
 public final class ExportCli implements Callable<Integer> {
 
-    static final String STATE_FILE = ".recap-export.json";
-    static final String REPORT_FILE = "export-report.json";
-    static final String JSONL_FILE = "metadata.jsonl";
+    public static final String STATE_FILE = ".recap-export.json";
+    public static final String REPORT_FILE = "export-report.json";
+    public static final String JSONL_FILE = "metadata.jsonl";
 
-    @Option(names = "--url", required = true, description = "The orchestrator's base URL, e.g. http://localhost:8082.")
+    @Option(names = "--url", required = true, description = "The orchestrator's base URL, e.g. http://localhost:8080.")
     URI url;
 
     @Option(names = "--corpus", required = true, description = "The corpus id.")
