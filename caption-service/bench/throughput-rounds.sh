@@ -46,8 +46,8 @@ service_rate() { # images/s of the service at concurrency 32 for $1 seconds (the
 }
 offline_rate() { # images/s offline at batch 32 in $1 slices, beam 1 (the benchmark's second, warm column)
     java -Djava.awt.headless=true -cp "$experiments_jar" io.recap.experiments.captioner.CaptionerBenchmark \
-        model="$model_dir" images="$images" \
-        words=0 style=short beam=1 batches=32 seconds="$offline_seconds" slices="$1" 2>/dev/null \
+        --model "$model_dir" --images "$images" \
+        --words 0 --style short --beam 1 --batches 32 --seconds "$offline_seconds" --slices "$1" 2>/dev/null \
         | awk '$1 == 32 { print $3 }'
 }
 

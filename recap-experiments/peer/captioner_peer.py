@@ -1,7 +1,7 @@
 """PyTorch-eager peer of the platform's small captioner (CaptionerConfig.small()).
 
 Computes the same function as io.recap.ml.captioner.CaptionerBlock with the weights the DJL side
-exported (io.recap.experiments.peer.PeerBenchmark, network=captioner), proves it on the exported
+exported (io.recap.experiments.peer.PeerBenchmark --network captioner), proves it on the exported
 check batch, then times the same operations as the DJL side:
 
   cap_greedy_b1, cap_greedy_b32  CaptionerModel.caption(images, "long", DecodingOptions(1, 15, 1, 12))

@@ -24,6 +24,7 @@ repeats="${PEER_REPEATS:-5}"
 networks="${PEER_NETWORKS:-t2i captioner}"
 jar="$module/target/recap-experiments.jar"
 [ -f "$jar" ] || { echo "build first: mvn -B -ntp install -DskipTests ($jar missing)" >&2; exit 2; }
+picocli="$(ls "$module"/target/lib/picocli-*.jar 2>/dev/null | head -1)"
 
 python="${PEER_PYTHON:-}"
 if [ -z "$python" ]; then
@@ -39,13 +40,14 @@ mkdir -p "$out"
 echo "peer benchmark: $rounds rounds, core $core, $("$python" -c 'import torch; print("PyTorch", torch.__version__)')"
 
 djl() { # network round
-  taskset -c "$core" java -Dai.djl.offline=true -Drecap.ml.threads=1 -jar "$jar" network="$1" repeats="$repeats" \
-    weights="$out/weights-$1" out="$out/$1-djl-$2.json" > "$out/$1-djl-$2.log" 2>&1
+  taskset -c "$core" java -Dai.djl.offline=true -Drecap.ml.threads=1 -jar "$jar" --network "$1" --repeats "$repeats" \
+    --weights "$out/weights-$1" --out "$out/$1-djl-$2.json" > "$out/$1-djl-$2.log" 2>&1
   if [ -n "${PEER_BEFORE_LIB:-}" ]; then
-    # The same benchmark class against an earlier build's jars (its target/lib): "before" beside "after".
+    # The same benchmark class against an earlier build's jars (its target/lib): "before" beside "after". This
+    # build's picocli comes first, as an earlier build's lib may not hold it.
     taskset -c "$core" java -Dai.djl.offline=true -Drecap.ml.threads=1 \
-      -cp "$module/target/classes:$PEER_BEFORE_LIB/*" io.recap.experiments.peer.PeerBenchmark network="$1" repeats="$repeats" \
-      weights="$out/weights-before-$1" out="$out/$1-before-$2.json" > "$out/$1-before-$2.log" 2>&1
+      -cp "$module/target/classes:$picocli:$PEER_BEFORE_LIB/*" io.recap.experiments.peer.PeerBenchmark --network "$1" \
+      --repeats "$repeats" --weights "$out/weights-before-$1" --out "$out/$1-before-$2.json" > "$out/$1-before-$2.log" 2>&1
   fi
 }
 peer() { # network round

@@ -580,7 +580,7 @@ class Trainer:
 
 def profile(model, cfg, preset, schedule, prompt_ids, empty_ids, args):
     """Traces one UNet forward at batch 2 and one training step after warm-ups, in the Chrome trace
-    format PeerBenchmark's profile= option writes, for profile_summary.py."""
+    format PeerBenchmark's --profile option writes, for profile_summary.py."""
     args.profile.mkdir(parents=True, exist_ok=True)
     with torch.inference_mode():
         text = model.encode_text(prompt_ids.expand(2, -1))
@@ -603,7 +603,7 @@ def profile(model, cfg, preset, schedule, prompt_ids, empty_ids, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--weights", type=Path, required=True, help="directory PeerBenchmark exported (network=t2i)")
+    parser.add_argument("--weights", type=Path, required=True, help="directory PeerBenchmark exported (--network t2i)")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--quick", action="store_true")

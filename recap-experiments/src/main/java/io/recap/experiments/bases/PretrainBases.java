@@ -1,6 +1,5 @@
 package io.recap.experiments.bases;
 
-import io.recap.experiments.KeyValueArgs;
 import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelManifest;
@@ -40,53 +39,73 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Trains the pretrained bases the platform ships under {@code models/} (the ShapesWorld analogues of the paper's
  * starting points), outside the orchestrator, on the same trainers and presets its pretraining jobs use.
  *
+ * <pre>
+ * java -Drecap.ml.threads=1 -cp recap-experiments/target/recap-experiments.jar io.recap.experiments.bases.PretrainBases \
+ *   t2i|captioner|features|clip [options]      (PretrainBases --help, PretrainBases t2i --help: the options)
+ * </pre>
+ *
  * <ul>
- * <li>{@code t2i out=DIR seed=S count=N steps=K [version=V] [from=MODEL_DIR] [foregroundWeight=W]
- *     [webText=STEPS]}: the text-to-image base (the Stable Diffusion analogue): the
+ * <li>{@code t2i --out DIR --seed S --count N --steps K [--version V] [--from MODEL_DIR] [--foreground-weight W]
+ *     [--web-text STEPS]}: the text-to-image base (the Stable Diffusion analogue): the
  *     {@code small} architecture and preset trained on the alt-text only of {@code count} ShapesWorld scenes of
  *     seed {@code seed} (disjoint from every fine-tuning and evaluation seed), its contrastive text-encoder
  *     pretraining on the same alt-text. The tokenizer (word vocabulary) covers every caption kind the world writes,
  *     as a CLIP tokenizer covers the language; the weights only ever see alt-text. Resumes from its newest
- *     checkpoint in {@code out/checkpoints} (a larger {@code steps} continues a finished run with a new cosine
- *     schedule over the new total: a warm restart); without a checkpoint, {@code from=MODEL_DIR} starts from a
+ *     checkpoint in {@code out/checkpoints} (a larger {@code --steps} continues a finished run with a new cosine
+ *     schedule over the new total: a warm restart); without a checkpoint, {@code --from MODEL_DIR} starts from a
  *     published base's weights (a shipped {@code models/text-to-image/...} version) with fresh Adam moments and a
- *     cosine schedule over {@code steps} more steps; publishes {@code text-to-image/shapes-t2i-base/V} in
- *     {@code out/store}. With {@code from} and {@code webText=STEPS}, the published base's text encoder is first
+ *     cosine schedule over {@code --steps} more steps; publishes {@code text-to-image/shapes-t2i-base/V} in
+ *     {@code out/store}. With {@code --from} and {@code --web-text STEPS}, the published base's text encoder is first
  *     replaced by one pretrained contrastively from random weights for {@code STEPS} steps on the same scenes'
  *     web text (their reference, terse and grounded captions: what the captioner base was pretrained on), the
  *     CLIP analogue, so that the base knows language its alt-text never shows; the UNet then continues on
  *     alt-text only, as Stable Diffusion's did under CLIP.</li>
- * <li>{@code captioner out=DIR steps=K}: the captioner base (the PaLI analogue): the {@code small} captioner pipeline's
+ * <li>{@code captioner --out DIR --steps K [--seed S]}: the captioner base (the PaLI analogue): the {@code small} captioner pipeline's
  *     pretraining stage (terse, reference and grounded captions; no human caption), published as
  *     {@code captioner/shapes-captioner-base/v1}.</li>
- * <li>{@code features out=DIR seed=S count=N steps=K [batch=B] [lr=R]}: the frozen FID/KID feature network (the
+ * <li>{@code features --out DIR --seed S --count N --steps K [--batch B] [--lr R]}: the frozen FID/KID feature network (the
  *     Inception analogue), trained to tag {@code count} ShapesWorld scenes of seed {@code seed} (32x32) with the
  *     words of their five reference captions (the MS-COCO analogue), the last tenth held out; published as
  *     {@code evaluator/shapes-features/v1}.</li>
- * <li>{@code clip out=DIR seed=S count=N steps=K [batch=B] [lr=R]}: the frozen CLIP-score model, trained
+ * <li>{@code clip --out DIR --seed S --count N --steps K [--batch B] [--lr R]}: the frozen CLIP-score model, trained
  *     contrastively on the same scenes and reference captions (one drawn per step); published as
  *     {@code evaluator/shapes-clip/v1}.</li>
  * </ul>
+ *
+ * Every option has the default {@code --help} shows. Exit status 0 when the base was published, 2 for bad
+ * arguments, 1 when training failed.
  */
-public final class PretrainBases {
+@Command(name = "PretrainBases", mixinStandardHelpOptions = true, synopsisSubcommandLabel = "t2i|captioner|features|clip",
+        description = "Trains the pretrained bases the platform ships under models/.",
+        subcommands = {PretrainBases.TextToImage.class, PretrainBases.Captioner.class, PretrainBases.Features.class,
+                PretrainBases.Clip.class})
+public final class PretrainBases implements Callable<Integer> {
 
     /** Side of the evaluators' images: the resolution the text-to-image models generate at. */
     private static final int EVALUATOR_IMAGE_SIZE = 32;
     /** Feature width of both evaluators (the FID feature dimension). */
     private static final int EVALUATOR_WIDTH = 128;
-    private static final String FEATURES_COUNT = "30000";
-    private static final String FEATURES_STEPS = "3000";
-    private static final String FEATURES_BATCH = "32";
-    private static final String FEATURES_LEARNING_RATE = "3e-3";
-    private static final String CLIP_COUNT = "20000";
-    private static final String CLIP_STEPS = "750";
-    private static final String CLIP_BATCH = "64";
-    private static final String CLIP_LEARNING_RATE = "1e-3";
+    private static final int FEATURES_COUNT = 30_000;
+    private static final int FEATURES_STEPS = 3000;
+    private static final int FEATURES_BATCH = 32;
+    private static final float FEATURES_LEARNING_RATE = 3e-3f;
+    private static final int CLIP_COUNT = 20_000;
+    private static final int CLIP_STEPS = 750;
+    private static final int CLIP_BATCH = 64;
+    private static final float CLIP_LEARNING_RATE = 1e-3f;
     /** Fresh caption sets per scene from which the label-noise ceiling of the feature network's F1 is estimated. */
     private static final int CEILING_RESAMPLES = 64;
     /** A word becomes a feature-network label when at least this many training captions use it. */
@@ -103,36 +122,153 @@ public final class PretrainBases {
     private PretrainBases() {
     }
 
-    public static void main(String[] args) throws Exception {
-        if (args.length == 0) {
-            System.err.println("usage: PretrainBases t2i|captioner|features|clip out=DIR [seed=S] [count=N] [steps=K] [version=V]"
-                    + " [batch=B] [lr=R]");
-            System.exit(2);
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints or parses. */
+    static CommandLine commandLine() {
+        return new CommandLine(new PretrainBases());
+    }
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "name the base to train: t2i, captioner, features or clip");
+    }
+
+    /** {@code --out}, which every base takes. */
+    static final class Output {
+        @Option(names = "--out", paramLabel = "DIR",
+                description = "Checkpoints, samples and the store the base is published in; default ${DEFAULT-VALUE}.")
+        Path out = Path.of("/tmp/recap-bases");
+    }
+
+    // No mixinStandardHelpOptions here: --version names the published version, not this program's.
+    @Command(name = "t2i", sortOptions = false,
+            description = "The text-to-image base: the small architecture and preset on alt-text only.")
+    static final class TextToImage implements Callable<Integer> {
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+        boolean help;
+
+        @Mixin
+        Output output;
+
+        @Option(names = "--seed", paramLabel = "S", description = "Scene seed; default ${DEFAULT-VALUE}.")
+        long seed = 1001;
+
+        @Option(names = "--count", paramLabel = "N", description = "Training scenes; default ${DEFAULT-VALUE}.")
+        int count = 20_000;
+
+        @Option(names = "--steps", paramLabel = "K", description = "Training steps; default ${DEFAULT-VALUE}.")
+        int steps = 3000;
+
+        @Option(names = "--version", paramLabel = "V",
+                description = "Version of text-to-image/shapes-t2i-base to publish; default ${DEFAULT-VALUE}.")
+        String version = "v1";
+
+        @Option(names = "--from", paramLabel = "MODEL_DIR",
+                description = "Start from this published base's weights (when out/checkpoints has none).")
+        Path from;
+
+        @Option(names = "--foreground-weight", paramLabel = "W",
+                description = "Loss weight of foreground pixels; default ${DEFAULT-VALUE} (the small preset's).")
+        float foregroundWeight = DiffusionTrainingPreset.small().foregroundWeight();
+
+        @Option(names = "--web-text", paramLabel = "STEPS", description = "With --from: first pretrain a new text "
+                + "encoder for this many steps on the scenes' web text; default ${DEFAULT-VALUE}.")
+        int webTextSteps;
+
+        @Override
+        public Integer call() throws Exception {
+            DjlRuntime.prepareCurrentThread();
+            t2i(output.out, seed, count, steps, version, Optional.ofNullable(from), foregroundWeight, webTextSteps);
+            return 0;
         }
-        Map<String, String> options = KeyValueArgs.parse(java.util.Arrays.copyOfRange(args, 1, args.length));
-        Path out = Path.of(options.getOrDefault("out", "/tmp/recap-bases"));
-        DjlRuntime.prepareCurrentThread();
-        switch (args[0]) {
-            case "t2i" -> t2i(out, Long.parseLong(options.getOrDefault("seed", "1001")),
-                    Integer.parseInt(options.getOrDefault("count", "20000")),
-                    Integer.parseInt(options.getOrDefault("steps", "3000")), options.getOrDefault("version", "v1"),
-                    Optional.ofNullable(options.get("from")).map(Path::of),
-                    Float.parseFloat(options.getOrDefault("foregroundWeight",
-                            Float.toString(DiffusionTrainingPreset.small().foregroundWeight()))),
-                    Integer.parseInt(options.getOrDefault("webText", "0")));
-            case "captioner" -> captioner(out, Integer.parseInt(options.getOrDefault("steps", "10000")),
-                    Long.parseLong(options.getOrDefault("seed", "1002")));
-            case "features" -> features(out, Long.parseLong(options.getOrDefault("seed", "1003")),
-                    Integer.parseInt(options.getOrDefault("count", FEATURES_COUNT)),
-                    Integer.parseInt(options.getOrDefault("steps", FEATURES_STEPS)),
-                    Integer.parseInt(options.getOrDefault("batch", FEATURES_BATCH)),
-                    Float.parseFloat(options.getOrDefault("lr", FEATURES_LEARNING_RATE)));
-            case "clip" -> clip(out, Long.parseLong(options.getOrDefault("seed", "1003")),
-                    Integer.parseInt(options.getOrDefault("count", CLIP_COUNT)),
-                    Integer.parseInt(options.getOrDefault("steps", CLIP_STEPS)),
-                    Integer.parseInt(options.getOrDefault("batch", CLIP_BATCH)),
-                    Float.parseFloat(options.getOrDefault("lr", CLIP_LEARNING_RATE)));
-            default -> throw new IllegalArgumentException("unknown base " + args[0]);
+    }
+
+    @Command(name = "captioner", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "The captioner base: the small captioner pipeline's pretraining stage.")
+    static final class Captioner implements Callable<Integer> {
+        @Mixin
+        Output output;
+
+        @Option(names = "--steps", paramLabel = "K", description = "Pretraining steps; default ${DEFAULT-VALUE}.")
+        int steps = 10_000;
+
+        @Option(names = "--seed", paramLabel = "S", description = "Corpus seed; default ${DEFAULT-VALUE}.")
+        long seed = 1002;
+
+        @Override
+        public Integer call() {
+            DjlRuntime.prepareCurrentThread();
+            captioner(output.out, steps, seed);
+            return 0;
+        }
+    }
+
+    /** What the two evaluators are trained with. */
+    abstract static class EvaluatorOptions {
+        @Mixin
+        Output output;
+
+        @Option(names = "--seed", paramLabel = "S", description = "Scene seed; default ${DEFAULT-VALUE}.")
+        long seed = 1003;
+
+        @Option(names = "--count", paramLabel = "N", description = "Scenes; default ${DEFAULT-VALUE}.")
+        int count;
+
+        @Option(names = "--steps", paramLabel = "K", description = "Training steps; default ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(names = "--batch", paramLabel = "B", description = "Batch size; default ${DEFAULT-VALUE}.")
+        int batch;
+
+        @Option(names = "--lr", paramLabel = "R", description = "Learning rate; default ${DEFAULT-VALUE}.")
+        float learningRate;
+
+        EvaluatorOptions(int count, int steps, int batch, float learningRate) {
+            this.count = count;
+            this.steps = steps;
+            this.batch = batch;
+            this.learningRate = learningRate;
+        }
+    }
+
+    @Command(name = "features", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "The frozen FID/KID feature network, trained to tag scenes with their captions' words.")
+    static final class Features extends EvaluatorOptions implements Callable<Integer> {
+        Features() {
+            super(FEATURES_COUNT, FEATURES_STEPS, FEATURES_BATCH, FEATURES_LEARNING_RATE);
+        }
+
+        @Override
+        public Integer call() {
+            DjlRuntime.prepareCurrentThread();
+            features(output.out, seed, count, steps, batch, learningRate);
+            return 0;
+        }
+    }
+
+    @Command(name = "clip", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "The frozen CLIP-score model, trained contrastively on scenes and reference captions.")
+    static final class Clip extends EvaluatorOptions implements Callable<Integer> {
+        Clip() {
+            super(CLIP_COUNT, CLIP_STEPS, CLIP_BATCH, CLIP_LEARNING_RATE);
+        }
+
+        @Override
+        public Integer call() {
+            DjlRuntime.prepareCurrentThread();
+            clip(output.out, seed, count, steps, batch, learningRate);
+            return 0;
         }
     }
 

@@ -1,6 +1,5 @@
 package io.recap.experiments.captioner;
 
-import io.recap.experiments.KeyValueArgs;
 import io.recap.ml.captioner.CaptionerConfig;
 import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.captioner.DecodingOptions;
@@ -12,69 +11,112 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Measures batched captioning throughput (images/s) on this machine; prints a table, asserts
  * nothing.
  *
- * <p>Arguments, all optional, as key=value: {@code config=small|smoke|defaults},
- * {@code model=DIR} (a saved captioner; otherwise untrained weights), {@code batches=1,8,32},
- * {@code words=12} (caption length forced with {@code minWords} and {@code maxTokens}, so an
+ * <p>Options, all optional: {@code --config small|smoke|defaults},
+ * {@code --model DIR} (a saved captioner; otherwise untrained weights), {@code --batches 1,8,32},
+ * {@code --words 12} (caption length forced with {@code minWords} and {@code maxTokens}, so an
  * untrained model does the same work as a trained one; 0 lets a trained model stop by itself),
- * {@code style=short}, {@code beam=3}, {@code seconds=3}, {@code images=DIR} (PNGs to caption, e.g. a
- * ShapesWorld corpus's {@code images/}; otherwise synthetic discs), {@code slices=1} (each batch cut
+ * {@code --style short}, {@code --beam 3}, {@code --seconds 3}, {@code --images DIR} (PNGs to caption, e.g. a
+ * ShapesWorld corpus's {@code images/}; otherwise synthetic discs), {@code --slices 1} (each batch cut
  * into that many slices decoded at once, each on one thread with its share of the cores, as
- * caption-service's {@code recap.caption.workers} decodes a batch).
+ * caption-service's {@code recap.caption.workers} decodes a batch). {@code --help} lists them with their defaults.
  */
-public final class CaptionerBenchmark {
+@Command(name = "CaptionerBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures batched captioning throughput (images/s) on this machine.")
+public final class CaptionerBenchmark implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "small|smoke|defaults",
+            description = "The architecture of the untrained captioner; default ${DEFAULT-VALUE}.")
+    String config = "small";
+
+    @Option(names = "--model", paramLabel = "DIR", description = "A saved captioner instead of untrained weights.")
+    Path model;
+
+    @Option(names = "--batches", paramLabel = "N[,N...]", split = ",",
+            description = "Batch sizes to time; default 1,8,32.")
+    int[] batches = {1, 8, 32};
+
+    @Option(names = "--words", paramLabel = "N", description = "Words per caption, forced (0: the model stops by "
+            + "itself); default ${DEFAULT-VALUE}.")
+    int words = 12;
+
+    @Option(names = "--style", paramLabel = "STYLE", description = "Caption style; default: the vocabulary's first.")
+    String style;
+
+    @Option(names = "--beam", paramLabel = "N", description = "Beam width of the beam column; default ${DEFAULT-VALUE}.")
+    int beam = 3;
+
+    @Option(names = "--seconds", paramLabel = "S", description = "Time per measurement; default ${DEFAULT-VALUE}.")
+    double seconds = 3;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "PNGs to caption instead of synthetic discs.")
+    Path images;
+
+    @Option(names = "--slices", paramLabel = "N", description = "Slices each batch is cut into and decoded at "
+            + "once; default ${DEFAULT-VALUE}.")
+    int slices = 1;
 
     private CaptionerBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = KeyValueArgs.parse(args);
-        int slices = Integer.parseInt(options.getOrDefault("slices", "1"));
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints. */
+    static CommandLine commandLine() {
+        return new CommandLine(new CaptionerBenchmark());
+    }
+
+    @Override
+    public Integer call() throws Exception {
         DjlRuntime.shareCoresAmong(slices);
         EngineInfo engine = DjlRuntime.start();
-        int words = Integer.parseInt(options.getOrDefault("words", "12"));
-        int beam = Integer.parseInt(options.getOrDefault("beam", "3"));
-        double seconds = Double.parseDouble(options.getOrDefault("seconds", "3"));
-        int[] batches = Arrays.stream(options.getOrDefault("batches", "1,8,32").split(","))
-                .mapToInt(Integer::parseInt).toArray();
-
-        try (CaptionerModel captioner = open(options)) {
-            String style = options.getOrDefault("style", captioner.getVocabulary().styles().get(0));
+        try (CaptionerModel captioner = open()) {
+            String captionStyle = style != null ? style : captioner.getVocabulary().styles().get(0);
             int maxTokens = words == 0
                     ? captioner.getConfig().maxTokens()
-                    : captioner.getTokenizer().prompt(style).length + words + 1;
+                    : captioner.getTokenizer().prompt(captionStyle).length + words + 1;
             System.out.printf("engine: %s%ncaptioner: %s, %,d parameters, style <%s>, %s words per caption, %d slice(s) per batch%n",
-                    engine, captioner.getConfig(), captioner.parameterCount(), style, words == 0 ? "natural" : words,
-                    slices);
+                    engine, captioner.getConfig(), captioner.parameterCount(), captionStyle,
+                    words == 0 ? "natural" : words, slices);
             System.out.printf("%6s %16s %16s%n", "batch", "greedy img/s", "beam-" + beam + " img/s");
             for (int batch : batches) {
-                List<BufferedImage> images = options.containsKey("images")
-                        ? images(Path.of(options.get("images")), batch)
+                List<BufferedImage> batchImages = images != null
+                        ? images(images, batch)
                         : images(batch, captioner.getConfig().imageSize(), batch);
                 DecodingOptions greedy = new DecodingOptions(1, maxTokens, 1f, words);
                 DecodingOptions beamSearch = new DecodingOptions(beam, maxTokens, 1f, words);
                 System.out.printf("%6d %16.1f %16.1f%n", batch,
-                        imagesPerSecond(captioner, images, style, greedy, seconds, slices),
-                        imagesPerSecond(captioner, images, style, beamSearch, seconds, slices));
+                        imagesPerSecond(captioner, batchImages, captionStyle, greedy, seconds, slices),
+                        imagesPerSecond(captioner, batchImages, captionStyle, beamSearch, seconds, slices));
             }
         }
+        return 0;
     }
 
-    private static CaptionerModel open(Map<String, String> options) throws Exception {
-        if (options.containsKey("model")) {
-            return CaptionerModel.load(Path.of(options.get("model")));
+    private CaptionerModel open() throws Exception {
+        if (model != null) {
+            return CaptionerModel.load(model);
         }
-        CaptionerConfig config = switch (options.getOrDefault("config", "small")) {
+        CaptionerConfig captionerConfig = switch (config) {
             case "smoke" -> CaptionerConfig.smoke();
             case "defaults" -> CaptionerConfig.defaults();
             default -> CaptionerConfig.small();
@@ -84,7 +126,7 @@ public final class CaptionerBenchmark {
         for (int i = 0; i < 400; i++) {
             corpus.add("word" + i);
         }
-        return CaptionerModel.create(config, Vocabulary.build(corpus, List.of("short", "long", "terse"), 1), 1);
+        return CaptionerModel.create(captionerConfig, Vocabulary.build(corpus, List.of("short", "long", "terse"), 1), 1);
     }
 
     private static double imagesPerSecond(CaptionerModel captioner, List<BufferedImage> images, String style,

@@ -1,6 +1,5 @@
 package io.recap.experiments.captioner;
 
-import io.recap.experiments.KeyValueArgs;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.captioner.CaptionerConfig;
@@ -21,152 +20,297 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Runs the captioner pipeline and writes its quality report (Markdown) and loss curves.
  *
- * <p>Arguments, all optional, as key=value: {@code preset=smoke|small|paper} (default small),
- * {@code corpus=DIR} (read, or generated there when absent), {@code corpusSeed=42},
- * {@code store=DIR}, {@code out=DIR} (loss curves), {@code report=FILE} (default
- * {@code out/quality.md}), {@code seed=7}, {@code version=vN} (default: next free),
- * {@code promote=true} (point the store's captioner pointer at the fine-tuned version),
- * {@code notes=FILE} (Markdown appended to the report), {@code ablation.trainImages=N} (fine-tune on N
+ * <p>Options, all optional ({@code --help} lists them with their defaults): {@code --preset smoke|small|paper}
+ * (default small), {@code --corpus DIR} (read, or generated there when absent), {@code --corpus-seed 42},
+ * {@code --store DIR}, {@code --out DIR} (loss curves), {@code --report FILE} (default
+ * {@code out/quality.md}), {@code --seed 7}, {@code --version vN} (default: next free),
+ * {@code --promote} (point the store's captioner pointer at the fine-tuned version),
+ * {@code --notes FILE} (Markdown appended to the report), {@code --ablation-train-images N} (fine-tune on N
  * train-split scenes' SHORT/LONG captions instead of the 100 human ones: measures the human set's size).
- * Overrides of the preset: {@code pretrain.steps}, {@code pretrain.lr}, {@code pretrain.batch},
- * {@code finetune.steps}, {@code finetune.lr}, {@code finetune.batch}, {@code finetune.dropout},
- * {@code finetune.freeze=imageEncoder,crossAttention} (parameter-path parts fine-tuning leaves frozen),
- * {@code finetune.rehearsal=0.25} (share of each fine-tuning batch from the pretraining captions), {@code finetune.styleInit=reference|terse|grounded|none} (SHORT/LONG tokens start as copies of that style; two, comma-separated, for SHORT then LONG),
- * {@code pretrainScenes}, {@code eval}, {@code rerender}, {@code width}, {@code layers}, {@code encoderChannels},
- * {@code short.beam}, {@code long.beam}, {@code short.noRepeat}, {@code long.noRepeat} (n-gram length never repeated),
- * {@code long.lengthPenalty} (alpha of the beam's length normalisation). {@code base=captioner/NAME/VERSION} skips pretraining and
- * only fine-tunes that published base again (a tuning aid; prints the fine-tuned rows, writes no report).
+ * Overrides of the preset: {@code --pretrain-steps}, {@code --pretrain-lr}, {@code --pretrain-batch},
+ * {@code --pretrain-dropout}, {@code --finetune-steps}, {@code --finetune-lr}, {@code --finetune-batch},
+ * {@code --finetune-dropout}, {@code --finetune-freeze imageEncoder,crossAttention} (parameter-path parts
+ * fine-tuning leaves frozen), {@code --finetune-rehearsal 0.25} (share of each fine-tuning batch from the
+ * pretraining captions), {@code --finetune-style-init reference|terse|grounded|none} (SHORT/LONG tokens start as
+ * copies of that style; two, comma-separated, for SHORT then LONG), {@code --pretrain-scenes}, {@code --eval},
+ * {@code --rerender}, {@code --width}, {@code --layers}, {@code --encoder-channels}, {@code --short-beam},
+ * {@code --long-beam}, {@code --short-no-repeat}, {@code --long-no-repeat} (n-gram length never repeated),
+ * {@code --long-length-penalty} (alpha of the beam's length normalisation). {@code --base captioner/NAME/VERSION}
+ * skips pretraining and only fine-tunes that published base again (a tuning aid; prints the fine-tuned rows, and
+ * with {@code --also-beam N} the rows of beam N too; writes no report).
  */
-public final class CaptionerExperiment {
+// No mixinStandardHelpOptions: --version names the captioner version to publish, not this program's.
+@Command(name = "CaptionerExperiment", sortOptions = false,
+        description = "Runs the captioner pipeline and writes its quality report (Markdown) and loss curves.")
+public final class CaptionerExperiment implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Option(names = "--preset", paramLabel = "smoke|small|paper", description = "default ${DEFAULT-VALUE}")
+    String preset = "small";
+
+    @Option(names = "--corpus", paramLabel = "DIR",
+            description = "Read, or generated there when absent; default target/captioner-corpus-PRESET.")
+    Path corpus;
+
+    @Option(names = "--corpus-seed", paramLabel = "S", description = "default ${DEFAULT-VALUE}")
+    long corpusSeed = 42;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "default ${DEFAULT-VALUE}")
+    Path store = Path.of("target/captioner-store");
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Loss curves; default target/captioner-PRESET.")
+    Path out;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "default OUT/quality.md")
+    Path report;
+
+    @Option(names = "--seed", paramLabel = "S", description = "default ${DEFAULT-VALUE}")
+    int seed = 7;
+
+    @Option(names = "--version", paramLabel = "vN", description = "default: the next free version")
+    String version;
+
+    @Option(names = "--promote", arity = "0..1", paramLabel = "true|false",
+            description = "Point the store's captioner pointer at the fine-tuned version.")
+    boolean promote;
+
+    @Option(names = "--notes", paramLabel = "FILE", description = "Markdown appended to the report.")
+    Path notes;
+
+    @Option(names = "--ablation-train-images", paramLabel = "N", description = "Fine-tune on N train-split "
+            + "scenes' SHORT/LONG captions instead of the human ones.")
+    Integer ablationTrainImages;
+
+    @Option(names = "--base", paramLabel = "captioner/NAME/VERSION",
+            description = "Only fine-tune this published base again and print its rows.")
+    String base;
+
+    @Option(names = "--also-beam", paramLabel = "N", description = "With --base: also print the rows of beam N.")
+    Integer alsoBeam;
+
+    @Option(names = "--pretrain-steps", paramLabel = "N", description = "default: the preset's")
+    Integer pretrainSteps;
+
+    @Option(names = "--pretrain-lr", paramLabel = "R", description = "default: the preset's")
+    Float pretrainLr;
+
+    @Option(names = "--pretrain-batch", paramLabel = "N", description = "default: the preset's")
+    Integer pretrainBatch;
+
+    @Option(names = "--pretrain-dropout", paramLabel = "P", description = "default: the preset's")
+    Float pretrainDropout;
+
+    @Option(names = "--finetune-steps", paramLabel = "N", description = "default: the preset's")
+    Integer finetuneSteps;
+
+    @Option(names = "--finetune-lr", paramLabel = "R", description = "default: the preset's")
+    Float finetuneLr;
+
+    @Option(names = "--finetune-batch", paramLabel = "N", description = "default: the preset's")
+    Integer finetuneBatch;
+
+    @Option(names = "--finetune-dropout", paramLabel = "P", description = "default: the preset's")
+    Float finetuneDropout;
+
+    @Option(names = "--finetune-freeze", paramLabel = "PART[,PART...]",
+            description = "Parameter-path parts fine-tuning leaves frozen; default: the preset's.")
+    String finetuneFreeze;
+
+    @Option(names = "--finetune-rehearsal", paramLabel = "SHARE",
+            description = "Share of each fine-tuning batch from the pretraining captions; default: the preset's.")
+    Float finetuneRehearsal;
+
+    @Option(names = "--finetune-style-init", paramLabel = "STYLE[,STYLE]", description = "reference, terse, "
+            + "grounded or none: SHORT/LONG tokens start as copies of that style; default: the preset's.")
+    String finetuneStyleInit;
+
+    @Option(names = "--pretrain-scenes", paramLabel = "N", description = "default: the preset's")
+    Integer pretrainScenes;
+
+    @Option(names = "--eval", paramLabel = "N", description = "Eval scenes; default: the preset's.")
+    Integer eval;
+
+    @Option(names = "--rerender", arity = "0..1", paramLabel = "true|false",
+            description = "Fine-tune on copies re-rendered with fresh jitter; default: the preset's.")
+    Boolean rerender;
+
+    @Option(names = "--width", paramLabel = "N", description = "default: the preset's")
+    Integer width;
+
+    @Option(names = "--layers", paramLabel = "N", description = "default: the preset's")
+    Integer layers;
+
+    @Option(names = "--encoder-channels", paramLabel = "N", description = "default: the preset's")
+    Integer encoderChannels;
+
+    @Option(names = "--short-beam", paramLabel = "N", description = "default: the preset's")
+    Integer shortBeam;
+
+    @Option(names = "--long-beam", paramLabel = "N", description = "default: the preset's")
+    Integer longBeam;
+
+    @Option(names = "--short-no-repeat", paramLabel = "N", description = "n-gram length never repeated")
+    Integer shortNoRepeat;
+
+    @Option(names = "--long-no-repeat", paramLabel = "N", description = "n-gram length never repeated")
+    Integer longNoRepeat;
+
+    @Option(names = "--long-length-penalty", paramLabel = "ALPHA",
+            description = "Alpha of the beam's length normalisation; default: the preset's.")
+    Float longLengthPenalty;
 
     private CaptionerExperiment() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = KeyValueArgs.parse(args);
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints or parses. */
+    static CommandLine commandLine() {
+        return new CommandLine(new CaptionerExperiment());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        CaptionerPipelinePreset pipelinePreset;
+        try {
+            pipelinePreset = configure();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         EngineInfo engine = DjlRuntime.start();
-        CaptionerPipelinePreset preset = configure(options);
-        Path out = Path.of(options.getOrDefault("out", "target/captioner-" + preset.name()));
-        Path report = Path.of(options.getOrDefault("report", out.resolve("quality.md").toString()));
-        Path corpusDir = Path.of(options.getOrDefault("corpus", "target/captioner-corpus-" + preset.name()));
-        Path storeDir = Path.of(options.getOrDefault("store", "target/captioner-store"));
-        long corpusSeed = Long.parseLong(options.getOrDefault("corpusSeed", "42"));
-        int seed = Integer.parseInt(options.getOrDefault("seed", "7"));
-        Files.createDirectories(out);
-        ModelStore store = new ModelStore(storeDir);
+        Path outDir = out != null ? out : Path.of("target/captioner-" + pipelinePreset.name());
+        Path reportFile = report != null ? report : outDir.resolve("quality.md");
+        Path corpusDir = corpus != null ? corpus : Path.of("target/captioner-corpus-" + pipelinePreset.name());
+        Files.createDirectories(outDir);
+        ModelStore modelStore = new ModelStore(store);
 
         System.out.println("engine: " + engine);
-        System.out.println("preset: " + preset);
+        System.out.println("preset: " + pipelinePreset);
         long begin = System.nanoTime();
-        CaptionerPipeline pipeline = new CaptionerPipeline(preset, corpusDir, corpusSeed, store, out, seed);
-        if (options.containsKey("ablation.trainImages")) {
-            pipeline.fineTuneOnTrainSplit(Integer.parseInt(options.get("ablation.trainImages")));
+        CaptionerPipeline pipeline = new CaptionerPipeline(pipelinePreset, corpusDir, corpusSeed, modelStore, outDir,
+                seed);
+        if (ablationTrainImages != null) {
+            pipeline.fineTuneOnTrainSplit(ablationTrainImages);
         }
-        if (options.containsKey("version")) {
-            pipeline.version(options.get("version"));
+        if (version != null) {
+            pipeline.version(version);
         }
-        if (options.containsKey("base")) {
+        if (base != null) {
             // Tuning aid: fine-tune an already published base again, print its rows only.
-            CaptionerPipeline.Stage stage = pipeline.fineTune(io.recap.core.domain.ModelRef.parse(options.get("base")));
+            CaptionerPipeline.Stage stage = pipeline.fineTune(io.recap.core.domain.ModelRef.parse(base));
             List<QualityRow> rows = new java.util.ArrayList<>(stage.quality());
-            if (options.containsKey("also.beam")) {
-                int beam = Integer.parseInt(options.get("also.beam"));
+            if (alsoBeam != null) {
                 try (io.recap.ml.captioner.CaptionerModel model = io.recap.ml.captioner.CaptionerModel.load(
-                        store.directory(stage.ref()))) {
+                        modelStore.directory(stage.ref()))) {
                     io.recap.shapesml.captioner.eval.CaptionerEvaluator evaluator =
                             new io.recap.shapesml.captioner.eval.CaptionerEvaluator(
-                                    pipeline.corpus().evaluation(preset.evalScenes()));
+                                    pipeline.corpus().evaluation(pipelinePreset.evalScenes()));
                     for (String style : List.of("short", "long")) {
-                        rows.add(evaluator.evaluate(stage.ref().toString(), model, style, DecodingOptions.beam(beam)));
+                        rows.add(evaluator.evaluate(stage.ref().toString(), model, style,
+                                DecodingOptions.beam(alsoBeam)));
                     }
                 }
             }
             System.out.println(QualityTable.markdown(rows));
             System.out.printf(Locale.ROOT, "fine-tuning %s in %.1f s%n", stage.ref(),
                     stage.training().duration().toMillis() / 1000.0);
-            return;
+            return 0;
         }
         CaptionerPipeline.Result result = pipeline.run();
         double totalSeconds = (System.nanoTime() - begin) / 1e9;
-        if (Boolean.parseBoolean(options.getOrDefault("promote", "false"))) {
-            store.promote(result.recap().ref());
-            System.out.println("promoted " + store.promoted(ModelKind.CAPTIONER).orElseThrow());
+        if (promote) {
+            modelStore.promote(result.recap().ref());
+            System.out.println("promoted " + modelStore.promoted(ModelKind.CAPTIONER).orElseThrow());
         }
         String table = QualityTable.markdown(result.rows());
         System.out.println(table);
-        Files.createDirectories(report.toAbsolutePath().getParent());
-        Files.writeString(report, report(args, preset, engine, pipeline, result, seed, corpusSeed, totalSeconds,
-                table, out, options.containsKey("notes") ? Files.readString(Path.of(options.get("notes"))) : null),
-                StandardCharsets.UTF_8);
-        System.out.println("report written to " + report);
+        Files.createDirectories(reportFile.toAbsolutePath().getParent());
+        String[] args = spec.commandLine().getParseResult().originalArgs().toArray(String[]::new);
+        Files.writeString(reportFile, report(args, pipelinePreset, engine, pipeline, result, seed, corpusSeed,
+                totalSeconds, table, outDir, notes != null ? Files.readString(notes) : null), StandardCharsets.UTF_8);
+        System.out.println("report written to " + reportFile);
+        return 0;
     }
 
-    static CaptionerPipelinePreset configure(Map<String, String> options) {
-        CaptionerPipelinePreset preset = CaptionerPipelinePreset.byName(options.getOrDefault("preset", "small"));
-        preset = preset.withPretraining(override(preset.pretraining(), options, "pretrain."));
-        preset = preset.withFineTuning(override(preset.fineTuning(), options, "finetune."));
-        CaptionerConfig config = preset.captioner();
-        if (options.containsKey("width") || options.containsKey("layers") || options.containsKey("encoderChannels")) {
-            int width = Integer.parseInt(options.getOrDefault("width", String.valueOf(config.width())));
-            int layers = Integer.parseInt(options.getOrDefault("layers", String.valueOf(config.layers())));
-            int encoderChannels = Integer.parseInt(options.getOrDefault("encoderChannels",
-                    String.valueOf(config.encoderChannels())));
-            config = new CaptionerConfig(config.imageSize(), config.gridSize(), encoderChannels, width,
-                    layers, config.heads(), config.dropout(), config.maxTokens());
-            preset = preset.withCaptioner(config);
+    /** The preset named by {@code --preset} with every override given applied. */
+    CaptionerPipelinePreset configure() {
+        CaptionerPipelinePreset configured = CaptionerPipelinePreset.byName(preset);
+        configured = configured.withPretraining(override(configured.pretraining(), pretrainSteps, pretrainBatch,
+                pretrainLr, pretrainDropout));
+        configured = configured.withFineTuning(override(configured.fineTuning(), finetuneSteps, finetuneBatch,
+                finetuneLr, finetuneDropout));
+        CaptionerConfig config = configured.captioner();
+        if (width != null || layers != null || encoderChannels != null) {
+            config = new CaptionerConfig(config.imageSize(), config.gridSize(),
+                    encoderChannels != null ? encoderChannels : config.encoderChannels(),
+                    width != null ? width : config.width(), layers != null ? layers : config.layers(),
+                    config.heads(), config.dropout(), config.maxTokens());
+            configured = configured.withCaptioner(config);
         }
-        DecodingOptions shortOptions = preset.shortDecoding();
-        DecodingOptions longOptions = preset.longDecoding();
-        if (options.containsKey("short.beam")) {
-            shortOptions = DecodingOptions.beam(Integer.parseInt(options.get("short.beam")))
-                    .withMaxTokens(shortOptions.maxTokens());
+        DecodingOptions shortOptions = configured.shortDecoding();
+        DecodingOptions longOptions = configured.longDecoding();
+        if (shortBeam != null) {
+            shortOptions = DecodingOptions.beam(shortBeam).withMaxTokens(shortOptions.maxTokens());
         }
-        if (options.containsKey("long.beam")) {
-            longOptions = DecodingOptions.beam(Integer.parseInt(options.get("long.beam")))
+        if (longBeam != null) {
+            longOptions = DecodingOptions.beam(longBeam)
                     .withMaxTokens(longOptions.maxTokens()).withNoRepeatNgram(longOptions.noRepeatNgram());
         }
-        if (options.containsKey("long.lengthPenalty")) {
-            longOptions = longOptions.withLengthPenalty(Float.parseFloat(options.get("long.lengthPenalty")));
+        if (longLengthPenalty != null) {
+            longOptions = longOptions.withLengthPenalty(longLengthPenalty);
         }
-        if (options.containsKey("short.noRepeat")) {
-            shortOptions = shortOptions.withNoRepeatNgram(Integer.parseInt(options.get("short.noRepeat")));
+        if (shortNoRepeat != null) {
+            shortOptions = shortOptions.withNoRepeatNgram(shortNoRepeat);
         }
-        if (options.containsKey("long.noRepeat")) {
-            longOptions = longOptions.withNoRepeatNgram(Integer.parseInt(options.get("long.noRepeat")));
+        if (longNoRepeat != null) {
+            longOptions = longOptions.withNoRepeatNgram(longNoRepeat);
         }
-        preset = preset.withDecoding(shortOptions, longOptions);
-        preset = preset.withFineTuningStart(
-                options.containsKey("finetune.freeze")
-                        ? List.of(options.get("finetune.freeze").split(",")).stream().filter(p -> !p.isBlank()).toList()
-                        : preset.frozenParts(),
-                options.getOrDefault("finetune.styleInit", preset.styleTokensFrom()).replace("none", ""));
-        int pretrainScenes = Integer.parseInt(options.getOrDefault("pretrainScenes",
-                String.valueOf(preset.pretrainScenes())));
-        int corpusScenes = Math.max(preset.corpusScenes(),
-                pretrainScenes + preset.humanScenes() + preset.evalScenes());
-        preset = preset.withRehearsal(Float.parseFloat(options.getOrDefault("finetune.rehearsal",
-                String.valueOf(preset.rehearsal()))));
-        return preset.withData(corpusScenes, pretrainScenes,
-                Integer.parseInt(options.getOrDefault("eval", String.valueOf(preset.evalScenes()))),
-                Boolean.parseBoolean(options.getOrDefault("rerender", String.valueOf(preset.rerender()))));
+        configured = configured.withDecoding(shortOptions, longOptions);
+        configured = configured.withFineTuningStart(
+                finetuneFreeze != null
+                        ? List.of(finetuneFreeze.split(",")).stream().filter(p -> !p.isBlank()).toList()
+                        : configured.frozenParts(),
+                (finetuneStyleInit != null ? finetuneStyleInit : configured.styleTokensFrom()).replace("none", ""));
+        int scenesToPretrain = pretrainScenes != null ? pretrainScenes : configured.pretrainScenes();
+        int corpusScenes = Math.max(configured.corpusScenes(),
+                scenesToPretrain + configured.humanScenes() + configured.evalScenes());
+        configured = configured.withRehearsal(finetuneRehearsal != null ? finetuneRehearsal : configured.rehearsal());
+        return configured.withData(corpusScenes, scenesToPretrain, eval != null ? eval : configured.evalScenes(),
+                rerender != null ? rerender : configured.rerender());
     }
 
-    private static CaptionerTrainingPreset override(CaptionerTrainingPreset p, Map<String, String> options,
-            String prefix) {
-        int steps = Integer.parseInt(options.getOrDefault(prefix + "steps", String.valueOf(p.steps())));
-        int batch = Integer.parseInt(options.getOrDefault(prefix + "batch", String.valueOf(p.batchSize())));
-        float lr = Float.parseFloat(options.getOrDefault(prefix + "lr", String.valueOf(p.learningRate())));
-        float last = options.containsKey(prefix + "lr") ? lr * p.finalLearningRate() / p.learningRate()
-                : p.finalLearningRate();
-        float dropout = Float.parseFloat(options.getOrDefault(prefix + "dropout", String.valueOf(p.dropout())));
-        int warmup = Math.min(p.warmupSteps(), steps);
-        return new CaptionerTrainingPreset(p.name(), steps, batch, lr, last, warmup, p.maxGradientNorm(), dropout,
-                p.reportEvery(), p.seed());
+    /** A training stage's preset with the options given; a new learning rate scales the final one with it. */
+    private static CaptionerTrainingPreset override(CaptionerTrainingPreset p, Integer steps, Integer batch, Float lr,
+            Float dropout) {
+        int stageSteps = steps != null ? steps : p.steps();
+        float learningRate = lr != null ? lr : p.learningRate();
+        float last = lr != null ? learningRate * p.finalLearningRate() / p.learningRate() : p.finalLearningRate();
+        int warmup = Math.min(p.warmupSteps(), stageSteps);
+        return new CaptionerTrainingPreset(p.name(), stageSteps, batch != null ? batch : p.batchSize(), learningRate,
+                last, warmup, p.maxGradientNorm(), dropout != null ? dropout : p.dropout(), p.reportEvery(), p.seed());
     }
 
     private static String report(String[] args, CaptionerPipelinePreset preset, EngineInfo engine,

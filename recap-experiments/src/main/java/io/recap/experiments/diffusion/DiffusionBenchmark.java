@@ -19,6 +19,13 @@ import io.recap.shapesml.diffusion.ShapesWorldData;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Speed of the text-to-image model: training steps per second at the preset's batch, the UNet's
@@ -28,21 +35,53 @@ import java.util.Locale;
  * <p>{@code java ... DiffusionBenchmark [small|smoke|paper] [modelDir]}: a saved model when given,
  * otherwise freshly initialised weights (timing does not depend on the weights).
  */
-public final class DiffusionBenchmark {
+@Command(name = "DiffusionBenchmark", mixinStandardHelpOptions = true,
+        description = "Speed of the text-to-image model: training steps, UNet forward, sampling latency.")
+public final class DiffusionBenchmark implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "small|smoke|paper",
+            description = "The preset (architecture and training batch); default ${DEFAULT-VALUE}.")
+    String preset = "small";
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "modelDir",
+            description = "A saved model to time instead of fresh weights (then training is not timed).")
+    Path modelDir;
 
     private DiffusionBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints. */
+    static CommandLine commandLine() {
+        return new CommandLine(new DiffusionBenchmark());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        DiffusionConfig config;
+        try {
+            config = DiffusionConfig.byName(preset);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         DjlRuntime.start();
-        String preset = args.length > 0 ? args[0] : "small";
-        List<DiffusionExample> examples = ShapesWorldData.trainingExamples(11, 512,
-                DiffusionConfig.byName(preset).imageSize(), 1, 4);
-        try (DiffusionModel model = args.length > 1 ? DiffusionModel.load(Path.of(args[1]))
-                : DiffusionModel.create(DiffusionConfig.byName(preset), ShapesWorldData.vocabulary(examples), 1)) {
+        List<DiffusionExample> examples = ShapesWorldData.trainingExamples(11, 512, config.imageSize(), 1, 4);
+        try (DiffusionModel model = modelDir != null ? DiffusionModel.load(modelDir)
+                : DiffusionModel.create(config, ShapesWorldData.vocabulary(examples), 1)) {
             System.out.printf(Locale.ROOT, "%s: %,d parameters, %s%n", preset, model.parameterCount(), model.getConfig());
             System.out.printf(Locale.ROOT, "engine: %s%n", DjlRuntime.start());
-            if (args.length <= 1) {
+            if (modelDir == null) {
                 trainingSpeed(model, examples, DiffusionTrainingPreset.byName(preset));
             }
             forwardTime(model, 2, 50);
@@ -53,6 +92,7 @@ public final class DiffusionBenchmark {
                 latency(model, prompt, steps, SamplingOptions.DEFAULT_GUIDANCE, 16, 1);
             }
         }
+        return 0;
     }
 
     private static void trainingSpeed(DiffusionModel model, List<DiffusionExample> examples,

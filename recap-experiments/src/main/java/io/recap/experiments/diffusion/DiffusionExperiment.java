@@ -28,8 +28,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * Does the text-to-image model really learn? Trains the {@code small} preset on in-memory
@@ -37,10 +42,11 @@ import org.slf4j.LoggerFactory;
  * then samples held-out LONG prompts with DDIM and scores every image with the ShapesWorld
  * matcher; a guidance sweep picks the guidance scale.
  *
- * <p>{@code DiffusionExperiment PHASE [--key value]...}, phases {@code long}, {@code sweep},
- * {@code alt}, {@code compare} (epsilon against v prediction), {@code all}. Training resumes from the newest checkpoint of its run, so a killed
- * run continues. Results go to {@code --out} (JSON per phase, sample grids, loss curves);
- * {@link ExperimentReport} writes the markdown summary from them.
+ * <p>{@code DiffusionExperiment PHASE [--name value]...}, phases {@code long}, {@code sweep},
+ * {@code alt}, {@code compare} (epsilon against v prediction), {@code all} (also what no phase runs, with the
+ * defaults); {@code DiffusionExperiment PHASE --help} lists the options ({@link Options}). Training resumes from
+ * the newest checkpoint of its run, so a killed run continues. Results go to {@code --out} (JSON per phase,
+ * sample grids, loss curves); {@link ExperimentReport} writes the markdown summary from them.
  */
 public final class DiffusionExperiment {
 
@@ -49,56 +55,180 @@ public final class DiffusionExperiment {
     private static final long TRAIN_SEED = 1;
     private static final long EVAL_SEED = 777;
 
-    private final Map<String, String> options;
+    private final Options options;
     private final Path out;
     private final Path work;
     private final int minObjects;
     private final int maxObjects;
 
-    private DiffusionExperiment(Map<String, String> options) {
+    private DiffusionExperiment(Options options) {
         this.options = options;
-        this.out = Path.of(option("out", "docs/diffusion"));
-        this.work = Path.of(option("work", "/tmp/diffusion-experiment"));
-        String[] objects = option("objects", "1-4").split("-");
+        this.out = options.out;
+        this.work = options.work;
+        String[] objects = options.objects.split("-");
         this.minObjects = Integer.parseInt(objects[0]);
         this.maxObjects = Integer.parseInt(objects[objects.length - 1]);
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>();
-        for (int i = 1; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    /**
+     * The options every phase takes (each uses those that concern it), as in docs/diffusion/README.md; a phase
+     * shares them so that one command line can be rerun with another phase.
+     */
+    static final class Options {
+        @Option(names = "--out", paramLabel = "DIR",
+                description = "Results: JSON per phase, sample grids, loss curves; default ${DEFAULT-VALUE}.")
+        Path out = Path.of("docs/diffusion");
+
+        @Option(names = "--work", paramLabel = "DIR",
+                description = "Checkpoints and the published store; default ${DEFAULT-VALUE}.")
+        Path work = Path.of("/tmp/diffusion-experiment");
+
+        @Option(names = "--objects", paramLabel = "MIN-MAX", description = "Objects per scene; default ${DEFAULT-VALUE}.")
+        String objects = "1-4";
+
+        @Option(names = "--train-count", paramLabel = "N", description = "Training scenes; default ${DEFAULT-VALUE}.")
+        int trainCount = 20_000;
+
+        @Option(names = "--steps", paramLabel = "N",
+                description = "Training steps of long, alt and compare's run (0: the preset's); default ${DEFAULT-VALUE}.")
+        int steps;
+
+        @Option(names = "--alt-steps", paramLabel = "N",
+                description = "Training steps of all's alt run (0: the preset's); default ${DEFAULT-VALUE}.")
+        int altSteps;
+
+        @Option(names = "--stop-at", paramLabel = "STEP",
+                description = "compare: the step both predictions are compared at; default ${DEFAULT-VALUE}.")
+        int stopAt = 1500;
+
+        @Option(names = "--prompts", paramLabel = "N", description = "Held-out prompts evaluated; default ${DEFAULT-VALUE}.")
+        int prompts = 200;
+
+        @Option(names = "--images", paramLabel = "N", description = "Images per prompt; default ${DEFAULT-VALUE}.")
+        int images = 4;
+
+        @Option(names = "--sweep-prompts", paramLabel = "N",
+                description = "Prompts of the sweep and of compare; default ${DEFAULT-VALUE}.")
+        int sweepPrompts = 100;
+
+        @Option(names = "--sweep-images", paramLabel = "N",
+                description = "Images per prompt of the sweep and of compare; default ${DEFAULT-VALUE}.")
+        int sweepImages = 2;
+
+        @Option(names = "--guidance", paramLabel = "W", description = "Guidance scale; default ${DEFAULT-VALUE}.")
+        float guidance = SamplingOptions.DEFAULT_GUIDANCE;
+
+        @Option(names = "--guidance-values", paramLabel = "W[,W...]",
+                description = "Scales the sweep tries; default ${DEFAULT-VALUE}.")
+        String guidanceValues = "1.0,1.5,2.0,3.0";
+
+        @Option(names = "--prediction", paramLabel = "V|EPSILON", description = "default: the small model's")
+        Prediction prediction;
+
+        @Option(names = "--foreground-weight", paramLabel = "W", description = "default: the small preset's")
+        Float foregroundWeight;
+
+        @Option(names = "--text-pretrain", paramLabel = "N", description = "Steps of contrastive text-encoder "
+                + "pretraining before diffusion training (0: none); default: the small preset's.")
+        Integer textPretrain;
+
+        @Option(names = "--channels", paramLabel = "N", description = "Ablation; default: the small model's")
+        Integer channels;
+
+        @Option(names = "--blocks", paramLabel = "N", description = "Ablation; default: the small model's")
+        Integer blocks;
+
+        @Option(names = "--attention", paramLabel = "LEVEL[,LEVEL...]",
+                description = "UNet levels with a spatial transformer; default: the small model's.")
+        String attention = "";
+
+        @Option(names = "--text-width", paramLabel = "N", description = "Ablation; default: the small model's")
+        Integer textWidth;
+
+        @Option(names = "--text-layers", paramLabel = "N", description = "Ablation; default: the small model's")
+        Integer textLayers;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Cli());
+    }
+
+    /** The experiment's command line: one subcommand per phase. */
+    @Command(name = "DiffusionExperiment", mixinStandardHelpOptions = true,
+            synopsisSubcommandLabel = "[long|alt|sweep|compare|all]",
+            description = "Does the text-to-image model really learn? Trains on ShapesWorld and scores held-out "
+                    + "prompts. Without a phase: all, with the defaults.")
+    static final class Cli implements Callable<Integer> {
+
+        @Override
+        public Integer call() throws IOException {
+            return phase("all", new Options());
         }
-        String phase = args.length > 0 ? args[0] : "all";
+
+        @Command(name = "long", mixinStandardHelpOptions = true, sortOptions = false,
+                description = "Trains (or resumes) the LONG-caption run, publishes and evaluates it.")
+        int longPhase(@Mixin Options options) throws IOException {
+            return phase("long", options);
+        }
+
+        @Command(name = "alt", mixinStandardHelpOptions = true, sortOptions = false,
+                description = "Trains (or resumes) the alt-text run, publishes and evaluates it.")
+        int altPhase(@Mixin Options options) throws IOException {
+            return phase("alt", options);
+        }
+
+        @Command(name = "sweep", mixinStandardHelpOptions = true, sortOptions = false,
+                description = "Guidance sweep on the EMA weights of the LONG run's newest checkpoint.")
+        int sweepPhase(@Mixin Options options) throws IOException {
+            return phase("sweep", options);
+        }
+
+        @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+                description = "Epsilon against v prediction at equal steps: run long-epsilon up to --stop-at.")
+        int comparePhase(@Mixin Options options) throws IOException {
+            return phase("compare", options);
+        }
+
+        @Command(name = "all", mixinStandardHelpOptions = true, sortOptions = false,
+                description = "long, then sweep, then alt (with --alt-steps).")
+        int allPhases(@Mixin Options options) throws IOException {
+            return phase("all", options);
+        }
+    }
+
+    private static int phase(String phase, Options options) throws IOException {
         DjlRuntime.start();
         DiffusionExperiment experiment = new DiffusionExperiment(options);
         Files.createDirectories(experiment.out);
         switch (phase) {
-            case "long" -> experiment.trainAndEvaluate("long", CaptionMix.LONG_ONLY, experiment.intOption("steps", 0));
-            case "alt" -> experiment.trainAndEvaluate("alt", CaptionMix.ALT_ONLY, experiment.intOption("steps", 0));
+            case "long" -> experiment.trainAndEvaluate("long", CaptionMix.LONG_ONLY, options.steps);
+            case "alt" -> experiment.trainAndEvaluate("alt", CaptionMix.ALT_ONLY, options.steps);
             case "sweep" -> experiment.sweep("long");
-            case "compare" -> experiment.comparePredictions(experiment.intOption("stop-at", 1500));
+            case "compare" -> experiment.comparePredictions(options.stopAt);
             case "all" -> {
-                experiment.trainAndEvaluate("long", CaptionMix.LONG_ONLY, experiment.intOption("steps", 0));
+                experiment.trainAndEvaluate("long", CaptionMix.LONG_ONLY, options.steps);
                 experiment.sweep("long");
-                experiment.trainAndEvaluate("alt", CaptionMix.ALT_ONLY, experiment.intOption("alt-steps", 0));
+                experiment.trainAndEvaluate("alt", CaptionMix.ALT_ONLY, options.altSteps);
             }
-            default -> throw new IllegalArgumentException("unknown phase " + phase + "; use long, alt, sweep, compare or all");
+            default -> throw new IllegalStateException("unhandled phase " + phase);
         }
         ExperimentReport.write(experiment.out);
-    }
-
-    private String option(String key, String fallback) {
-        return options.getOrDefault(key, fallback);
-    }
-
-    private int intOption(String key, int fallback) {
-        return Integer.parseInt(option(key, String.valueOf(fallback)));
+        return 0;
     }
 
     private List<DiffusionExample> examples() {
         long begin = System.nanoTime();
-        List<DiffusionExample> examples = ShapesWorldData.trainingExamples(TRAIN_SEED, intOption("train-count", 20_000),
+        List<DiffusionExample> examples = ShapesWorldData.trainingExamples(TRAIN_SEED, options.trainCount,
                 32, minObjects, maxObjects);
         log.info("{} training scenes ({}-{} objects) rendered in {} ms", examples.size(), minObjects, maxObjects,
                 (System.nanoTime() - begin) / 1_000_000);
@@ -112,10 +242,12 @@ public final class DiffusionExperiment {
     /** The {@code small} architecture with any of the ablation options applied (README: Options). */
     private DiffusionConfig architecture() {
         DiffusionConfig small = DiffusionConfig.small();
-        return new DiffusionConfig(small.imageSize(), small.patchSize(), intOption("channels", small.baseChannels()),
-                small.channelMultipliers(), intOption("blocks", small.residualBlocks()),
-                attentionLevels(option("attention", ""), small), small.attentionHeads(),
-                intOption("text-width", small.textWidth()), intOption("text-layers", small.textLayers()),
+        return new DiffusionConfig(small.imageSize(), small.patchSize(),
+                options.channels != null ? options.channels : small.baseChannels(),
+                small.channelMultipliers(), options.blocks != null ? options.blocks : small.residualBlocks(),
+                attentionLevels(options.attention, small), small.attentionHeads(),
+                options.textWidth != null ? options.textWidth : small.textWidth(),
+                options.textLayers != null ? options.textLayers : small.textLayers(),
                 small.textHeads(), small.contextLength(), small.diffusionSteps(), small.prediction());
     }
 
@@ -127,10 +259,11 @@ public final class DiffusionExperiment {
 
     private DiffusionTrainingPreset preset(int steps) {
         DiffusionTrainingPreset preset = DiffusionTrainingPreset.small();
-        if (options.containsKey("foreground-weight")) {
-            preset = preset.withForegroundWeight(Float.parseFloat(option("foreground-weight", "1")));
+        if (options.foregroundWeight != null) {
+            preset = preset.withForegroundWeight(options.foregroundWeight);
         }
-        preset = preset.withTextPretraining(intOption("text-pretrain", preset.textPretrainSteps()));
+        preset = preset.withTextPretraining(options.textPretrain != null ? options.textPretrain
+                : preset.textPretrainSteps());
         return steps > 0 ? preset.withSteps(steps) : preset;
     }
 
@@ -168,14 +301,13 @@ public final class DiffusionExperiment {
 
     /** Trains (or resumes) the run {@code name}, publishes its EMA model and evaluates it. */
     void trainAndEvaluate(String name, CaptionMix mix, int steps) throws IOException {
-        Prediction prediction = Prediction.valueOf(option("prediction", DiffusionConfig.small().prediction().name()));
+        Prediction prediction = options.prediction != null ? options.prediction : DiffusionConfig.small().prediction();
         Run run = train(name, mix, prediction, steps, Integer.MAX_VALUE);
         try (DiffusionTrainer trainer = run.trainer()) {
-            float guidance = Float.parseFloat(option("guidance", String.valueOf(SamplingOptions.DEFAULT_GUIDANCE)));
-            SamplingOptions sampling = new SamplingOptions(SamplingOptions.DEFAULT_STEPS, guidance,
-                    intOption("images", 4), EVAL_SEED);
+            SamplingOptions sampling = new SamplingOptions(SamplingOptions.DEFAULT_STEPS, options.guidance,
+                    options.images, EVAL_SEED);
             PromptEvaluation evaluation = PromptEvaluation.run(name + " (" + mix + ")", trainer.emaModel(),
-                    prompts(intOption("prompts", 200)), sampling);
+                    prompts(options.prompts), sampling);
             log.info("run {} evaluated in {} s:\n{}", name, evaluation.seconds(), evaluation.summary().format());
             evaluation.writeSheet(16, out.resolve("samples-" + name + ".png"));
 
@@ -210,12 +342,11 @@ public final class DiffusionExperiment {
         if (!Files.isDirectory(vCheckpoint)) {
             throw new IllegalStateException("no checkpoint of run long at step " + stopAt + ": " + vCheckpoint);
         }
-        Run epsilon = train("long-epsilon", CaptionMix.LONG_ONLY, Prediction.EPSILON, intOption("steps", 0), stopAt);
+        Run epsilon = train("long-epsilon", CaptionMix.LONG_ONLY, Prediction.EPSILON, options.steps, stopAt);
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
-        SamplingOptions sampling = new SamplingOptions(SamplingOptions.DEFAULT_STEPS,
-                Float.parseFloat(option("guidance", String.valueOf(SamplingOptions.DEFAULT_GUIDANCE))),
-                intOption("sweep-images", 2), EVAL_SEED);
-        List<ShapesWorldData.EvaluationPrompt> prompts = prompts(intOption("sweep-prompts", 100));
+        SamplingOptions sampling = new SamplingOptions(SamplingOptions.DEFAULT_STEPS, options.guidance,
+                options.sweepImages, EVAL_SEED);
+        List<ShapesWorldData.EvaluationPrompt> prompts = prompts(options.sweepPrompts);
         try (DiffusionTrainer trainer = epsilon.trainer(); DiffusionModel v = DiffusionCheckpoint.loadEma(vCheckpoint)) {
             for (DiffusionModel model : List.of(v, trainer.emaModel())) {
                 String label = model.getConfig().prediction() + " @ step " + stopAt;
@@ -253,12 +384,12 @@ public final class DiffusionExperiment {
     void sweep(String name) throws IOException {
         Path checkpoint = DiffusionCheckpoint.latest(work.resolve(name).resolve("checkpoints"))
                 .orElseThrow(() -> new IllegalStateException("train run " + name + " first"));
-        List<ShapesWorldData.EvaluationPrompt> prompts = prompts(intOption("sweep-prompts", 100));
+        List<ShapesWorldData.EvaluationPrompt> prompts = prompts(options.sweepPrompts);
         List<Map<String, Object>> rows = new java.util.ArrayList<>();
         try (DiffusionModel model = DiffusionCheckpoint.loadEma(checkpoint)) {
-            for (String scale : option("guidance-values", "1.0,1.5,2.0,3.0").split(",")) {
+            for (String scale : options.guidanceValues.split(",")) {
                 SamplingOptions sampling = new SamplingOptions(SamplingOptions.DEFAULT_STEPS, Float.parseFloat(scale),
-                        intOption("sweep-images", 2), EVAL_SEED);
+                        options.sweepImages, EVAL_SEED);
                 PromptEvaluation evaluation = PromptEvaluation.run(name + " w=" + scale, model, prompts, sampling);
                 log.info("guidance {}: {} s\n{}", scale, evaluation.seconds(), evaluation.summary().format());
                 rows.add(evaluation.toJson());

@@ -12,15 +12,43 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
-/** Writes {@code RESULTS.md} from the JSON files {@link DiffusionExperiment} left in a directory. */
-public final class ExperimentReport {
+/**
+ * Writes {@code RESULTS.md} from the JSON files {@link DiffusionExperiment} left in a directory:
+ * {@code ExperimentReport [DIR]} (default {@code docs/diffusion}).
+ */
+@Command(name = "ExperimentReport", mixinStandardHelpOptions = true,
+        description = "Writes RESULTS.md from the JSON files DiffusionExperiment left in a directory.")
+public final class ExperimentReport implements Callable<Integer> {
+
+    @Parameters(arity = "0..1", paramLabel = "DIR", description = "The directory; default ${DEFAULT-VALUE}.")
+    Path directory = Path.of("docs/diffusion");
 
     private ExperimentReport() {
     }
 
-    public static void main(String[] args) throws IOException {
-        write(Path.of(args.length > 0 ? args[0] : "docs/diffusion"));
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints. */
+    static CommandLine commandLine() {
+        return new CommandLine(new ExperimentReport());
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        write(directory);
+        return 0;
     }
 
     public static void write(Path directory) throws IOException {

@@ -26,11 +26,16 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Does the model learn <em>where</em> from text? One object per image, in one of the 3x3 cells;
@@ -58,7 +63,8 @@ import java.util.Random;
  * and scored at; {@code --square}: the toy square's side in pixels, a fifth of the image by
  * default; {@code --text-width}/{@code --text-layers}/{@code --attention}: the text encoder and the UNet levels
  * with a spatial transformer, the model's by default; {@code --text-pretrain}: steps of
- * {@link io.recap.ml.diffusion.ContrastiveTextPretraining} before diffusion training, 0 by default).
+ * {@link io.recap.ml.diffusion.ContrastiveTextPretraining} before diffusion training, 0 by default;
+ * {@code --help}: every option and its default).
  */
 public final class PositionProbe {
 
@@ -82,31 +88,98 @@ public final class PositionProbe {
         }
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            options.put(args[i].replaceFirst("^--", ""), args[i + 1]);
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Cli());
+    }
+
+    /** The probe's command line. */
+    @Command(name = "PositionProbe", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Does the model learn where from text? Trains on one-object scenes and scores whether "
+                    + "the prompted cell holds the object.")
+    static final class Cli implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--data", paramLabel = "toy|toy-colour|shapes-bw|shapes", description = "default ${DEFAULT-VALUE}")
+        String data = "shapes";
+
+        @Option(names = "--prompt", paramLabel = "MODE", description = "cell, cell-varied, describe, describe-varied, "
+                + "long or long-one-wording; default ${DEFAULT-VALUE}.")
+        String prompt = "cell";
+
+        @Option(names = "--model", paramLabel = "NAME", description = "The architecture; default ${DEFAULT-VALUE}.")
+        String model = "small";
+
+        @Option(names = "--steps", paramLabel = "N", description = "Training steps; default ${DEFAULT-VALUE}.")
+        int steps = 1050;
+
+        @Option(names = "--every", paramLabel = "N", description = "Score every N steps; default ${DEFAULT-VALUE}.")
+        int every = 350;
+
+        @Option(names = "--foreground-weight", paramLabel = "W",
+                description = "Loss weight of foreground pixels; default ${DEFAULT-VALUE}.")
+        float foregroundWeight = DiffusionTrainingPreset.FOREGROUND_WEIGHT;
+
+        @Option(names = "--square", paramLabel = "PIXELS",
+                description = "The toy square's side; default: a fifth of the image.")
+        Integer square;
+
+        @Option(names = "--text-width", paramLabel = "N", description = "default: the model's")
+        Integer textWidth;
+
+        @Option(names = "--text-layers", paramLabel = "N", description = "default: the model's")
+        Integer textLayers;
+
+        @Option(names = "--attention", paramLabel = "LEVEL[,LEVEL...]",
+                description = "UNet levels with a spatial transformer; default: the model's.")
+        String attention = "";
+
+        @Option(names = "--guidance", paramLabel = "W[,W...]",
+                description = "Scales every checkpoint is sampled and scored at; default ${DEFAULT-VALUE}.")
+        String guidance = "1.5";
+
+        // 0 unless asked: the rows in docs/diffusion without it were measured before it existed.
+        @Option(names = "--text-pretrain", paramLabel = "N",
+                description = "Contrastive text-encoder steps before diffusion training; default ${DEFAULT-VALUE}.")
+        int textPretrain;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "default ${DEFAULT-VALUE}")
+        Path out = Path.of("/tmp/position-probe");
+
+        @Override
+        public Integer call() throws Exception {
+            DiffusionConfig config;
+            PositionProbe probe;
+            float[] guidances;
+            try {
+                DiffusionConfig named = DiffusionConfig.byName(model);
+                config = named.withTextEncoder(textWidth != null ? textWidth : named.textWidth(),
+                        textLayers != null ? textLayers : named.textLayers())
+                        .withAttentionLevels(DiffusionExperiment.attentionLevels(attention, named));
+                probe = new PositionProbe(data, prompt, config.imageSize(),
+                        square != null ? square : config.imageSize() / 5);
+                guidances = parseGuidances(guidance);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+            }
+            DjlRuntime.start();
+            DiffusionTrainingPreset preset = DiffusionTrainingPreset.small().withSteps(steps).withSchedule(100, 0, 0)
+                    .withForegroundWeight(foregroundWeight)
+                    .withTextPretraining(textPretrain);
+            Files.createDirectories(out);
+            probe.run(config, preset, every, guidances, out);
+            return 0;
         }
-        DjlRuntime.start();
-        DiffusionConfig named = DiffusionConfig.byName(options.getOrDefault("model", "small"));
-        DiffusionConfig config = named.withTextEncoder(
-                Integer.parseInt(options.getOrDefault("text-width", String.valueOf(named.textWidth()))),
-                Integer.parseInt(options.getOrDefault("text-layers", String.valueOf(named.textLayers()))))
-                .withAttentionLevels(DiffusionExperiment.attentionLevels(options.getOrDefault("attention", ""), named));
-        PositionProbe probe = new PositionProbe(options.getOrDefault("data", "shapes"),
-                options.getOrDefault("prompt", "cell"), config.imageSize(),
-                Integer.parseInt(options.getOrDefault("square", String.valueOf(config.imageSize() / 5))));
-        int steps = Integer.parseInt(options.getOrDefault("steps", "1050"));
-        int every = Integer.parseInt(options.getOrDefault("every", "350"));
-        DiffusionTrainingPreset preset = DiffusionTrainingPreset.small().withSteps(steps).withSchedule(100, 0, 0)
-                .withForegroundWeight(Float.parseFloat(options.getOrDefault("foreground-weight",
-                        String.valueOf(DiffusionTrainingPreset.FOREGROUND_WEIGHT))))
-                // 0 unless asked: the rows in docs/diffusion without it were measured before it existed.
-                .withTextPretraining(Integer.parseInt(options.getOrDefault("text-pretrain", "0")));
-        Path out = Path.of(options.getOrDefault("out", "/tmp/position-probe"));
-        Files.createDirectories(out);
-        float[] guidances = parseGuidances(options.getOrDefault("guidance", "1.5"));
-        probe.run(config, preset, every, guidances, out);
     }
 
     private static float[] parseGuidances(String option) {

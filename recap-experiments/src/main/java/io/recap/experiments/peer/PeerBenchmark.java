@@ -1,6 +1,5 @@
 package io.recap.experiments.peer;
 
-import io.recap.experiments.KeyValueArgs;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -43,7 +42,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * The DJL side of the PyTorch peer benchmark ({@code recap-experiments/peer/run.sh}): times the
@@ -51,12 +57,16 @@ import java.util.function.Supplier;
  * and one forward pass on fixed inputs, so the PyTorch peer can load the same weights and prove it
  * computes the same function before its times are compared.
  *
- * <p>{@code java -jar recap-experiments.jar network=t2i|captioner out=FILE.json weights=DIR
- * [repeats=5] [quick=true]}. Threads come from {@code recap.ml.threads} (run.sh sets 1 and pins the
+ * <p>{@code java -jar recap-experiments.jar --network t2i|captioner --out FILE.json --weights DIR
+ * [--repeats 5] [--quick]} ({@code --profile DIR}: record op profiles instead; {@code --help}: the options and
+ * their defaults). Threads come from {@code recap.ml.threads} (run.sh sets 1 and pins the
  * process to one core). Every op's runs are wall times in ms: a training run is the mean of
  * {@value #STEPS_PER_RUN} consecutive steps, every other run is one call.
  */
-public final class PeerBenchmark {
+@Command(name = "PeerBenchmark", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Times the platform's own code paths for one network and exports its weights and a check "
+                + "pass for the PyTorch peer.")
+public final class PeerBenchmark implements Callable<Integer> {
 
     static final int STEPS_PER_RUN = 10;
     /** Untimed calls before the timed ones of each inference op (see {@link #runs}). */
@@ -67,29 +77,66 @@ public final class PeerBenchmark {
     private static final List<String> CAPTION_VOCABULARY =
             java.util.stream.IntStream.range(0, 400).mapToObj(i -> "word" + i).toList();
 
+    @Option(names = "--network", paramLabel = "t2i|captioner", description = "default ${DEFAULT-VALUE}")
+    String network = "t2i";
+
+    @Option(names = "--repeats", paramLabel = "N", description = "Timed runs per op; default ${DEFAULT-VALUE}.")
+    int repeats = 5;
+
+    @Option(names = "--quick", arity = "0..1", paramLabel = "true|false",
+            description = "A few runs and short warm-ups, to check the benchmark itself.")
+    boolean quick;
+
+    @Option(names = "--weights", paramLabel = "DIR", description = "Where the weights and check pass are "
+            + "exported; default target/peer-weights/NETWORK.")
+    Path weights;
+
+    @Option(names = "--out", paramLabel = "FILE.json", description = "default target/peer-NETWORK-djl.json")
+    Path out;
+
+    @Option(names = "--profile", paramLabel = "DIR", description = "Record each op's profile there instead of "
+            + "timing (for profile_summary.py).")
+    Path profile;
+
+    @Spec
+    CommandSpec spec;
+
     private PeerBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = KeyValueArgs.parse(args);
-        String network = options.getOrDefault("network", "t2i");
-        int repeats = Integer.parseInt(options.getOrDefault("repeats", "5"));
-        boolean quick = Boolean.parseBoolean(options.getOrDefault("quick", "false"));
-        Path weights = Path.of(options.getOrDefault("weights", "target/peer-weights/" + network));
-        Path out = Path.of(options.getOrDefault("out", "target/peer-" + network + "-djl.json"));
-        DjlRuntime.start();
-        if (options.containsKey("profile")) {
-            Profiles.record(network, Path.of(options.get("profile")));
-            return;
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints. */
+    static CommandLine commandLine() {
+        return new CommandLine(new PeerBenchmark());
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (!network.equals("t2i") && !network.equals("captioner")) {
+            throw new ParameterException(spec.commandLine(), "--network must be t2i or captioner: " + network);
         }
-        Map<String, Object> result = switch (network) {
-            case "t2i" -> textToImage(weights, repeats, quick);
-            case "captioner" -> captioner(weights, repeats, quick);
-            default -> throw new IllegalArgumentException("network must be t2i or captioner: " + network);
-        };
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        Files.writeString(out, new GsonBuilder().setPrettyPrinting().create().toJson(result));
-        System.out.println("wrote " + out);
+        Path weightsDir = weights != null ? weights : Path.of("target/peer-weights/" + network);
+        Path outFile = out != null ? out : Path.of("target/peer-" + network + "-djl.json");
+        DjlRuntime.start();
+        if (profile != null) {
+            Profiles.record(network, profile);
+            return 0;
+        }
+        Map<String, Object> result = network.equals("t2i")
+                ? textToImage(weightsDir, repeats, quick)
+                : captioner(weightsDir, repeats, quick);
+        Files.createDirectories(outFile.toAbsolutePath().getParent());
+        Files.writeString(outFile, new GsonBuilder().setPrettyPrinting().create().toJson(result));
+        System.out.println("wrote " + outFile);
+        return 0;
     }
 
     private static Map<String, Object> textToImage(Path weights, int repeats, boolean quick) throws IOException {

@@ -1,6 +1,5 @@
 package io.recap.experiments.peer;
 
-import io.recap.experiments.KeyValueArgs;
 import com.google.gson.GsonBuilder;
 import io.recap.core.domain.CaptionMix;
 import io.recap.ml.diffusion.ContrastiveTextPretraining;
@@ -19,6 +18,10 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code small} text-to-image preset's cost on this machine, as the platform runs it (all
@@ -28,18 +31,43 @@ import java.util.Map;
  * steps, a grid every 1,000). Also counts the steps skipped for non-finite gradients.
  *
  * <p>{@code java -cp recap-experiments.jar io.recap.experiments.peer.SmallPresetRun
- * [pretrain=200] [steps=300] [out=FILE.json]}. Compiles against the platform's public training
- * API only, so the same class runs against an older build's jars to measure "before".
+ * [--pretrain 200] [--steps 300] [--out FILE.json]}. Compiles against the platform's public training
+ * API only, so the same class runs against an older build's jars to measure "before" (with this build's
+ * picocli jar from {@code target/lib} on the class path, which an older build may lack).
  */
-public final class SmallPresetRun {
+@Command(name = "SmallPresetRun", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Measures the small text-to-image preset's cost on this machine over a prefix of its length.")
+public final class SmallPresetRun implements Callable<Integer> {
+
+    @Option(names = "--pretrain", paramLabel = "STEPS",
+            description = "Contrastive text-encoder pretraining steps timed; default ${DEFAULT-VALUE}.")
+    int pretrainSteps = 200;
+
+    @Option(names = "--steps", paramLabel = "STEPS", description = "Diffusion steps timed; default ${DEFAULT-VALUE}.")
+    int steps = 300;
+
+    @Option(names = "--out", paramLabel = "FILE.json", description = "Also write the result there.")
+    Path out;
 
     private SmallPresetRun() {
     }
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = KeyValueArgs.parse(args);
-        int pretrainSteps = Integer.parseInt(options.getOrDefault("pretrain", "200"));
-        int steps = Integer.parseInt(options.getOrDefault("steps", "300"));
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command; returns the exit status. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The command, for {@link #run(String...)} and for tests that read what it prints. */
+    static CommandLine commandLine() {
+        return new CommandLine(new SmallPresetRun());
+    }
+
+    @Override
+    public Integer call() throws Exception {
         DjlRuntime.start();
         DiffusionTrainingPreset preset = DiffusionTrainingPreset.small();
         List<DiffusionExample> examples = ShapesWorldData.trainingExamples(11, 4000, 32, 1, 4);
@@ -76,8 +104,9 @@ public final class SmallPresetRun {
         result.put("estimated_preset_hours", estimate / 3600);
         String json = new GsonBuilder().setPrettyPrinting().create().toJson(result);
         System.out.println(json);
-        if (options.containsKey("out")) {
-            Files.writeString(Path.of(options.get("out")), json);
+        if (out != null) {
+            Files.writeString(out, json);
         }
+        return 0;
     }
 }
