@@ -5,6 +5,7 @@ import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.exc.ValueInstantiationException;
@@ -74,6 +75,29 @@ public final class Json {
             throw new InvalidJsonException(describe(e), e);
         } catch (IllegalArgumentException e) {
             // Validation that escaped Jackson's own wrapping (e.g. from a custom deserializer).
+            throw new InvalidJsonException("invalid value: " + e.getMessage(), e);
+        }
+        if (value == null) {
+            throw new InvalidJsonException("JSON null, expected a " + type.getSimpleName(), null);
+        }
+        return value;
+    }
+
+    /**
+     * Converts a JSON tree already parsed (to look at it first, as a manifest reader does) to {@code type}.
+     *
+     * @throws InvalidJsonException as {@link #read(byte[], Class)} does
+     */
+    public static <T> T read(JsonNode tree, Class<T> type) {
+        if (tree == null || tree.isNull() || tree.isMissingNode()) {
+            throw new InvalidJsonException("JSON null, expected a " + type.getSimpleName(), null);
+        }
+        T value;
+        try {
+            value = MAPPER.treeToValue(tree, type);
+        } catch (JacksonException e) {
+            throw new InvalidJsonException(describe(e), e);
+        } catch (IllegalArgumentException e) {
             throw new InvalidJsonException("invalid value: " + e.getMessage(), e);
         }
         if (value == null) {

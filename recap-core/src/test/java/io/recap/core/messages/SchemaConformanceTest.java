@@ -9,6 +9,8 @@ import com.networknt.schema.InputFormat;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
+import io.recap.core.corpus.CorpusRecord;
+import io.recap.core.corpus.CorpusRecords;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.ImageRef;
 import io.recap.core.domain.ModelRef;
@@ -19,14 +21,17 @@ import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -37,17 +42,20 @@ import tools.jackson.databind.JsonNode;
  * while {@link MessageCodec} is what the platform runs. These tests keep the two in agreement in both
  * directions: whatever the codec writes is valid, and documents that break the schema are refused by
  * the codec too. A record component the schema does not describe (or the reverse) fails the build, so
- * a new field cannot ship without its schema.
+ * a new field cannot ship without its schema. The corpus manifest's lines ({@link CorpusRecord}, written and
+ * read by {@link CorpusRecords}) are held to their schema the same way.
  */
 class SchemaConformanceTest {
 
     static final String INGEST = "corpus-ingest-batch.v1.schema.json";
     static final String REQUEST = "relabel-request.v1.schema.json";
     static final String RESULT = "relabel-result.v1.schema.json";
+    /** Not a message: one line of the corpus manifest {@code corpus.jsonl}, so it has no schemaVersion. */
+    static final String RECORD = "corpus-record.v1.schema.json";
 
     private static final Path SCHEMAS = schemasDirectory();
     private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
-    private static final Map<String, Schema> SCHEMA_BY_FILE = Stream.of(INGEST, REQUEST, RESULT)
+    private static final Map<String, Schema> SCHEMA_BY_FILE = Stream.of(INGEST, REQUEST, RESULT, RECORD)
             .collect(Collectors.toMap(file -> file, file -> REGISTRY.getSchema(read(file), InputFormat.JSON)));
     private static final Map<String, Class<? extends RecapMessage>> TYPE_BY_FILE = Map.of(
             INGEST, CorpusIngestBatch.class, REQUEST, RelabelRequest.class, RESULT, RelabelResult.class);
@@ -254,7 +262,8 @@ class SchemaConformanceTest {
                 Arguments.of(REQUEST, "/$defs/captioner", ModelRef.class),
                 Arguments.of(RESULT, "", RelabelResult.class),
                 Arguments.of(RESULT, "/properties/error", RelabelResult.Failure.class),
-                Arguments.of(RESULT, "/$defs/captioner", ModelRef.class));
+                Arguments.of(RESULT, "/$defs/captioner", ModelRef.class),
+                Arguments.of(RECORD, "", CorpusRecord.class));
     }
 
     @ParameterizedTest(name = "{0}#{1} describes {2}")
@@ -283,6 +292,126 @@ class SchemaConformanceTest {
                 () -> assertThat(schemaFile).endsWith(".v" + RecapMessage.CURRENT_SCHEMA_VERSION + ".schema.json"),
                 () -> assertThat(schema.at("/properties/schemaVersion/const").asInt())
                         .isEqualTo(RecapMessage.CURRENT_SCHEMA_VERSION));
+    }
+
+    static Stream<CorpusRecord> corpusRecordsTheWriterWrites() {
+        Map<String, Object> scene = new LinkedHashMap<>();
+        scene.put("background", "WHITE");
+        scene.put("objects", List.of(Map.of("shape", "CIRCLE", "colour", "RED", "size", "LARGE", "cell", "TOP_LEFT")));
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("index", 0);
+        metadata.put("sceneSeed", Long.MIN_VALUE);
+        metadata.put("scene", scene);
+        metadata.put("reference", List.of("A red circle."));
+        metadata.put("pretrain", "red circle");
+        metadata.put("weight", 0.5);
+        metadata.put("licence", null);
+        metadata.put("style", CaptionStyle.LONG);
+        return Stream.of(
+                new CorpusRecord("sw-s42-000000", "images/000000.png", "red circle stock photo", "human",
+                        Map.of(CaptionStyle.SHORT, "A red circle.", CaptionStyle.LONG, "A large red circle at the top"
+                                + " left on a white background."), metadata),
+                new CorpusRecord("x".repeat(1024), "./a:b.png", null, null),
+                new CorpusRecord("IMG_0042", "file:/data/corpora/street-photos/IMG_0042.jpg",
+                        "alt-text may hold \"quotes\", a\nnewline and 🚋", "eval"),
+                new CorpusRecord("rel", "FILE:images/rel.png", "", "val-2_b"),
+                new CorpusRecord("00000/000000042", ImageRef.tarMember("file:00000.tar", "dir/a b?.jpg", 1536, 48213)
+                        .uri(), "", "train", Map.of(CaptionStyle.LONG, "only long"), Map.of("url", "https://x/42.jpg")));
+    }
+
+    @ParameterizedTest
+    @MethodSource("corpusRecordsTheWriterWrites")
+    void everyCorpusRecordTheWriterWritesIsValidAgainstItsSchemaAndReadsBackEqual(CorpusRecord record,
+            @TempDir Path dir) throws IOException {
+        Path file = dir.resolve(CorpusRecords.FILE_NAME);
+        try (CorpusRecords.Writer writer = CorpusRecords.writer(file)) {
+            writer.write(record);
+        }
+        List<String> lines = Files.readAllLines(file);
+
+        assertThat(lines).hasSize(1);
+        assertThat(errors(RECORD, lines.get(0))).as("%s against %s", lines.get(0), RECORD).isEmpty();
+        assertThat(CorpusRecords.readAll(file, error -> {
+            throw new AssertionError(error.toString());
+        })).containsExactly(record);
+    }
+
+    @Test
+    void everyExampleOfTheCorpusRecordSchemaIsValidAndReadByCorpusRecords(@TempDir Path dir) throws IOException {
+        JsonNode examples = tree(RECORD).get("examples");
+        assertThat(examples).isNotNull().isNotEmpty();
+        Path file = dir.resolve(CorpusRecords.FILE_NAME);
+        StringBuilder manifest = new StringBuilder();
+        for (JsonNode example : examples) {
+            assertThat(errors(RECORD, example.toString())).as(example.toString()).isEmpty();
+            manifest.append(example).append('\n');
+        }
+        Files.writeString(file, manifest);
+
+        List<CorpusRecord> records = CorpusRecords.readAll(file, error -> {
+            throw new AssertionError(error.toString());
+        });
+
+        assertThat(records).hasSize(examples.size());
+        for (int i = 0; i < records.size(); i++) {
+            // Written back, the example is the same document: no field of it is silently dropped.
+            assertThat(Json.mapper().readTree(CorpusRecords.line(records.get(i)))).isEqualTo(examples.get(i));
+        }
+    }
+
+    static Stream<Arguments> corpusRecordsThatBreakTheSchema() {
+        String record = """
+                {"id":"a","image":"a.png","altText":"","split":"train","captions":{"SHORT":"a dog"},"metadata":{"k":1}}""";
+        return Stream.of(
+                Arguments.of("no id", record.replace("\"id\":\"a\",", "")),
+                Arguments.of("a blank id", record.replace("\"id\":\"a\"", "\"id\":\"  \"")),
+                Arguments.of("an id with a control character", record.replace("\"id\":\"a\"", "\"id\":\"a\\u0007\"")),
+                Arguments.of("an id of 1025 characters", record.replace("\"id\":\"a\"", "\"id\":\"" + "a".repeat(1025) + "\"")),
+                Arguments.of("no image", record.replace("\"image\":\"a.png\",", "")),
+                Arguments.of("a null image", record.replace("\"a.png\"", "null")),
+                Arguments.of("an image that is not a string", record.replace("\"a.png\"", "{\"uri\":\"file:a.png\"}")),
+                Arguments.of("an absolute path", record.replace("a.png", "/data/a.png")),
+                Arguments.of("an http uri", record.replace("a.png", "http://example.com/a.png")),
+                Arguments.of("an s3 uri", record.replace("a.png", "s3://bucket/a.png")),
+                Arguments.of("a file uri without a path", record.replace("a.png", "file://")),
+                Arguments.of("a tar uri without offset and length", record.replace("a.png", "tar:file:s.tar!/a.png")),
+                Arguments.of("a tar member of length 0", record.replace("a.png", "tar:file:s.tar!/a.png?offset=0&length=0")),
+                Arguments.of("an image with a newline", record.replace("a.png", "a\\n.png")),
+                Arguments.of("altText that is not a string", record.replace("\"altText\":\"\"", "\"altText\":[]")),
+                Arguments.of("a split in capitals", record.replace("\"train\"", "\"Train\"")),
+                Arguments.of("a split with a space", record.replace("\"train\"", "\"hold out\"")),
+                Arguments.of("an empty split", record.replace("\"train\"", "\"\"")),
+                Arguments.of("a split of 33 characters", record.replace("\"train\"", "\"" + "t".repeat(33) + "\"")),
+                Arguments.of("an ALT caption", record.replace("SHORT", "ALT")),
+                Arguments.of("an unknown style", record.replace("SHORT", "MEDIUM")),
+                Arguments.of("a blank caption", record.replace("\"a dog\"", "\" \"")),
+                Arguments.of("captions that are not an object", record.replace("{\"SHORT\":\"a dog\"}", "\"a dog\"")),
+                Arguments.of("metadata that is not an object", record.replace("{\"k\":1}", "[1]")),
+                Arguments.of("a blank metadata name", record.replace("{\"k\":1}", "{\" \":1}")),
+                Arguments.of("a line that is not an object", "[" + record + "]"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("corpusRecordsThatBreakTheSchema")
+    void corpusRecordsThatBreakTheSchemaAreRefusedByTheReaderToo(String breach, String line, @TempDir Path dir)
+            throws IOException {
+        assertThat(errors(RECORD, line)).as("schema errors for %s: %s", breach, line).isNotEmpty();
+        Path file = dir.resolve(CorpusRecords.FILE_NAME);
+        Files.writeString(file, line + "\n");
+        List<CorpusRecords.LineError> refused = new ArrayList<>();
+
+        List<CorpusRecord> records = CorpusRecords.readAll(file, refused::add);
+
+        assertThat(records).as("reader on %s: %s", breach, line).isEmpty();
+        assertThat(refused).as(breach).singleElement().extracting(CorpusRecords.LineError::line).isEqualTo(1);
+    }
+
+    @Test
+    void theCorpusRecordSchemaIsDraft202012AndNamedAfterItsFile() {
+        JsonNode schema = tree(RECORD);
+        assertThat(schema.get("$schema").asString()).isEqualTo("https://json-schema.org/draft/2020-12/schema");
+        assertThat(schema.get("$id").asString()).endsWith("/" + RECORD);
+        assertThat(schema.at("/required").values()).extracting(JsonNode::asString).containsExactly("id", "image");
     }
 
     static Stream<String> schemaFiles() {
