@@ -3,12 +3,17 @@ package io.recap.shapes.corpus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recap.core.corpus.CorpusRecord;
+import io.recap.core.corpus.CorpusRecords;
+import io.recap.core.domain.CaptionStyle;
 import io.recap.shapes.oracle.Oracle;
+import io.recap.shapes.scene.Scene;
 import io.recap.shapes.text.AltTextConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,6 +43,44 @@ class CorpusGeneratorTest {
         "\"short\":", "\"long\":", "\"reference\":", "\"pretrain\":", "\"altText\":",
         "\"scene\":");
     assertThat(dir.resolve(CorpusGenerator.INFO)).exists();
+    assertThat(dir.resolve(CorpusGenerator.RECORDS)).exists();
+  }
+
+  @Test
+  void writesTheNeutralCorpusManifestBesideItsOwnWithTheSceneAsMetadata(@TempDir Path dir)
+      throws Exception {
+    CorpusConfig config = new CorpusConfig(dir, 12, 5, 32, 2, 3, AltTextConfig.defaults());
+    CorpusGenerator.generate(config, line -> { });
+    List<CorpusRecords.LineError> errors = new ArrayList<>();
+
+    List<CorpusRecord> records = CorpusRecords.readAll(dir.resolve(CorpusGenerator.RECORDS),
+        errors::add);
+
+    assertThat(errors).isEmpty();
+    List<CorpusEntry> entries = CorpusManifest.read(dir).entries();
+    assertThat(records).hasSameSizeAs(entries);
+    for (int i = 0; i < records.size(); i++) {
+      CorpusEntry entry = entries.get(i);
+      CorpusRecord record = records.get(i);
+      assertThat(record).isEqualTo(CorpusGenerator.record(entry));
+      assertThat(record.id()).isEqualTo(entry.id());
+      assertThat(dir.resolve(record.image())).isEqualTo(CorpusManifest.read(dir).imagePath(entry));
+      assertThat(record.split()).isEqualTo(entry.split().wireName());
+      assertThat(record.altText()).isEqualTo(entry.altText());
+      assertThat(record.captions()).containsExactly(
+          Map.entry(CaptionStyle.SHORT, entry.captions().shortCaption()),
+          Map.entry(CaptionStyle.LONG, entry.captions().longCaption()));
+      assertThat(record.metadata()).containsOnlyKeys("index", "sceneSeed", "scene", "reference",
+          "pretrain");
+      assertThat(record.metadata().get("index")).isEqualTo(entry.index());
+      assertThat(record.metadata().get("sceneSeed")).isEqualTo(entry.sceneSeed());
+      assertThat(record.metadata().get("reference")).isEqualTo(entry.captions().reference());
+      assertThat(record.metadata().get("pretrain")).isEqualTo(entry.captions().pretrain());
+      // The ground truth survives the neutral manifest: a reader can have its scene back.
+      assertThat(Json.MAPPER.convertValue(record.metadata().get("scene"), Scene.class))
+          .isEqualTo(entry.scene());
+    }
+    assertThat(records).extracting(CorpusRecord::split).containsOnly("human", "eval", "train");
   }
 
   @Test
