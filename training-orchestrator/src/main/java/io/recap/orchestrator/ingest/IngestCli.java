@@ -35,15 +35,15 @@ import picocli.CommandLine.Spec;
  * java -cp training-orchestrator/target/training-orchestrator-0.1.0-SNAPSHOT-exec.jar \
  *   -Dloader.main=io.recap.orchestrator.ingest.IngestCli org.springframework.boot.loader.launch.PropertiesLauncher \
  *   --corpus shapes-10k --manifest /data/corpora/shapes-10k --bootstrap-servers localhost:9092 \
- *   [--format shapes|sidecar|imagefolder|jsonl|csv] [--text-column NAME] \
+ *   [--format recap|sidecar|imagefolder|jsonl|csv|webdataset] [--text-column NAME] \
  *   [--batch-size 100] [--allowed-roots /data/corpora,/mnt/more]
  * </pre>
  *
- * Without {@code --format} the format is detected. Without {@code --allowed-roots} the whole file system is the
- * root (the command runs with its user's own rights), so only {@code ..} segments are refused. Items left out
- * are counted and the first of them printed to standard error. {@code --help} lists the options. Exit status 0
- * when every batch was acknowledged by the broker, 2 for bad arguments (an unknown format included), 1 otherwise
- * (a corpus with no usable image too).
+ * Without {@code --format} the format is detected ({@code shapes} is still accepted, as {@code recap}). Without
+ * {@code --allowed-roots} the whole file system is the root (the command runs with its user's own rights), so only
+ * {@code ..} segments are refused. Items left out are counted and the first of them printed to standard error.
+ * {@code --help} lists the options. Exit status 0 when every batch was acknowledged by the broker, 2 for bad
+ * arguments (an unknown format included), 1 otherwise (a corpus with no usable image too).
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Publishes a corpus directory to recap.corpus.ingest, as POST /corpora/{id}/ingest does.")
@@ -62,8 +62,8 @@ public final class IngestCli implements Callable<Integer> {
             description = "The Kafka brokers.")
     String bootstrapServers;
 
-    @Option(names = "--format", paramLabel = "shapes|sidecar|imagefolder|jsonl|csv",
-            description = "The corpus's layout; detected when left out.")
+    @Option(names = "--format", paramLabel = "recap|sidecar|imagefolder|jsonl|csv|webdataset",
+            description = "The corpus's layout (shapes: the same as recap); detected when left out.")
     String format;
 
     @Option(names = "--text-column", paramLabel = "NAME",

@@ -6,8 +6,8 @@ import io.recap.orchestrator.ingest.format.CorpusFormat;
  * Body of {@code POST /corpora/{corpusId}/ingest}; the ingest CLI builds the same from its options.
  *
  * @param manifestDir the corpus directory: absolute, or relative to the first allowed root where it exists
- * @param format {@code shapes}, {@code sidecar}, {@code imagefolder}, {@code jsonl} or {@code csv}; absent to
- *        detect it from the directory
+ * @param format {@code recap} (also {@code shapes}), {@code sidecar}, {@code imagefolder}, {@code jsonl},
+ *        {@code csv} or {@code webdataset}; absent to detect it from the directory
  * @param textColumn the manifest column that holds the alt-text (imagefolder, jsonl, csv); absent for the
  *        format's own ({@code text}, else {@code caption}, else {@code alt_text})
  */

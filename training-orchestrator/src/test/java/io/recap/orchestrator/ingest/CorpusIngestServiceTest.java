@@ -169,14 +169,15 @@ class CorpusIngestServiceTest {
     }
 
     @Test
-    void aShapesWorldCorpusIsDetectedAndKeepsItsOwnIdsAltTextsAndHumanCaptions() throws Exception {
+    void aShapesWorldCorpusIsDetectedByItsNeutralManifestAndKeepsItsOwnIdsAltTextsAndHumanCaptions() throws Exception {
         Path dir = root.resolve("shapes");
         CorpusGenerator.generate(CorpusConfig.of(dir, 5, 3), line -> { });
         List<CorpusEntry> entries = CorpusManifest.read(dir).entries();
 
         IngestReceipt receipt = service.ingest("shapes", new IngestRequest("shapes", null, null));
 
-        assertThat(receipt.format()).isEqualTo("shapes");
+        // Read through corpus.jsonl, which ShapesWorld writes beside its own manifest.jsonl.
+        assertThat(receipt.format()).isEqualTo("recap");
         assertThat(receipt.images()).isEqualTo(5);
         assertThat(publisher.items().values()).extracting(CorpusIngestBatch.Item::imageId,
                         CorpusIngestBatch.Item::altText, item -> item.image().uri())

@@ -105,9 +105,9 @@ class IngestApiTests extends OrchestratorIntegrationTest {
         CorpusGenerator.generate(CorpusConfig.of(outside, 2, 1), line -> { });
         Path noManifest = Files.createDirectories(DATA_DIR.resolve("corpora/empty-dir"));
         Path sneaky = Files.createDirectories(DATA_DIR.resolve("corpora/sneaky"));
-        String entry = Files.readAllLines(corpusDir.resolve("manifest.jsonl")).get(0);
-        Files.writeString(sneaky.resolve("manifest.jsonl"),
-                entry.replaceFirst("\"file\":\"[^\"]+\"", "\"file\":\"../../store/secret.png\"") + "\n");
+        String entry = Files.readAllLines(corpusDir.resolve("corpus.jsonl")).get(0);
+        Files.writeString(sneaky.resolve("corpus.jsonl"),
+                entry.replaceFirst("\"image\":\"[^\"]+\"", "\"image\":\"../../store/secret.png\"") + "\n");
         record Case(String corpus, String body, String reason, String field) {
         }
         for (Case c : List.of(

@@ -23,8 +23,8 @@ class IngestCliTest {
     void helpPrintsEveryOptionAndExitsZero() {
         assertThat(run("--help")).isZero();
         assertThat(out.toString()).contains("Usage: ingest", "--corpus=ID", "--manifest=DIR",
-                "--bootstrap-servers=HOST:PORT", "--format=shapes|sidecar|imagefolder|jsonl|csv", "--text-column=NAME",
-                "--batch-size=N", "--allowed-roots=DIR[,DIR...]");
+                "--bootstrap-servers=HOST:PORT", "--format=recap|sidecar|imagefolder|jsonl|csv|webdataset",
+                "--text-column=NAME", "--batch-size=N", "--allowed-roots=DIR[,DIR...]");
         assertThat(err.toString()).isEmpty();
     }
 

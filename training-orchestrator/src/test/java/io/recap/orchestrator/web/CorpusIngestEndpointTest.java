@@ -136,7 +136,7 @@ class CorpusIngestEndpointTest {
                 .andExpect(jsonPath("$.reason").value("UNKNOWN_FORMAT"))
                 .andExpect(jsonPath("$.field").value("format"))
                 .andExpect(jsonPath("$.detail").value(containsString("'parquet'")))
-                .andExpect(jsonPath("$.detail").value(containsString("shapes, sidecar, imagefolder, jsonl, csv, webdataset")));
+                .andExpect(jsonPath("$.detail").value(containsString("recap, sidecar, imagefolder, jsonl, csv, webdataset")));
         assertThat(publisher.batches()).isEmpty();
     }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param image where the image is: a {@code file:} URI of the real path of an existing PNG, JPEG or WebP file under
  *        the allowed roots, or a {@code tar:} URI of a member of a WebDataset shard there
  * @param altText the text the corpus came with; empty when it has none, never null
- * @param captions human captions by style, where the format carries them (ShapesWorld does); else empty
+ * @param captions human captions by style, where the format carries them (the recap manifest may); else empty
  */
 public record CorpusItem(String imageId, ImageRef image, String altText, Map<CaptionStyle, String> captions) {
 

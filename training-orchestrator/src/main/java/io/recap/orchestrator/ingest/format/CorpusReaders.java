@@ -5,6 +5,7 @@ import io.recap.core.store.AllowedRoots;
 import io.recap.orchestrator.ingest.format.CorpusReadException.Reason;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +26,7 @@ public final class CorpusReaders {
     private static final List<String> MANIFEST_TEXTS = List.of("text", "caption", "alt_text");
 
     private final ImageFiles files;
-    private final ShapesManifestReader shapes;
+    private final RecapManifestReader recap;
     private final SidecarFolderReader sidecar;
     private final JsonlManifestReader jsonl;
     private final CsvManifestReader csv;
@@ -33,11 +34,12 @@ public final class CorpusReaders {
 
     public CorpusReaders(AllowedRoots roots) {
         this.files = new ImageFiles(roots);
-        this.shapes = new ShapesManifestReader(files);
+        // The relabel worker's default limit for tar members (recap's tar: images, webdataset's shards): a member over
+        // it would only fail there, after a round trip.
+        this.recap = new RecapManifestReader(files, ImageLimits.DEFAULT_MAX_BYTES);
         this.sidecar = new SidecarFolderReader(roots, files);
         this.jsonl = new JsonlManifestReader(files);
         this.csv = new CsvManifestReader(files);
-        // The relabel worker's default limit: an image member over it would only fail there, after a round trip.
         this.webdataset = new WebDatasetReader(files, ImageLimits.DEFAULT_MAX_BYTES);
     }
 
@@ -51,13 +53,13 @@ public final class CorpusReaders {
     public CorpusRead read(Path dir, CorpusFormat format, String textColumn) {
         CorpusFormat chosen = format != null ? format : detect(dir);
         String column = textColumn == null || textColumn.isBlank() ? null : textColumn.strip();
-        if (column != null && (chosen == CorpusFormat.SHAPES || chosen == CorpusFormat.SIDECAR
+        if (column != null && (chosen == CorpusFormat.RECAP || chosen == CorpusFormat.SIDECAR
                 || chosen == CorpusFormat.WEBDATASET)) {
             throw new CorpusReadException(Reason.UNKNOWN_COLUMN, "textColumn applies to imagefolder, jsonl and csv "
                     + "manifests; " + dir + " is read as " + chosen.id());
         }
         return switch (chosen) {
-            case SHAPES -> shapes.read(dir);
+            case RECAP -> recap.read(dir);
             case SIDECAR -> sidecar.read(dir);
             case IMAGEFOLDER -> jsonl.read(chosen, dir, ManifestFiles.manifest(files, dir, IMAGEFOLDER_METADATA),
                     ManifestRows.Columns.of(IMAGEFOLDER_PATHS, IMAGEFOLDER_TEXTS, column));
@@ -70,17 +72,20 @@ public final class CorpusReaders {
     }
 
     /**
-     * The format of a directory: a ShapesWorld {@code manifest.jsonl} → shapes; a {@code metadata.jsonl} →
-     * imagefolder; else a single {@code *.jsonl} or {@code *.csv} beside the images → jsonl or csv; with no
+     * The format of a directory: the neutral {@code corpus.jsonl} → recap, whatever else lies there (a corpus that
+     * has it says so itself: ShapesWorld writes it beside its own {@code manifest.jsonl}); a {@code metadata.jsonl}
+     * → imagefolder; else a single {@code *.jsonl} or {@code *.csv} beside the images → jsonl or csv; with no
      * manifest, {@code *.tar} shards and no images beside them → webdataset; with none of these → sidecar (a plain
      * image folder).
      *
-     * @throws CorpusReadException {@code AMBIGUOUS_MANIFEST} when several manifests lie there, or shards beside images
+     * @throws CorpusReadException {@code AMBIGUOUS_MANIFEST} when several manifests lie there, or shards beside
+     *         images; {@code NOT_A_CORPUS} for a ShapesWorld corpus from before {@code corpus.jsonl}
      */
     public CorpusFormat detect(Path dir) {
-        if (ShapesManifestReader.looksLikeShapes(dir)) {
-            return CorpusFormat.SHAPES;
+        if (Files.exists(dir.resolve(RecapManifestReader.MANIFEST), LinkOption.NOFOLLOW_LINKS)) {
+            return CorpusFormat.RECAP;
         }
+        RecapManifestReader.refuseOlderShapesWorld(dir);
         if (Files.isRegularFile(dir.resolve(IMAGEFOLDER_METADATA))) {
             return CorpusFormat.IMAGEFOLDER;
         }
