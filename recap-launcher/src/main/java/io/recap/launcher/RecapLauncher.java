@@ -82,7 +82,10 @@ public final class RecapLauncher implements Callable<Integer> {
         long begin = System.nanoTime();
         String corpusId = "shapes-" + options.seed() + "-" + options.preset();
         Path corpusDir = options.dataDir().resolve("corpora").resolve(corpusId);
-        if (Files.exists(corpusDir.resolve(CorpusGenerator.MANIFEST))) {
+        // Both files: a corpus generated before the neutral manifest existed has no corpus.jsonl and is made again
+        // (same seed and size, same corpus), since the ingest reads only corpus.jsonl.
+        if (Files.exists(corpusDir.resolve(CorpusGenerator.MANIFEST))
+                && Files.exists(corpusDir.resolve(CorpusGenerator.RECORDS))) {
             out.accept("corpus already present: " + corpusDir.toAbsolutePath());
         } else {
             int scenes = options.scenes();

@@ -70,7 +70,7 @@ final class RecapLoop implements AutoCloseable {
 
     /** The shipped bases the demo fine-tunes (installed from {@code models/} at the repository root). */
     static final ModelRef CAPTIONER_BASE = ModelRef.parse("captioner/shapes-captioner-base/v1");
-    static final ModelRef T2I_BASE = ModelRef.parse("text-to-image/shapes-t2i-base/v3");
+    static final ModelRef T2I_BASE = ModelRef.parse("text-to-image/shapes-t2i-base/v4");
 
     /**
      * The fine-tunes of the shipped bases besides their step counts: each text-to-image model with a learning rate
