@@ -7,7 +7,6 @@ import io.recap.core.domain.ModelRef;
 import io.recap.core.image.ImageDecoder;
 import io.recap.core.messages.Topics;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,8 +20,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -129,7 +126,7 @@ class RealPhotographsTests {
 
         switch (format) {
             case "sidecar" -> {
-                Map<String, byte[]> members = untar(export(corpus, "sidecar"));
+                Map<String, byte[]> members = TarFiles.untar(export(corpus, "sidecar"));
                 for (String file : good()) {
                     String name = id(format, stem(file));
                     assertThat(Files.exists(dir.resolve(name + ext(file)))).as("the text lands beside " + file).isTrue();
@@ -139,7 +136,7 @@ class RealPhotographsTests {
                 assertThat(members.keySet()).noneMatch(n -> n.startsWith(id(format, BAD)));
             }
             case "webdataset" -> {
-                Map<String, byte[]> members = untar(export(corpus, "webdataset"));
+                Map<String, byte[]> members = TarFiles.untar(export(corpus, "webdataset"));
                 for (String file : good()) {
                     String key = id(format, stem(file));
                     assertThat(members.get(key + ext(file))).as("the image comes back byte for byte: " + file)
@@ -212,9 +209,9 @@ class RealPhotographsTests {
                 try (OutputStream file = Files.newOutputStream(dir.resolve("00000.tar"));
                         TarArchiveOutputStream tar = new TarArchiveOutputStream(file)) {
                     for (String photo : PHOTOS.keySet()) {
-                        put(tar, stem(photo) + ext(photo), photo(photo));
-                        put(tar, stem(photo) + ".txt", PHOTOS.get(photo).getBytes(StandardCharsets.UTF_8));
-                        put(tar, stem(photo) + ".json", JSON.writeValueAsBytes(Map.of("url", "https://example.org/"
+                        TarFiles.put(tar, stem(photo) + ext(photo), photo(photo));
+                        TarFiles.put(tar, stem(photo) + ".txt", PHOTOS.get(photo).getBytes(StandardCharsets.UTF_8));
+                        TarFiles.put(tar, stem(photo) + ".json", JSON.writeValueAsBytes(Map.of("url", "https://example.org/"
                                 + photo, "key", stem(photo))));
                     }
                 }
@@ -267,25 +264,6 @@ class RealPhotographsTests {
         assertThat(response.statusCode()).as(utf8(response.body())).isEqualTo(200);
         lastExportId = response.headers().firstValue("Recap-Export-Id").orElseThrow();
         return response.body();
-    }
-
-    private static void put(TarArchiveOutputStream tar, String name, byte[] bytes) throws IOException {
-        TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(bytes.length);
-        tar.putArchiveEntry(entry);
-        tar.write(bytes);
-        tar.closeArchiveEntry();
-    }
-
-    private static Map<String, byte[]> untar(byte[] tar) throws IOException {
-        Map<String, byte[]> members = new LinkedHashMap<>();
-        try (TarArchiveInputStream in = new TarArchiveInputStream(new ByteArrayInputStream(tar))) {
-            TarArchiveEntry entry;
-            while ((entry = in.getNextEntry()) != null) {
-                members.put(entry.getName(), in.readAllBytes());
-            }
-        }
-        return members;
     }
 
     private static String utf8(byte[] bytes) {

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -137,9 +136,9 @@ class WebDatasetRoundTripBenchmark {
                     ImageIO.write(image, "png", png);
                     String key = String.format("%09d", i);
                     String alt = CaptionWriter.captions(scene, SceneGenerator.sceneSeed(4242, i)).altText();
-                    put(tar, key + ".png", png.toByteArray());
-                    put(tar, key + ".txt", alt.getBytes(StandardCharsets.UTF_8));
-                    put(tar, key + ".json", ("{\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
+                    TarFiles.put(tar, key + ".png", png.toByteArray());
+                    TarFiles.put(tar, key + ".txt", alt.getBytes(StandardCharsets.UTF_8));
+                    TarFiles.put(tar, key + ".json", ("{\"key\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8));
                 }
             }
         }
@@ -156,14 +155,6 @@ class WebDatasetRoundTripBenchmark {
             }
         }
         return pixels.size() / seconds(begin);
-    }
-
-    private static void put(TarArchiveOutputStream tar, String name, byte[] bytes) throws Exception {
-        TarArchiveEntry entry = new TarArchiveEntry(name);
-        entry.setSize(bytes.length);
-        tar.putArchiveEntry(entry);
-        tar.write(bytes);
-        tar.closeArchiveEntry();
     }
 
     private static double seconds(long begin) {
