@@ -139,7 +139,9 @@ final class RecapTable {
             for (String metric : List.of("captions." + set + ".mean_words", "captions." + set + ".vocabulary",
                     "eval." + set + ".precision", "eval." + set + ".recall", "captions." + set + ".js_to_reference")) {
                 JsonNode value = captionMetrics.path(metric);
-                md.append(' ').append(format(value)).append(" |");
+                // A vocabulary is a count of words.
+                md.append(' ').append(metric.endsWith(".vocabulary") && value.isNumber()
+                        ? String.format(Locale.ROOT, "%.0f", value.asDouble()) : format(value)).append(" |");
                 if (value.isNumber()) {
                     stats.put(metric.substring(metric.lastIndexOf('.') + 1), value.asDouble());
                 }
@@ -148,8 +150,9 @@ final class RecapTable {
             captions.put(set, stats);
         }
 
-        md.append("\n## Wall time per stage (seconds, 2 CPU cores, one job at a time)\n\n| stage | seconds |\n"
-                + "|---|---|\n");
+        md.append("\n## Wall time per stage (seconds, 2 CPU cores)\n\nThe text-to-image fine-tunes and evaluations run"
+                + " as many at once as there are cores, so each `_all` row is their wall time, less than the sum of its"
+                + " jobs.\n\n| stage | seconds |\n|---|---|\n");
         in.stageSeconds().forEach((stage, secs) -> md.append("| ").append(stage).append(" | ")
                 .append(String.format(Locale.ROOT, "%.0f", secs)).append(" |\n"));
 
