@@ -29,14 +29,14 @@ public record IngestPlan(String corpusId, Path dir, CorpusRead read, List<Corpus
             String field = e.reason() == CorpusReadException.Reason.UNKNOWN_COLUMN ? "textColumn" : "manifestDir";
             throw new InvalidIngestRequestException(field, e.reason().name(), e.getMessage());
         }
-        if (read.items().isEmpty()) {
+        if (read.records().isEmpty()) {
             throw nothingUsable(dir, read);
         }
-        return new IngestPlan(corpusId, dir, read, ManifestBatches.of(corpusId, read.items(), batchSize));
+        return new IngestPlan(corpusId, dir, read, ManifestBatches.of(corpusId, read.records(), batchSize));
     }
 
     public IngestReceipt receipt(String topic) {
-        return new IngestReceipt(corpusId, dir.toString(), read.format().id(), read.items().size(),
+        return new IngestReceipt(corpusId, dir.toString(), read.format().id(), read.records().size(),
                 read.withoutAltText(), batches.size(), topic, read.errors().size(), read.errors());
     }
 

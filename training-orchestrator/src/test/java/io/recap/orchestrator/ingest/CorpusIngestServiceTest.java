@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.messages.CorpusIngestBatch;
 import io.recap.core.store.AllowedRoots;
-import io.recap.orchestrator.ingest.format.CorpusItem;
+import io.recap.core.corpus.CorpusRecord;
 import io.recap.orchestrator.ingest.format.CorpusRead;
 import io.recap.orchestrator.ingest.format.CorpusReaders;
 import io.recap.orchestrator.ingest.format.ItemError;
@@ -80,6 +80,11 @@ class CorpusIngestServiceTest {
         assertThat(items.get("b/c").altText()).isEqualTo("two blue squares");
         assertThat(items.get("b/deeper/d").altText()).isEmpty();
         assertThat(items.get("b/c").image().uri()).isEqualTo(dir.resolve("b/c.jpg").toUri().toString());
+        // A folder has neither splits nor metadata.
+        assertThat(new CorpusReaders(AllowedRoots.of(root)).read(dir, null, null).records()).allSatisfy(record -> {
+            assertThat(record.split()).isEqualTo(CorpusRecord.DEFAULT_SPLIT);
+            assertThat(record.metadata()).isEmpty();
+        });
     }
 
     @Test
@@ -184,7 +189,7 @@ class CorpusIngestServiceTest {
                 .containsExactlyElementsOf(entries.stream().map(e -> tuple(e.id(), e.altText(),
                         dir.resolve(e.file()).toUri().toString())).toList());
         CorpusRead read = new CorpusReaders(AllowedRoots.of(root)).read(dir, null, null);
-        assertThat(read.items()).extracting(CorpusItem::captions).containsExactlyElementsOf(entries.stream()
+        assertThat(read.records()).extracting(CorpusRecord::captions).containsExactlyElementsOf(entries.stream()
                 .map(e -> Map.of(CaptionStyle.SHORT, e.captions().shortCaption(),
                         CaptionStyle.LONG, e.captions().longCaption())).toList());
     }

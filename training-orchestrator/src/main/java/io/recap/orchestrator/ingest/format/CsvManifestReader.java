@@ -5,13 +5,16 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A CSV manifest of local image paths with a header row naming its columns. The header must name a path column
  * (and the text column, where the request names one), or the manifest is refused as a whole; a record whose
- * field count differs from the header's is an error of that record only.
+ * field count differs from the header's is an error of that record only. A record's other fields are kept as its
+ * metadata, as strings (CSV has no other type), by their header names.
  */
 final class CsvManifestReader {
 
@@ -35,7 +38,8 @@ final class CsvManifestReader {
                 throw new CorpusReadException(CorpusReadException.Reason.NOT_A_CORPUS, manifest + " has no header row"
                         + (header == null ? "" : " (line " + header.line() + ": " + header.error() + ")"));
             }
-            Map<String, Integer> index = index(header.fields());
+            List<String> names = header.fields().stream().map(String::strip).toList();
+            Map<String, Integer> index = index(names);
             if (columns.paths().stream().noneMatch(index::containsKey)) {
                 throw new CorpusReadException(CorpusReadException.Reason.NOT_A_CORPUS, "the header of " + manifest
                         + " names no image path column (one of " + String.join(", ", columns.paths()) + ")");
@@ -56,7 +60,7 @@ final class CsvManifestReader {
                     out.reject(null, record.line(), Reason.MALFORMED_LINE, "the record has "
                             + record.fields().size() + " field(s); the header has " + header.fields().size());
                 } else {
-                    rows.take(record.line(), new CsvRow(index, record.fields()));
+                    rows.take(record.line(), new CsvRow(names, index, record.fields()));
                 }
             }
         } catch (IOException e) {
@@ -65,16 +69,18 @@ final class CsvManifestReader {
         return out.build(CorpusFormat.CSV, manifest);
     }
 
-    /** Column name → position; header names are trimmed, and the first of two equal names wins. */
-    private static Map<String, Integer> index(List<String> header) {
+    /** Column name → position; the first of two equal names wins. */
+    private static Map<String, Integer> index(List<String> names) {
         Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-            index.putIfAbsent(header.get(i).strip(), i);
+        for (int i = 0; i < names.size(); i++) {
+            index.putIfAbsent(names.get(i), i);
         }
         return index;
     }
 
-    private record CsvRow(Map<String, Integer> index, List<String> fields) implements ManifestRows.Row {
+    /** @param names the header's column names, trimmed */
+    private record CsvRow(List<String> names, Map<String, Integer> index, List<String> fields)
+            implements ManifestRows.Row {
 
         @Override
         public boolean has(String column) {
@@ -85,6 +91,19 @@ final class CsvManifestReader {
         public String text(String column) {
             Integer at = index.get(column);
             return at == null ? null : fields.get(at);
+        }
+
+        /** In header order; a column that repeats a name is passed over, as {@link #text} passes it over. */
+        @Override
+        public Map<String, Object> metadata(Set<String> taken) {
+            Map<String, Object> metadata = new LinkedHashMap<>();
+            for (int i = 0; i < names.size(); i++) {
+                String name = names.get(i);
+                if (!name.isBlank() && !taken.contains(name) && index.get(name) == i) {
+                    metadata.put(name, fields.get(i));
+                }
+            }
+            return metadata;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.recap.orchestrator.ingest.format;
 
+import io.recap.core.corpus.CorpusRecord;
 import io.recap.orchestrator.ingest.format.ItemError.Reason;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -7,18 +8,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Collects a reader's items and errors in order, refusing a second item with an id already taken. */
+/** Collects a reader's records and errors in order, refusing a second record with an id already taken. */
 final class ItemsBuilder {
 
-    private final List<CorpusItem> items = new ArrayList<>();
+    private final List<CorpusRecord> records = new ArrayList<>();
     private final List<ItemError> errors = new ArrayList<>();
     private final Set<String> ids = new HashSet<>();
 
-    void add(String path, Integer line, CorpusItem item) {
-        if (ids.add(item.imageId())) {
-            items.add(item);
+    /** @param record a record whose image the reader has resolved and checked (see {@link CorpusRead#records}) */
+    void add(String path, Integer line, CorpusRecord record) {
+        if (ids.add(record.id())) {
+            records.add(record);
         } else {
-            reject(path, line, Reason.DUPLICATE_ID, "image id '" + item.imageId() + "' is already taken by an earlier item");
+            reject(path, line, Reason.DUPLICATE_ID, "image id '" + record.id() + "' is already taken by an earlier item");
         }
     }
 
@@ -31,6 +33,6 @@ final class ItemsBuilder {
     }
 
     CorpusRead build(CorpusFormat format, Path source) {
-        return new CorpusRead(format, source, items, errors);
+        return new CorpusRead(format, source, records, errors);
     }
 }

@@ -5,12 +5,16 @@ import io.recap.core.json.Json;
 import io.recap.orchestrator.ingest.format.ItemError.Reason;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A manifest of one JSON object a line naming an image and its text: a Hugging Face imagefolder's
  * {@code metadata.jsonl} ({@code file_name} + {@code text}) or a JSONL manifest of local paths. Image paths are
- * relative to the manifest's directory; a line that is not a JSON object is an error of that line only.
+ * relative to the manifest's directory; a line that is not a JSON object is an error of that line only. A line's
+ * other properties ({@code width}, {@code url}, a nested {@code exif}) are kept as the record's metadata, with
+ * their JSON types.
  */
 final class JsonlManifestReader {
 
@@ -59,6 +63,11 @@ final class JsonlManifestReader {
                         + value.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
             }
             return value.asString();
+        }
+
+        @Override
+        public Map<String, Object> metadata(Set<String> taken) {
+            return Metadata.of(node, taken);
         }
     }
 }

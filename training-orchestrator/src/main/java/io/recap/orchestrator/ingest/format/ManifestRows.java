@@ -1,11 +1,17 @@
 package io.recap.orchestrator.ingest.format;
 
+import io.recap.core.corpus.CorpusRecord;
 import io.recap.orchestrator.ingest.format.ItemError.Reason;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Turns the rows of a JSONL or CSV manifest into items; what the two formats share. */
+/**
+ * Turns the rows of a JSONL or CSV manifest into records; what the two formats share. A row's columns other than
+ * the image path and the alt-text it was read from are the record's metadata; its split is
+ * {@value CorpusRecord#DEFAULT_SPLIT}, since these formats have none.
+ */
 final class ManifestRows {
 
     /** One manifest line (a JSON object) or CSV record, by column name. */
@@ -18,6 +24,9 @@ final class ManifestRows {
          * @throws ItemRejectedException {@code MALFORMED_LINE} for a JSON value that is not a string
          */
         String text(String column);
+
+        /** The row's columns other than {@code taken}, by name, as JSON values; none with a blank name. */
+        Map<String, Object> metadata(Set<String> taken);
     }
 
     /**
@@ -50,10 +59,12 @@ final class ManifestRows {
     void take(int line, Row row) {
         String path = null;
         try {
+            String pathColumn = null;
             for (String column : columns.paths()) {
                 String value = row.text(column);
                 if (value != null && !value.isBlank()) {
                     path = value.strip();
+                    pathColumn = column;
                     break;
                 }
             }
@@ -62,9 +73,11 @@ final class ManifestRows {
                         + String.join(", ", columns.paths()) + " is set");
             }
             String text = null;
+            String textColumn = null;
             for (String column : columns.texts()) {
                 if (row.has(column)) {
                     text = row.text(column);
+                    textColumn = column;
                     break;
                 }
             }
@@ -72,7 +85,9 @@ final class ManifestRows {
                 throw new ItemRejectedException(Reason.MISSING_FIELD, "no '" + columns.texts().get(0) + "' column");
             }
             Path image = files.image(dir, path);
-            out.add(path, line, new CorpusItem(ImageIds.fromPath(path), image, text, Map.of()));
+            Set<String> taken = textColumn == null ? Set.of(pathColumn) : Set.of(pathColumn, textColumn);
+            out.add(path, line, new CorpusRecord(ImageIds.fromPath(path), image.toUri().toString(), text,
+                    CorpusRecord.DEFAULT_SPLIT, null, row.metadata(taken)));
         } catch (ItemRejectedException e) {
             out.reject(path, line, e);
         }

@@ -1,5 +1,6 @@
 package io.recap.orchestrator.ingest.format;
 
+import io.recap.core.corpus.CorpusRecord;
 import io.recap.core.corpus.CorpusRecords;
 import io.recap.core.domain.ImageRef;
 import io.recap.core.json.InvalidJsonException;
@@ -14,10 +15,10 @@ import java.nio.file.Path;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The neutral corpus manifest, {@code corpus.jsonl}, read with recap-core's {@link CorpusRecords}: each record's
- * own id, alt-text and human captions; its image confined to the roots and checked like any other format's. The
- * record's split and metadata are not the catalog's business (it registers images and alt-text) and are passed
- * over; the training tasks read them from the corpus itself.
+ * The neutral corpus manifest, {@code corpus.jsonl}, read with recap-core's {@link CorpusRecords}: each record is
+ * kept as it is written (id, alt-text, split, human captions, metadata) but for its image, which is confined to the
+ * roots, checked like any other format's and replaced by its resolved {@code file:} or {@code tar:} URI. The
+ * catalog registers only the id, image and alt-text of each (what {@code CorpusIngestBatch} carries).
  */
 final class RecapManifestReader {
 
@@ -44,8 +45,8 @@ final class RecapManifestReader {
             CorpusRecords.read(manifest, (line, record) -> {
                 try {
                     ImageRef image = files.reference(dir, record.image(), maxImageBytes);
-                    out.add(record.image(), line, new CorpusItem(record.id(), image, record.altText(),
-                            record.captions()));
+                    out.add(record.image(), line, new CorpusRecord(record.id(), image.uri(), record.altText(),
+                            record.split(), record.captions(), record.metadata()));
                 } catch (ItemRejectedException e) {
                     out.reject(record.image(), line, e);
                 }

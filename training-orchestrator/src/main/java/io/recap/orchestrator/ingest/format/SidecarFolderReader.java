@@ -1,5 +1,6 @@
 package io.recap.orchestrator.ingest.format;
 
+import io.recap.core.corpus.CorpusRecord;
 import io.recap.core.store.AllowedRoots;
 import io.recap.orchestrator.ingest.format.ItemError.Reason;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import java.util.TreeMap;
  * folders too. An image without a sidecar is an item with empty alt-text, not an error. Names starting with
  * {@code .} are passed over (macOS {@code ._name.png} resource forks are not images); symlinked folders are
  * followed while they stay under the allowed roots. Images are taken in the order of their relative paths, so
- * the same folder always gives the same batches.
+ * the same folder always gives the same batches. A folder has no splits and no metadata: every record is in
+ * {@value CorpusRecord#DEFAULT_SPLIT}, with none.
  */
 final class SidecarFolderReader {
 
@@ -95,7 +97,8 @@ final class SidecarFolderReader {
             try {
                 Path image = files.image(dir, relative);
                 String altText = sidecarText(dir, relative);
-                out.add(relative, null, new CorpusItem(ImageIds.fromPath(relative), image, altText, Map.of()));
+                out.add(relative, null, new CorpusRecord(ImageIds.fromPath(relative), image.toUri().toString(),
+                        altText, CorpusRecord.DEFAULT_SPLIT));
             } catch (ItemRejectedException e) {
                 out.reject(relative, null, e);
             }

@@ -1,5 +1,6 @@
 package io.recap.orchestrator.ingest.format;
 
+import io.recap.core.corpus.CorpusRecord;
 import io.recap.core.domain.ImageRef;
 import io.recap.core.image.ImageFormat;
 import io.recap.core.image.ImageValidationException;
@@ -20,7 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import tools.jackson.databind.JsonNode;
@@ -30,6 +31,8 @@ import tools.jackson.databind.JsonNode;
  * sequence of samples whose members share a key (the member's name up to the first dot of its file name):
  * {@code key.jpg|jpeg|png|webp}, {@code key.txt} (the alt-text) and {@code key.json} (its {@code caption} is the
  * alt-text when there is no {@code .txt}). Other members ({@code key.seg.png}, {@code key.cls}) are passed over.
+ * A sample's {@code key.json}, when it is a JSON object, is its record's metadata, whole (img2dataset's
+ * {@code url}, {@code width}, {@code exif} ...); the record's split is {@value CorpusRecord#DEFAULT_SPLIT}.
  * <p>
  * A shard is streamed once and never unpacked: an item's image is a {@code tar:} reference to its member's data
  * (the offset and length in the shard), which the relabel worker and the trainer read in place. Only the first
@@ -187,9 +190,11 @@ final class WebDatasetReader {
             return;
         }
         try {
-            String altText = sample.text != null ? sample.text : captionOf(sample);
+            JsonNode json = json(sample);
+            String altText = sample.text != null ? sample.text : captionOf(json);
             ImageRef image = ImageRef.tarMember(fileUri, sample.imageMember, sample.imageOffset, sample.imageLength);
-            out.add(path, null, new CorpusItem(ImageIds.fromPath(shardId + "/" + sample.key), image, altText, Map.of()));
+            out.add(path, null, new CorpusRecord(ImageIds.fromPath(shardId + "/" + sample.key), image.uri(), altText,
+                    CorpusRecord.DEFAULT_SPLIT, null, Metadata.of(json, Set.of())));
         } catch (ItemRejectedException e) {
             out.reject(path, null, e);
         } catch (IllegalArgumentException e) {
@@ -197,17 +202,32 @@ final class WebDatasetReader {
         }
     }
 
-    private static String captionOf(Sample sample) {
+    /**
+     * The sample's {@code key.json}, parsed; null when it has none. One that is not JSON costs the sample only
+     * where it was to give the alt-text: beside a {@code .txt} the image and its alt-text are whole without it, so
+     * only its metadata is lost.
+     *
+     * @throws ItemRejectedException {@code MALFORMED_LINE} for one that is not JSON, in a sample without a .txt
+     */
+    private static JsonNode json(Sample sample) {
         if (sample.json == null) {
-            return "";
+            return null;
         }
-        JsonNode node;
         try {
-            node = Json.read(sample.json.getBytes(StandardCharsets.UTF_8), JsonNode.class);
+            return Json.read(sample.json.getBytes(StandardCharsets.UTF_8), JsonNode.class);
         } catch (InvalidJsonException e) {
+            if (sample.text != null) {
+                return null;
+            }
             throw new ItemRejectedException(Reason.MALFORMED_LINE, sample.key + ".json is not JSON: " + e.getMessage());
         }
-        JsonNode caption = node.path("caption");
+    }
+
+    private static String captionOf(JsonNode json) {
+        if (json == null) {
+            return "";
+        }
+        JsonNode caption = json.path("caption");
         return caption.isString() ? caption.asString().strip() : "";
     }
 

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.recap.core.corpus.CorpusRecord;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.ImageRef;
 import io.recap.core.image.ImageLimits;
@@ -68,21 +69,23 @@ class RecapManifestReaderTest {
         assertThat(read.format()).isEqualTo(CorpusFormat.RECAP);
         assertThat(read.source()).isEqualTo(dir.resolve("corpus.jsonl"));
         assertThat(read.errors()).isEmpty();
-        assertThat(read.items()).extracting(CorpusItem::imageId, CorpusItem::altText, item -> item.image().uri(),
-                CorpusItem::captions).containsExactlyElementsOf(entries.stream().map(e -> tuple(e.id(), e.altText(),
+        assertThat(read.records()).extracting(CorpusRecord::id, CorpusRecord::altText, CorpusRecord::image,
+                CorpusRecord::captions).containsExactlyElementsOf(entries.stream().map(e -> tuple(e.id(), e.altText(),
                         dir.resolve(e.file()).toUri().toString(), Map.of(CaptionStyle.SHORT, e.captions().shortCaption(),
                                 CaptionStyle.LONG, e.captions().longCaption()))).toList());
+        // ShapesWorld's metadata (the scene, the seeds) arrives as it was written, for whoever reads the records.
+        assertThat(read.records()).allSatisfy(record -> assertThat(record.metadata()).containsKey("scene"));
 
         // The former format name reads the same manifest, and nothing of ShapesWorld's own files is needed.
         Files.delete(dir.resolve(CorpusGenerator.MANIFEST));
         Files.delete(dir.resolve(CorpusGenerator.INFO));
         CorpusRead alias = readers.read(dir, CorpusFormat.parse("shapes"), null);
         assertThat(alias.format()).isEqualTo(CorpusFormat.RECAP);
-        assertThat(alias.items()).isEqualTo(read.items());
+        assertThat(alias.records()).isEqualTo(read.records());
     }
 
     @Test
-    void aHandWrittenManifestIsReadWithItsMetadataPassedOverAndEachBadLineIsAnErrorOfItsOwn() throws IOException {
+    void aHandWrittenManifestIsReadWithItsSplitsAndMetadataAndEachBadLineIsAnErrorOfItsOwn() throws IOException {
         Path dir = root.resolve("hand");
         png(dir.resolve("photos/a.png"));
         jpeg(dir.resolve("b.jpg"));
@@ -120,16 +123,20 @@ class RecapManifestReaderTest {
         CorpusRead read = readers.read(dir, null, null);
 
         assertThat(read.format()).isEqualTo(CorpusFormat.RECAP);
-        assertThat(read.items()).extracting(CorpusItem::imageId, CorpusItem::altText).containsExactly(
+        assertThat(read.records()).extracting(CorpusRecord::id, CorpusRecord::altText).containsExactly(
                 tuple("a", "a red half"), tuple("b", "a relative file: URI"), tuple("w", ""),
                 tuple("k", "a member of a shard"));
         assertThat(read.withoutAltText()).isEqualTo(1);
-        assertThat(read.items().get(0).captions()).isEqualTo(Map.of(CaptionStyle.SHORT, "Red.",
+        assertThat(read.records().get(0).captions()).isEqualTo(Map.of(CaptionStyle.SHORT, "Red.",
                 CaptionStyle.LONG, "A red half on white."));
-        assertThat(read.items()).extracting(item -> item.image().uri()).startsWith(
+        assertThat(read.records()).extracting(CorpusRecord::split).containsExactly("train", "eval", "train", "train");
+        assertThat(read.records().get(0).metadata()).isEqualTo(Map.of("source", "camera", "exif", Map.of("iso", 100L),
+                "tags", List.of("red")));
+        assertThat(read.records().subList(1, 4)).allSatisfy(record -> assertThat(record.metadata()).isEmpty());
+        assertThat(read.records()).extracting(CorpusRecord::image).startsWith(
                 dir.resolve("photos/a.png").toUri().toString(), dir.resolve("b.jpg").toUri().toString(),
                 dir.resolve("w.webp").toUri().toString());
-        ImageRef k = read.items().get(3).image();
+        ImageRef k = ImageRef.ofUri(read.records().get(3).image());
         assertThat(k.uri()).isEqualTo(ImageRef.tarMember(dir.resolve("00000.tar").toUri().toString(), "k.png", 512,
                 member.length).uri());
         assertThat(LocalImageBytes.read(roots, k, ImageLimits.DEFAULT_MAX_BYTES)).isEqualTo(member);
@@ -164,7 +171,7 @@ class RecapManifestReaderTest {
 
         CorpusRead read = new RecapManifestReader(new ImageFiles(roots), member.length - 1).read(dir);
 
-        assertThat(read.items()).isEmpty();
+        assertThat(read.records()).isEmpty();
         assertThat(read.errors()).extracting(ItemError::reason).containsExactly(Reason.TOO_LARGE);
     }
 
@@ -191,7 +198,7 @@ class RecapManifestReaderTest {
         text(dir.resolve("corpus.jsonl"), "{\"id\":\"mine\",\"image\":\"a.png\",\"altText\":\"recap\"}\n");
 
         assertThat(readers.detect(dir)).isEqualTo(CorpusFormat.RECAP);
-        assertThat(readers.read(dir, null, null).items()).extracting(CorpusItem::imageId, CorpusItem::altText)
+        assertThat(readers.read(dir, null, null).records()).extracting(CorpusRecord::id, CorpusRecord::altText)
                 .containsExactly(tuple("mine", "recap"));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.recap.core.corpus.CorpusRecord;
 import io.recap.core.domain.ImageRef;
 import io.recap.core.image.DecodedImage;
 import io.recap.core.image.ImageDecoder;
@@ -68,14 +69,51 @@ class WebDatasetReaderTest {
 
         assertThat(read.format()).isEqualTo(CorpusFormat.WEBDATASET);
         assertThat(read.errors()).isEmpty();
-        assertThat(read.items()).extracting(CorpusItem::imageId, CorpusItem::altText).containsExactly(
+        assertThat(read.records()).extracting(CorpusRecord::id, CorpusRecord::altText).containsExactly(
                 tuple("00000/000000000", "a red block"),
                 tuple("00000/000000001", "from the json"),
                 tuple("00001/000010000", ""));
         assertThat(read.withoutAltText()).isEqualTo(1);
-        ImageRef first = read.items().get(0).image();
+        // Each sample's key.json is its record's metadata, whole; a sample without one has none.
+        assertThat(read.records()).extracting(CorpusRecord::metadata).containsExactly(
+                Map.of("caption", "the json caption, not used", "url", "http://x"),
+                Map.of("caption", "from the json"),
+                Map.of("url", "http://y"));
+        assertThat(read.records()).extracting(CorpusRecord::split).containsOnly("train");
+        ImageRef first = ImageRef.ofUri(read.records().get(0).image());
         assertThat(first.source()).isEqualTo(ImageRef.Source.TAR);
         assertThat(first.uri()).startsWith("tar:" + dir.resolve("00000.tar").toUri() + "!/000000000.png?offset=512&length=");
+    }
+
+    @Test
+    void aKeyJsonThatIsNoObjectGivesNoMetadataAndOneThatIsNotJsonCostsTheSampleOnlyWhenItWasToGiveTheAltText()
+            throws IOException {
+        Path dir = root.resolve("json");
+        byte[] image = png(scene(Color.RED, 4, 4));
+        shard(dir.resolve("s.tar"), List.of(
+                member("a.png", image), member("a.txt", "alpha"), member("a.json", "not json"),
+                member("b.png", image), member("b.json", "[\"an\", \"array\"]"),
+                member("c.png", image), member("c.json", "not json either"),
+                member("d.png", image), member("d.json", """
+                        {"": "no name", "huge": 1e400, "big": 123456789012345678901234567890,
+                         "exif": {"iso": 100, "f": 2.8, "flash": false, "lens": null}, "tags": ["red", 1]}""")));
+
+        CorpusRead read = readers.read(dir, null, null);
+
+        assertThat(read.records()).extracting(CorpusRecord::id, CorpusRecord::altText)
+                .containsExactly(tuple("s/a", "alpha"), tuple("s/b", ""), tuple("s/d", ""));
+        assertThat(read.records().get(0).metadata()).isEmpty();
+        assertThat(read.records().get(1).metadata()).isEmpty();
+        Map<String, Object> d = read.records().get(2).metadata();
+        assertThat(d).containsOnlyKeys("huge", "big", "exif", "tags");
+        assertThat(d.get("huge")).isEqualTo("Infinity");
+        assertThat(d.get("big")).isEqualTo(new java.math.BigInteger("123456789012345678901234567890"));
+        Map<String, Object> exif = new java.util.HashMap<>(Map.of("iso", 100L, "f", 2.8, "flash", false));
+        exif.put("lens", null);
+        assertThat(d.get("exif")).isEqualTo(exif);
+        assertThat(d.get("tags")).isEqualTo(List.of("red", 1L));
+        assertThat(read.errors()).extracting(ItemError::reason, ItemError::path)
+                .containsExactly(tuple(Reason.MALFORMED_LINE, "s.tar/c.png"));
     }
 
     @Test
@@ -90,15 +128,15 @@ class WebDatasetReaderTest {
         CorpusRead read = readers.read(dir, null, null);
         ImageDecoder decoder = new ImageDecoder();
 
-        DecodedImage second = decoder.decode(LocalImageBytes.read(roots, read.items().get(1).image(), ImageLimits.DEFAULT_MAX_BYTES));
+        DecodedImage second = decoder.decode(LocalImageBytes.read(roots, ImageRef.ofUri(read.records().get(1).image()), ImageLimits.DEFAULT_MAX_BYTES));
         assertSamePixels(second.image(), green);
-        assertSamePixels(decoder.decode(LocalImageBytes.read(roots, read.items().get(0).image(),
+        assertSamePixels(decoder.decode(LocalImageBytes.read(roots, ImageRef.ofUri(read.records().get(0).image()),
                 ImageLimits.DEFAULT_MAX_BYTES)).image(), red);
-        BufferedImage webp = decoder.decode(LocalImageBytes.read(roots, read.items().get(2).image(),
+        BufferedImage webp = decoder.decode(LocalImageBytes.read(roots, ImageRef.ofUri(read.records().get(2).image()),
                 ImageLimits.DEFAULT_MAX_BYTES)).image();
         assertThat(webp.getRGB(31, 0) & 0xFFFFFF).isEqualTo(0x0000FF);
         // The reference survives the trip through a message: it is plain text.
-        assertThat(ImageRef.ofUri(read.items().get(1).image().uri()).tarMember().member()).isEqualTo("k2.png");
+        assertThat(ImageRef.ofUri(read.records().get(1).image()).tarMember().member()).isEqualTo("k2.png");
     }
 
     @Test
@@ -119,7 +157,7 @@ class WebDatasetReaderTest {
 
         CorpusRead read = reader.read(dir, List.of("s.tar"));
 
-        assertThat(read.items()).extracting(CorpusItem::imageId, CorpusItem::altText).containsExactly(tuple("s/ok", "fine"));
+        assertThat(read.records()).extracting(CorpusRecord::id, CorpusRecord::altText).containsExactly(tuple("s/ok", "fine"));
         assertThat(read.errors()).extracting(ItemError::reason, ItemError::path).containsExactly(
                 tuple(Reason.UNSAFE_PATH, "s.tar/../escape.png"),
                 tuple(Reason.UNSAFE_PATH, "s.tar//etc/abs.png"),
@@ -137,12 +175,12 @@ class WebDatasetReaderTest {
                 member("a.png", png(scene(Color.RED, 8, 8))), member("a.txt", "first"),
                 member("b.png", png(noise(40, 40))), member("b.txt", "second")));
         byte[] whole = Files.readAllBytes(tar);
-        ImageRef b = readers.read(dir, null, null).items().get(1).image();
+        ImageRef b = ImageRef.ofUri(readers.read(dir, null, null).records().get(1).image());
         Files.write(tar, Arrays.copyOf(whole, (int) (b.tarMember().offset() + b.tarMember().length() / 2)));
 
         CorpusRead read = readers.read(dir, null, null);
 
-        assertThat(read.items()).extracting(CorpusItem::imageId, CorpusItem::altText).containsExactly(tuple("t/a", "first"));
+        assertThat(read.records()).extracting(CorpusRecord::id, CorpusRecord::altText).containsExactly(tuple("t/a", "first"));
         assertThat(read.errors()).singleElement().satisfies(e -> {
             assertThat(e.reason()).isEqualTo(Reason.TRUNCATED);
             assertThat(e.path()).isEqualTo("t.tar/b.png");
@@ -155,13 +193,13 @@ class WebDatasetReaderTest {
         Path tar = shard(dir.resolve("t.tar"), List.of(
                 member("a.png", png(scene(Color.RED, 8, 8))), member("a.txt", "first"),
                 member("b.png", png(scene(Color.BLUE, 8, 8)))));
-        ImageRef b = readers.read(dir, null, null).items().get(1).image();
+        ImageRef b = ImageRef.ofUri(readers.read(dir, null, null).records().get(1).image());
         // b.png's header is the 512 bytes before its data: cutting there leaves a.png and a.txt whole.
         Files.write(tar, Arrays.copyOf(Files.readAllBytes(tar), (int) b.tarMember().offset() - 512));
 
         CorpusRead read = readers.read(dir, null, null);
 
-        assertThat(read.items()).extracting(CorpusItem::imageId).containsExactly("t/a");
+        assertThat(read.records()).extracting(CorpusRecord::id).containsExactly("t/a");
         assertThat(read.errors()).extracting(ItemError::reason, ItemError::path).containsExactly(tuple(Reason.TRUNCATED, "t.tar"));
     }
 
@@ -178,7 +216,7 @@ class WebDatasetReaderTest {
 
         CorpusRead read = reader.read(dir, List.of("a-bomb.tar", "b-fine.tar"));
 
-        assertThat(read.items()).extracting(CorpusItem::imageId).containsExactly("a-bomb/000", "a-bomb/001", "a-bomb/002",
+        assertThat(read.records()).extracting(CorpusRecord::id).containsExactly("a-bomb/000", "a-bomb/001", "a-bomb/002",
                 "a-bomb/003", "b-fine/x");
         assertThat(read.errors()).extracting(ItemError::reason, ItemError::path).containsExactly(
                 tuple(Reason.SHARD_LIMIT, "a-bomb.tar"));
@@ -194,7 +232,7 @@ class WebDatasetReaderTest {
 
         CorpusRead read = reader.read(dir, List.of("s.tar"));
 
-        assertThat(read.items()).extracting(CorpusItem::imageId).containsExactly("s/a", "s/b");
+        assertThat(read.records()).extracting(CorpusRecord::id).containsExactly("s/a", "s/b");
         assertThat(read.errors()).extracting(ItemError::reason).containsExactly(Reason.SHARD_LIMIT);
     }
 
@@ -214,7 +252,7 @@ class WebDatasetReaderTest {
 
         CorpusRead read = readers.read(dir, CorpusFormat.WEBDATASET, null);
 
-        assertThat(read.items()).extracting(CorpusItem::imageId).containsExactly("a/x");
+        assertThat(read.records()).extracting(CorpusRecord::id).containsExactly("a/x");
         assertThat(read.errors()).extracting(ItemError::reason, ItemError::path).containsExactly(tuple(Reason.UNSAFE_PATH, "b.tar"));
     }
 
