@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
  * <pre>
  * java -cp recap-experiments/target/recap-experiments.jar io.recap.experiments.bases.WarmStartProbe
  *   --base DIR|--checkpoint DIR [--mix alt|mix] [--steps 300] [--lr 3e-4] [--ema 0.99] [--scenes 2000]
- *   [--prompts 64] [--batch 32] [--eval-every N] [--text-warmup N [--text-lr 1e-3]] [--foreground-weight W]
+ *   [--prompts 64] [--batch 32] [--eval-every N] [--text-warmup N [--text-lr 1e-3]] [--foreground-weight W [--final-foreground-weight W]]
  * </pre>
  *
  * ({@code --checkpoint}: a trainer checkpoint's EMA weights; {@code --text-warmup}: contrastive steps on the
@@ -87,6 +87,10 @@ public final class WarmStartProbe implements Callable<Integer> {
             description = "Loss weight of foreground pixels; default ${DEFAULT-VALUE} (the small preset's).")
     float foregroundWeight = DiffusionTrainingPreset.small().foregroundWeight();
 
+    @Option(names = "--final-foreground-weight", paramLabel = "W",
+            description = "The foreground weight at the last step, reached along a half cosine; default: constant.")
+    Float finalForegroundWeight;
+
     private WarmStartProbe() {
     }
 
@@ -121,7 +125,8 @@ public final class WarmStartProbe implements Callable<Integer> {
                 .withLearningRate(lr, lr / 10, 20)
                 .withEmaDecay(ema)
                 .withSchedule(50, 0, 0)
-                .withForegroundWeight(foregroundWeight);
+                .withForegroundWeight(foregroundWeight,
+                        finalForegroundWeight == null ? foregroundWeight : finalForegroundWeight);
         List<DiffusionExample> examples = ShapesWorldData.trainingExamples(42, scenes, 32, 1, 4);
         var evaluationPrompts = ShapesWorldData.evaluationPrompts(777, prompts, 1, 4);
         long begin = System.nanoTime();

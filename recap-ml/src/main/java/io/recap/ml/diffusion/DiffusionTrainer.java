@@ -254,7 +254,9 @@ public final class DiffusionTrainer implements AutoCloseable {
     }
 
     private NDArray loss(Trainer trainer, TrainingBatches batches) {
-        TrainingBatches.Batch batch = batches.next(trainer.getManager(), live, preset.batchSize(), random);
+        // step is the number of steps done; this batch is step + 1.
+        TrainingBatches.Batch batch = batches.next(trainer.getManager(), live, preset.batchSize(), random,
+                preset.foregroundWeightAt(step + 1));
         NDArray output = trainer.forward(new NDList(batch.noisy(), batch.timesteps(), batch.tokenIds()))
                 .singletonOrThrow();
         NDArray squared = output.sub(batch.target()).square();

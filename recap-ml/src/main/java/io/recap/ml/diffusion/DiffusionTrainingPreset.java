@@ -23,6 +23,8 @@ import java.util.Map;
  *     mean barely rewards drawing them and the prompt's objects are learned last (measured:
  *     after 1,500 steps a model placed nothing the prompt asked for). 1 is the plain DDPM loss;
  *     on photographs, where no colour dominates, any weight comes out close to it.
+ * @param finalForegroundWeight the weight at the last step: the weight falls from {@code foregroundWeight} to it
+ *     along a half cosine ({@link #foregroundWeightAt}); equal to {@code foregroundWeight} for a constant weight
  * @param reportEvery steps between progress reports
  * @param sampleEvery steps between sample grids of the fixed prompts (0: never)
  * @param checkpointEvery steps between checkpoints (0: only at the end)
@@ -44,6 +46,7 @@ public record DiffusionTrainingPreset(
         float emaDecay,
         float promptDropout,
         float foregroundWeight,
+        float finalForegroundWeight,
         int reportEvery,
         int sampleEvery,
         int checkpointEvery,
@@ -53,6 +56,7 @@ public record DiffusionTrainingPreset(
     public DiffusionTrainingPreset {
         if (steps <= 0 || batchSize <= 0 || learningRate <= 0 || finalLearningRate < 0 || warmupSteps < 0
                 || emaDecay < 0 || emaDecay >= 1 || promptDropout < 0 || promptDropout >= 1 || !(foregroundWeight >= 1)
+                || !(finalForegroundWeight >= 1)
                 || reportEvery <= 0
                 || sampleEvery < 0 || checkpointEvery < 0 || textPretrainSteps < 0) {
             throw new IllegalArgumentException("invalid training preset " + name);
@@ -65,7 +69,7 @@ public record DiffusionTrainingPreset(
     /** Seconds, for tests: 60 steps of 8 images on the smoke model. */
     public static DiffusionTrainingPreset smoke() {
         return new DiffusionTrainingPreset("smoke", 60, 8, 2e-3f, 2e-4f, 5, 1f, 0.9f, 0.14f, FOREGROUND_WEIGHT,
-                20, 0, 0, 7, 0);
+                FOREGROUND_WEIGHT, 20, 0, 0, 7, 0);
     }
 
     /**
@@ -77,7 +81,7 @@ public record DiffusionTrainingPreset(
      */
     public static DiffusionTrainingPreset small() {
         return new DiffusionTrainingPreset("small", 10_000, 32, 1e-3f, 5e-5f, 100, 1f, 0.998f, 0.14f, FOREGROUND_WEIGHT,
-                100, 1000, 500, 7, 2000);
+                FOREGROUND_WEIGHT, 100, 1000, 500, 7, 2000);
     }
 
     /**
@@ -85,7 +89,7 @@ public record DiffusionTrainingPreset(
      * prompt dropout 0.14, EMA 0.9999; for a GPU cluster.
      */
     public static DiffusionTrainingPreset paper() {
-        return new DiffusionTrainingPreset("paper", 250_000, 512, 1e-5f, 1e-5f, 1000, 1f, 0.9999f, 0.14f, 1f, 100,
+        return new DiffusionTrainingPreset("paper", 250_000, 512, 1e-5f, 1e-5f, 1000, 1f, 0.9999f, 0.14f, 1f, 1f, 100,
                 5000, 5000, 7, 0);
     }
 
@@ -100,31 +104,53 @@ public record DiffusionTrainingPreset(
 
     public DiffusionTrainingPreset withSteps(int total) {
         return new DiffusionTrainingPreset(name, total, batchSize, learningRate, finalLearningRate,
-                Math.min(warmupSteps, total), maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery,
+                Math.min(warmupSteps, total), maxGradientNorm, emaDecay, promptDropout, foregroundWeight, finalForegroundWeight, reportEvery,
                 sampleEvery, checkpointEvery, seed, textPretrainSteps);
     }
 
     public DiffusionTrainingPreset withSchedule(int reportSteps, int sampleSteps, int checkpointSteps) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportSteps, sampleSteps, checkpointSteps,
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, finalForegroundWeight, reportSteps, sampleSteps, checkpointSteps,
                 seed, textPretrainSteps);
     }
 
     public DiffusionTrainingPreset withSeed(long newSeed) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, finalForegroundWeight, reportEvery, sampleEvery, checkpointEvery,
                 newSeed, textPretrainSteps);
     }
 
     public DiffusionTrainingPreset withForegroundWeight(float weight) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, weight, reportEvery, sampleEvery, checkpointEvery, seed,
+                maxGradientNorm, emaDecay, promptDropout, weight, weight, reportEvery, sampleEvery, checkpointEvery, seed,
                 textPretrainSteps);
+    }
+
+    /**
+     * The same preset with a foreground weight that falls from {@code start} at step 0 to {@code end} at the last
+     * step along a half cosine, as the learning rate does. A fine-tune wants the weight high while it learns the
+     * prompt's objects and colours, and low by the end, because a high weight biases the finished model towards
+     * painting objects wherever a caption leaves the layout open (docs/diffusion, crowding).
+     */
+    public DiffusionTrainingPreset withForegroundWeight(float start, float end) {
+        return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
+                maxGradientNorm, emaDecay, promptDropout, start, end, reportEvery, sampleEvery, checkpointEvery, seed,
+                textPretrainSteps);
+    }
+
+    /** The foreground weight of (1-based) step {@code step}: constant unless {@link #finalForegroundWeight} differs. */
+    public float foregroundWeightAt(int step) {
+        if (finalForegroundWeight == foregroundWeight) {
+            return foregroundWeight;
+        }
+        double progress = Math.min(1, Math.max(0, (step - 1) / (double) Math.max(1, steps - 1)));
+        return (float) (finalForegroundWeight
+                + (foregroundWeight - finalForegroundWeight) * 0.5 * (1 + Math.cos(Math.PI * progress)));
     }
 
     public DiffusionTrainingPreset withBatchSize(int size) {
         return new DiffusionTrainingPreset(name, steps, size, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, finalForegroundWeight, reportEvery, sampleEvery, checkpointEvery,
                 seed, textPretrainSteps);
     }
 
@@ -134,7 +160,7 @@ public record DiffusionTrainingPreset(
      */
     public DiffusionTrainingPreset withLearningRate(float peak, float last, int warmup) {
         return new DiffusionTrainingPreset(name, steps, batchSize, peak, last, Math.min(warmup, steps),
-                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, finalForegroundWeight, reportEvery, sampleEvery, checkpointEvery,
                 seed, textPretrainSteps);
     }
 
@@ -145,14 +171,14 @@ public record DiffusionTrainingPreset(
      */
     public DiffusionTrainingPreset withEmaDecay(float decay) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, decay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
+                maxGradientNorm, decay, promptDropout, foregroundWeight, finalForegroundWeight, reportEvery, sampleEvery, checkpointEvery,
                 seed, textPretrainSteps);
     }
 
     /** The same preset with {@code contrastiveSteps} of text-encoder pretraining (0: none). */
     public DiffusionTrainingPreset withTextPretraining(int contrastiveSteps) {
         return new DiffusionTrainingPreset(name, steps, batchSize, learningRate, finalLearningRate, warmupSteps,
-                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, reportEvery, sampleEvery, checkpointEvery,
+                maxGradientNorm, emaDecay, promptDropout, foregroundWeight, finalForegroundWeight, reportEvery, sampleEvery, checkpointEvery,
                 seed, contrastiveSteps);
     }
 
@@ -170,6 +196,7 @@ public record DiffusionTrainingPreset(
         values.put("emaDecay", emaDecay);
         values.put("promptDropout", promptDropout);
         values.put("foregroundWeight", foregroundWeight);
+        values.put("finalForegroundWeight", finalForegroundWeight);
         values.put("seed", seed);
         values.put("textPretrainSteps", textPretrainSteps);
         return values;

@@ -52,6 +52,12 @@ final class TrainingBatches {
     }
 
     Batch next(NDManager manager, DiffusionModel model, int batchSize, CheckpointableRandom random) {
+        return next(manager, model, batchSize, random, foregroundWeight);
+    }
+
+    /** A batch whose loss weights use {@code foregroundWeight} instead of the constructor's (a scheduled weight). */
+    Batch next(NDManager manager, DiffusionModel model, int batchSize, CheckpointableRandom random,
+            float foregroundWeight) {
         NoiseSchedule schedule = model.getSchedule();
         int size = model.getConfig().imageSize();
         List<BufferedImage> images = new ArrayList<>(batchSize);

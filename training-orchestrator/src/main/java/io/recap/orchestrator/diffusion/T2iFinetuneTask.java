@@ -53,7 +53,8 @@ import java.util.Set;
  * {@code learningRate}, {@code finalLearningRate}, {@code warmupSteps} (the Adam schedule) and {@code emaDecay}
  * (a fine-tune of a few hundred steps from a pretrained base needs a shorter EMA horizon than the preset's),
  * {@code foregroundWeight} (the loss weight of pixels off the image's background, at least 1: see recap-ml's
- * {@code DiffusionTrainingPreset}), and
+ * {@code DiffusionTrainingPreset}) and {@code finalForegroundWeight} (the weight at the last step, reached along a
+ * half cosine; default: the same, a constant weight), and
  * {@code vocabularyFrom} (a model ref whose word vocabulary a model trained from scratch uses instead of the
  * snapshot's words: pretraining on alt-text alone would otherwise leave every word only the new captions use
  * {@code <unk>}, as a tokenizer trained on alt-text would).
@@ -102,8 +103,10 @@ public final class T2iFinetuneTask implements TrainingTask {
         preset = preset.withLearningRate(peak,
                 (float) params.doubleValue("finalLearningRate", Math.min(preset.finalLearningRate(), peak), 0, peak),
                 params.intValue("warmupSteps", preset.warmupSteps(), 0, 10_000_000))
-                .withEmaDecay((float) params.doubleValue("emaDecay", preset.emaDecay(), 0, 0.999999))
-                .withForegroundWeight((float) params.doubleValue("foregroundWeight", preset.foregroundWeight(), 1, 1000));
+                .withEmaDecay((float) params.doubleValue("emaDecay", preset.emaDecay(), 0, 0.999999));
+        float foreground = (float) params.doubleValue("foregroundWeight", preset.foregroundWeight(), 1, 1000);
+        preset = preset.withForegroundWeight(foreground,
+                (float) params.doubleValue("finalForegroundWeight", foreground, 1, 1000));
         // Progress reports are also where cancellation is noticed: at most 10 steps apart by default.
         preset = preset.withSchedule(
                 params.intValue("reportEvery", Math.max(1, Math.min(base.reportEvery(), 10)), 1, 1_000_000),
