@@ -229,6 +229,30 @@ public final class RecapPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code members} consumers of the workers' group each own a partition of the request topic. Work
+     * published before a late worker joins all goes to the first one, which a test that expects every worker to take
+     * a share must not race against.
+     */
+    public void awaitWorkersAssigned(int members, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, brokers))) {
+            while (true) {
+                var group = admin.describeConsumerGroups(List.of("relabel-workers")).all().get().get("relabel-workers");
+                long assigned = group.members().stream().filter(m -> m.assignment().topicPartitions().stream()
+                        .anyMatch(tp -> tp.topic().equals(io.recap.core.messages.Topics.RELABEL_REQUESTS))).count();
+                if (assigned >= members) {
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(assigned + " of " + members + " relabel workers own a partition after "
+                            + timeout);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
     /** The orchestrator's URL of {@code path}. */
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);

@@ -113,6 +113,7 @@ class RelabelEndToEndTests {
     @Test
     @Order(2)
     void aRelabelJobCaptionsEveryImageOnceInEachStyleAcrossTwoWorkers() throws Exception {
+        platform.awaitWorkersAssigned(2, Duration.ofSeconds(60));
         long start = System.nanoTime();
         String jobId = platform.submit(relabelJob(v1));
         JsonNode job = platform.awaitTerminal(jobId, Duration.ofMinutes(3));
