@@ -116,7 +116,10 @@ class DurabilityTest {
             JobService jobs = first.getBean(JobService.class);
             jobId = jobs.submit("T2I_FINETUNE", Map.of("corpusId", "resume-shapes", "captioner", captioner.toString(),
                     "captionMix", "mix", "preset", "smoke"), 0, null,
-                    Map.of("steps", steps, "checkpointEvery", 10, "modelName", "t2i-resume")).jobId();
+                    // Every checkpoint kept: on a fast machine the trainer runs on for several checkpoints while the
+                    // context closes, and the one recorded in the database must still be there to resume from.
+                    Map.of("steps", steps, "checkpointEvery", 10, "keepCheckpoints", 100,
+                            "modelName", "t2i-resume")).jobId();
             await().atMost(Duration.ofMinutes(3)).until(() -> jobs.get(jobId).lastCheckpoint() != null);
             assertThat(jobs.get(jobId).state()).isEqualTo(JobState.RUNNING);
         } // the training is stopped at its next progress report; the job stays RUNNING
@@ -141,18 +144,21 @@ class DurabilityTest {
                     + job.logTail());
             assertThat(job.state()).as(job.failureReason()).isEqualTo(JobState.SUCCEEDED);
             assertThat(job.attempts()).extracting(JobAttempt::outcome).containsExactly("INTERRUPTED", "SUCCEEDED");
-            assertThat(job.attempts().get(1).resumedFromStep()).isEqualTo(recorded);
+            // The checkpoint read from the database above, or a newer one: the stopped trainer's last checkpoint
+            // event may still be on the broker, and the next start records it before it resumes.
+            long resumed = job.attempts().get(1).resumedFromStep();
+            assertThat(resumed).isGreaterThanOrEqualTo(recorded).isLessThan(steps);
             assertThat(job.logTail()).filteredOn(line -> line.startsWith("starting T2I_FINETUNE from scratch: 120 steps"))
                     .hasSize(1);
-            assertThat(job.logTail()).anyMatch(line -> line.startsWith("resumed from checkpoint at step " + recorded
-                    + " of " + steps + " (checkpoints/" + jobId + String.format("/step-%08d", recorded)));
-            assertThat(job.logTail()).anyMatch(line -> line.startsWith("trained steps " + recorded + ".." + steps + ":"));
+            assertThat(job.logTail()).anyMatch(line -> line.startsWith("resumed from checkpoint at step " + resumed
+                    + " of " + steps + " (checkpoints/" + jobId + String.format("/step-%08d", resumed)));
+            assertThat(job.logTail()).anyMatch(line -> line.startsWith("trained steps " + resumed + ".." + steps + ":"));
             await().atMost(Duration.ofSeconds(20)).until(() -> jobs.get(jobId).progress().done() == steps);
             assertThat(jobs.get(jobId).progress().total()).isEqualTo(steps);
             ModelManifest manifest = second.getBean(ModelStore.class).manifest(ModelRef.textToImage("t2i-resume", "v1"));
             assertThat(manifest.hyperParameters().get("training.stepsDone").toString()).startsWith("120");
             assertThat(manifest.metrics()).containsEntry("training.steps", (double) steps)
-                    .containsEntry("training.steps_this_attempt", (double) (steps - recorded));
+                    .containsEntry("training.steps_this_attempt", (double) (steps - resumed));
         }
     }
 
