@@ -10,6 +10,11 @@ import java.util.TreeMap;
  * Contents of {@code models/{kind}/{name}/{version}/manifest.json}: what the model is, how it was
  * trained, what it learned from (lineage) and how it measured. Maps are copied and sorted so that
  * the stored file is deterministic.
+ *
+ * <p>{@code files}: the SHA-256 of each file of the version (relative path to 64 lower-case hex digits), which the
+ * model store computes when it publishes the version and checks before it hands the directory to a loader, so
+ * weights changed on disk are refused rather than served. Empty in manifests written before the store recorded
+ * them.
  */
 public record ModelManifest(
         ModelKind kind,
@@ -19,7 +24,8 @@ public record ModelManifest(
         Map<String, Object> hyperParameters,
         Lineage lineage,
         Map<String, Double> metrics,
-        Instant createdAt) {
+        Instant createdAt,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> files) {
 
     public static final String FILE_NAME = "manifest.json";
 
@@ -55,6 +61,19 @@ public record ModelManifest(
         metrics.forEach((metric, value) -> Require.that(Double.isFinite(value),
                 "metric " + metric + " must be finite but was " + value));
         Require.present(createdAt, "createdAt");
+        files = sortedCopy(Require.noNullEntries(files, "files"));
+        files.forEach((path, sum) -> {
+            Require.that(!path.isBlank() && !path.startsWith("/") && !path.contains("\\")
+                    && java.util.Arrays.stream(path.split("/")).noneMatch(part -> part.isEmpty() || part.equals("..")),
+                    "files: '" + path + "' is not a relative path inside the version");
+            Require.that(sum.matches("[0-9a-f]{64}"), "files: the SHA-256 of " + path + " must be 64 hex digits");
+        });
+    }
+
+    /** A manifest with no recorded file checksums yet (the store adds them when it publishes). */
+    public ModelManifest(ModelKind kind, String name, String version, String architecture,
+            Map<String, Object> hyperParameters, Lineage lineage, Map<String, Double> metrics, Instant createdAt) {
+        this(kind, name, version, architecture, hyperParameters, lineage, metrics, createdAt, Map.of());
     }
 
     public ModelRef ref() {
@@ -70,7 +89,13 @@ public record ModelManifest(
     public ModelManifest withMetrics(Map<String, Double> newMetrics) {
         Map<String, Double> merged = new TreeMap<>(metrics);
         merged.putAll(Require.noNullEntries(Require.present(newMetrics, "metrics"), "metrics"));
-        return new ModelManifest(kind, name, version, architecture, hyperParameters, lineage, merged, createdAt);
+        return new ModelManifest(kind, name, version, architecture, hyperParameters, lineage, merged, createdAt, files);
+    }
+
+    /** A copy with these file checksums (relative path to SHA-256) instead of its own. */
+    public ModelManifest withFiles(Map<String, String> newFiles) {
+        return new ModelManifest(kind, name, version, architecture, hyperParameters, lineage, metrics, createdAt,
+                newFiles);
     }
 
     private static <V> Map<String, V> sortedCopy(Map<String, V> values) {

@@ -82,6 +82,21 @@ public final class ModelChecksums {
         return expected;
     }
 
+    /**
+     * The SHA-256 of every regular file under {@code directory} except {@code skip} (relative paths, sorted), as a
+     * model store records them in a version's manifest.
+     */
+    public static Map<String, String> compute(Path directory, String skip) throws IOException {
+        Map<String, String> sums = new LinkedHashMap<>();
+        for (Path file : files(directory)) {
+            String path = relative(directory, file);
+            if (!path.equals(skip)) {
+                sums.put(path, sha256(file));
+            }
+        }
+        return sums;
+    }
+
     public static String sha256(Path file) throws IOException {
         MessageDigest digest;
         try {

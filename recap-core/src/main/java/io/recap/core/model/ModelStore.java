@@ -65,7 +65,8 @@ public final class ModelStore {
         try {
             Files.createDirectories(staging);
             writer.writeTo(staging);
-            Files.write(staging.resolve(ModelManifest.FILE_NAME), Json.writePretty(manifest));
+            ModelManifest recorded = manifest.withFiles(ModelChecksums.compute(staging, ModelManifest.FILE_NAME));
+            Files.write(staging.resolve(ModelManifest.FILE_NAME), Json.writePretty(recorded));
             moveIntoPlace(staging, target, ref);
             return target;
         } catch (IOException e) {
@@ -77,11 +78,33 @@ public final class ModelStore {
         }
     }
 
-    /** Directory holding the files of a published version. */
+    /**
+     * Directory holding the files of a published version, for a loader: every file its manifest lists has been
+     * checked against the SHA-256 recorded at publishing (a manifest from before the store recorded them is not
+     * checked).
+     *
+     * @throws ModelIntegrityException when a listed file is missing or its content changed
+     */
     public Path directory(ModelRef ref) {
         Path dir = blobs.resolve(ref.storeDirectory());
         if (!Files.isRegularFile(dir.resolve(ModelManifest.FILE_NAME))) {
             throw new ModelNotFoundException(ref);
+        }
+        for (Map.Entry<String, String> file : manifest(ref).files().entrySet()) {
+            Path path = dir.resolve(file.getKey());
+            if (!Files.isRegularFile(path)) {
+                throw new ModelIntegrityException(ref, file.getKey() + " is missing");
+            }
+            String actual;
+            try {
+                actual = ModelChecksums.sha256(path);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + path, e);
+            }
+            if (!actual.equals(file.getValue())) {
+                throw new ModelIntegrityException(ref, file.getKey() + " has SHA-256 " + actual
+                        + " but was published with " + file.getValue());
+            }
         }
         return dir;
     }

@@ -36,6 +36,60 @@ class ModelStoreTest {
     }
 
     @Test
+    void publishingRecordsTheSha256OfEveryFileAndMetricsUpdatesKeepThem() throws IOException {
+        ModelStore store = new ModelStore(root);
+        ModelRef ref = ModelRef.captioner("shapes", "v1");
+        Path dir = store.publish(manifest("v1", Instant.now()), d -> {
+            Files.writeString(d.resolve("weights.params"), "w");
+            Files.createDirectories(d.resolve("extra"));
+            Files.writeString(d.resolve("extra/vocabulary.txt"), "a b");
+        });
+
+        Map<String, String> files = store.manifest(ref).files();
+        assertThat(files).containsOnlyKeys("extra/vocabulary.txt", "weights.params");
+        assertThat(files.get("weights.params")).isEqualTo(ModelChecksums.sha256(dir.resolve("weights.params")));
+        assertThat(store.recordMetrics(ref, Map.of("bleu", 0.5)).files()).isEqualTo(files);
+        assertThat(store.manifest(ref).files()).isEqualTo(files);
+    }
+
+    @Test
+    void aVersionWhoseWeightsChangedOrWentMissingOnDiskIsNotHandedToALoader() throws IOException {
+        ModelStore store = new ModelStore(root);
+        ModelRef v1 = ModelRef.captioner("shapes", "v1");
+        Path dir = store.publish(manifest("v1", Instant.now()), d -> Files.writeString(d.resolve("weights.params"), "w"));
+        Files.writeString(dir.resolve("weights.params"), "tampered");
+
+        assertThatThrownBy(() -> store.directory(v1)).isInstanceOf(ModelIntegrityException.class)
+                .hasMessageContaining("weights.params has SHA-256");
+
+        ModelRef v2 = ModelRef.captioner("shapes", "v2");
+        Path other = store.publish(manifest("v2", Instant.now()), d -> Files.writeString(d.resolve("weights.params"), "w"));
+        Files.delete(other.resolve("weights.params"));
+        assertThatThrownBy(() -> store.directory(v2)).isInstanceOf(ModelIntegrityException.class)
+                .hasMessageContaining("weights.params is missing");
+    }
+
+    @Test
+    void aManifestFromBeforeChecksumsWereRecordedStillLoads() throws IOException {
+        ModelStore store = new ModelStore(root);
+        ModelRef ref = ModelRef.captioner("shapes", "v1");
+        Path dir = store.publish(manifest("v1", Instant.now()), d -> Files.writeString(d.resolve("weights.params"), "w"));
+        Files.write(dir.resolve(ModelManifest.FILE_NAME),
+                io.recap.core.json.Json.writePretty(store.manifest(ref).withFiles(Map.of())));
+
+        assertThat(Files.readString(dir.resolve(ModelManifest.FILE_NAME))).doesNotContain("\"files\"");
+        assertThat(store.directory(ref)).isEqualTo(dir);
+    }
+
+    @Test
+    void aManifestNamingAFileOutsideItsVersionIsRefused() {
+        assertThatThrownBy(() -> manifest("v1", Instant.now()).withFiles(Map.of("../other/weights.params",
+                "0".repeat(64)))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("relative path");
+        assertThatThrownBy(() -> manifest("v1", Instant.now()).withFiles(Map.of("weights.params", "not-a-sum")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 hex digits");
+    }
+
+    @Test
     void versionsAreImmutable() {
         ModelStore store = new ModelStore(root);
         store.publish(manifest("v1", Instant.now()), d -> Files.writeString(d.resolve("a"), "first"));

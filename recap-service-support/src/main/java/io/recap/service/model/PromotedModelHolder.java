@@ -124,7 +124,11 @@ public class PromotedModelHolder<M extends AutoCloseable> implements HealthIndic
         if (loaded == null) {
             return Health.down().withDetail("reason", lastError == null ? "loading" : lastError).build();
         }
-        return Health.up().withDetail("model", loaded.ref().toString()).build();
+        Health.Builder up = Health.up().withDetail("model", loaded.ref().toString());
+        // Still serving the loaded version, but say why a newer promotion was not taken (e.g. weights that no longer
+        // match their published checksums).
+        String error = lastError;
+        return error == null ? up.build() : up.withDetail("lastError", error).build();
     }
 
     @Override

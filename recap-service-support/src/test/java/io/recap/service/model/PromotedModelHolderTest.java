@@ -68,6 +68,22 @@ class PromotedModelHolderTest {
     }
 
     @Test
+    void aPromotedVersionWhoseWeightsWereChangedOnDiskIsRefusedAndTheServedOneStays() throws Exception {
+        store().promote(publish("v1"));
+        PromotedModelHolder<TextModel> holder = new PromotedModelHolder<>(store(), ModelKind.CAPTIONER, "", TextModel::new);
+        holder.refresh();
+        ModelRef v2 = publish("v2");
+        Files.writeString(store().directory(v2).resolve("weights.txt"), "not what was published");
+        store().promote(v2);
+
+        holder.refresh();
+
+        assertThat(holder.withModel((ref, model) -> ref)).isEqualTo(ModelRef.captioner("c", "v1"));
+        assertThat(holder.health().getDetails().get("lastError").toString())
+                .contains("captioner/c/v2", "weights.txt has SHA-256");
+    }
+
+    @Test
     void aPinnedVersionIgnoresPromotions() {
         publish("v1");
         store().promote(publish("v2"));
