@@ -61,6 +61,8 @@ class ModelStoreTest {
 
         assertThatThrownBy(() -> store.directory(v1)).isInstanceOf(ModelIntegrityException.class)
                 .hasMessageContaining("weights.params has SHA-256");
+        assertThatThrownBy(() -> store.promote(v1)).isInstanceOf(ModelIntegrityException.class);
+        assertThat(store.promoted(ModelKind.CAPTIONER)).isEmpty();
 
         ModelRef v2 = ModelRef.captioner("shapes", "v2");
         Path other = store.publish(manifest("v2", Instant.now()), d -> Files.writeString(d.resolve("weights.params"), "w"));

@@ -73,12 +73,13 @@ class PromotedModelHolderTest {
         PromotedModelHolder<TextModel> holder = new PromotedModelHolder<>(store(), ModelKind.CAPTIONER, "", TextModel::new);
         holder.refresh();
         ModelRef v2 = publish("v2");
-        Files.writeString(store().directory(v2).resolve("weights.txt"), "not what was published");
         store().promote(v2);
+        Files.writeString(store().directory(v2).resolve("weights.txt"), "not what was published");
 
         holder.refresh();
 
-        assertThat(holder.withModel((ref, model) -> ref)).isEqualTo(ModelRef.captioner("c", "v1"));
+        ModelRef served = holder.withModel((ref, model) -> ref);
+        assertThat(served).isEqualTo(ModelRef.captioner("c", "v1"));
         assertThat(holder.health().getDetails().get("lastError").toString())
                 .contains("captioner/c/v2", "weights.txt has SHA-256");
     }

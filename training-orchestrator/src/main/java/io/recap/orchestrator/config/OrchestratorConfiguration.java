@@ -10,6 +10,7 @@ import io.recap.orchestrator.catalog.CatalogListeners;
 import io.recap.orchestrator.catalog.CatalogRepository;
 import io.recap.orchestrator.catalog.CatalogService;
 import io.recap.orchestrator.export.CorpusExporter;
+import io.recap.orchestrator.registry.PromotionPolicy;
 import io.recap.orchestrator.export.ExportReports;
 import io.recap.orchestrator.events.EventPublisher;
 import io.recap.orchestrator.executor.ExecutorRegistry;
@@ -57,7 +58,7 @@ import org.springframework.util.backoff.FixedBackOff;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({OrchestratorProperties.class, SchedulingProperties.class,
         LocalExecutorProperties.class, KubernetesExecutorProperties.class, IngestProperties.class,
-        RelabelProperties.class})
+        RelabelProperties.class, PromotionProperties.class})
 class OrchestratorConfiguration {
 
     @Bean
@@ -215,8 +216,10 @@ class OrchestratorConfiguration {
     }
 
     @Bean
-    ModelRegistry modelRegistry(ModelStore store, PromotionRepository promotions, EventPublisher events, Clock clock) {
-        return new ModelRegistry(store, promotions, events, clock);
+    ModelRegistry modelRegistry(ModelStore store, PromotionRepository promotions, EventPublisher events, Clock clock,
+            PromotionProperties promotion) {
+        // Parsed at start-up: a misspelt rule stops the orchestrator instead of letting every promotion through.
+        return new ModelRegistry(store, promotions, events, clock, PromotionPolicy.parse(promotion.require()));
     }
 
     @Bean

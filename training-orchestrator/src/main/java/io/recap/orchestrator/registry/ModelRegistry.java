@@ -28,12 +28,15 @@ public class ModelRegistry {
     private final PromotionRepository promotions;
     private final EventPublisher events;
     private final Clock clock;
+    private final PromotionPolicy policy;
 
-    public ModelRegistry(ModelStore store, PromotionRepository promotions, EventPublisher events, Clock clock) {
+    public ModelRegistry(ModelStore store, PromotionRepository promotions, EventPublisher events, Clock clock,
+            PromotionPolicy policy) {
         this.store = store;
         this.promotions = promotions;
         this.events = events;
         this.clock = clock;
+        this.policy = policy;
     }
 
     /** Versions of one kind, or of every kind when {@code kind} is null; oldest first. */
@@ -63,8 +66,10 @@ public class ModelRegistry {
      * a PROMOTED {@link ModelEvent} (keyed by kind).
      *
      * @throws io.recap.core.model.ModelNotFoundException if the version is not in the store
+     * @throws PromotionRefusedException if the version does not meet the promotion policy; nothing changes then
      */
     public PromotionResult promote(ModelRef ref) {
+        policy.check(store.manifest(ref));
         store.promote(ref);
         Instant now = clock.instant();
         promotions.insert(ref, now);

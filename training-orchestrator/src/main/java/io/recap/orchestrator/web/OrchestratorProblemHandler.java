@@ -1,10 +1,12 @@
 package io.recap.orchestrator.web;
 
+import io.recap.core.model.ModelIntegrityException;
 import io.recap.core.model.ModelNotFoundException;
 import io.recap.core.store.UnsafePathException;
 import io.recap.orchestrator.catalog.CorpusNotFoundException;
 import io.recap.orchestrator.evaluation.EvaluationNotFoundException;
 import io.recap.orchestrator.export.ExportNotFoundException;
+import io.recap.orchestrator.registry.PromotionRefusedException;
 import io.recap.orchestrator.ingest.IngestPublishException;
 import io.recap.orchestrator.ingest.InvalidIngestRequestException;
 import io.recap.orchestrator.jobs.InvalidJobRequestException;
@@ -67,6 +69,23 @@ public class OrchestratorProblemHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(EvaluationNotFoundException.class)
     ResponseEntity<ProblemDetail> evaluationNotFound(EvaluationNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "No evaluation", e.getMessage(), "EVALUATION_NOT_FOUND", null);
+    }
+
+    /** The stored version's files no longer match what was published: nothing may load or promote it. */
+    @ExceptionHandler(ModelIntegrityException.class)
+    ResponseEntity<ProblemDetail> modelIntegrity(ModelIntegrityException e) {
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "Model files changed", e.getMessage(), "MODEL_INTEGRITY", null);
+    }
+
+    /** The version did not measure what the promotion policy requires; the promoted version stays. */
+    @ExceptionHandler(PromotionRefusedException.class)
+    ResponseEntity<ProblemDetail> promotionRefused(PromotionRefusedException e) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.CONFLICT, "Promotion refused", e.getMessage(),
+                "PROMOTION_REFUSED", null);
+        response.getBody().setProperty("metric", e.rule().metric());
+        response.getBody().setProperty("minimum", e.rule().minimum());
+        response.getBody().setProperty("value", e.value());
+        return response;
     }
 
     @ExceptionHandler(ExportNotFoundException.class)
