@@ -54,6 +54,8 @@ PY
     expect "$work/$overlay.yaml" 3 '^kind: HorizontalPodAutoscaler'
     expect "$work/$overlay.yaml" 4 '/actuator/health/readiness'
     expect "$work/$overlay.yaml" 4 'claimName: recap-store'
+    # The store mounted read-only by the three services that only read it (the fourth is the orchestrator's config).
+    expect "$work/$overlay.yaml" 4 'readOnly: true'
     expect "$work/job-$overlay.yaml" 1 'claimName: "recap-store"'
     expect "$work/job-$overlay.yaml" 1 'mountPath: "/recap-data"'
 done
