@@ -1,6 +1,7 @@
 package io.recap.caption.config;
 
 import io.recap.core.model.ModelStore;
+import io.recap.service.web.BodySizeLimitFilter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -17,8 +18,8 @@ class CaptionServiceConfiguration {
     }
 
     @Bean
-    RequestSizeLimitFilter requestSizeLimitFilter(CaptionServiceProperties properties) {
+    BodySizeLimitFilter bodySizeLimitFilter(CaptionServiceProperties properties) {
         // Base64 inflates by 4/3; leave room for the JSON around it.
-        return new RequestSizeLimitFilter(properties.maxImageBytes().toBytes() * 4 / 3 + 64 * 1024);
+        return new BodySizeLimitFilter(properties.maxImageBytes().toBytes() * 4 / 3 + 64 * 1024);
     }
 }

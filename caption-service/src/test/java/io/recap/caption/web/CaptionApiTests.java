@@ -105,6 +105,52 @@ class CaptionApiTests {
                 "recap_caption_request_latency_seconds_bucket");
     }
 
+    @Test
+    void aChunkedJsonBodyOverTheLimitIsRefusedWith413WhileItStreamsAndTheServiceGoesOnServing() throws Exception {
+        String answer = chunkedPost("/caption", "{\"style\":\"both\",\"imageBase64\":\"", 40L * 1024 * 1024);
+
+        // Counted as it streams: read whole, this unterminated JSON string would have been a 400 parse error.
+        assertThat(answer).startsWith("HTTP/1.1 413").contains("TOO_LARGE_BYTES", "request body exceeds the limit");
+        assertThat(postMultipart(TestCaptioners.samplePng(), "image/png", "short").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * POSTs {@code prefix} and then {@code filler} base64 characters with no declared length (chunked), from a
+     * plain socket so that the server's answer is read even if it stops reading the body; returns what came back.
+     */
+    private String chunkedPost(String path, String prefix, long filler) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(60_000);
+            Thread sender = new Thread(() -> {
+                try {
+                    java.io.OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
+                    out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    writeChunk(out, prefix.getBytes(StandardCharsets.US_ASCII));
+                    byte[] chunk = new byte[1 << 16];
+                    Arrays.fill(chunk, (byte) 'A');
+                    for (long sent = 0; sent < filler; sent += chunk.length) {
+                        writeChunk(out, chunk);
+                    }
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (java.io.IOException e) {
+                    // The server stopped reading and closed: what this test expects of a body over the limit.
+                }
+            });
+            sender.start();
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            sender.join(60_000);
+            return answer;
+        }
+    }
+
+    private static void writeChunk(java.io.OutputStream out, byte[] data) throws java.io.IOException {
+        out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(data);
+        out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
     /** A PNG signature and an IHDR (with a valid CRC) claiming 50,000 × 50,000 pixels. */
     static byte[] bombHeader() {
         java.nio.ByteBuffer ihdr = java.nio.ByteBuffer.allocate(17);

@@ -1,6 +1,7 @@
 package io.recap.generation.config;
 
 import io.recap.core.model.ModelStore;
+import io.recap.service.web.BodySizeLimitFilter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,4 +16,12 @@ class GenerationServiceConfiguration {
     ModelStore modelStore(GenerationServiceProperties properties) {
         return new ModelStore(properties.modelStore());
     }
+
+    /** A generation request is a prompt and a few numbers: anything near this size is not one. */
+    @Bean
+    BodySizeLimitFilter bodySizeLimitFilter() {
+        return new BodySizeLimitFilter(MAX_REQUEST_BYTES);
+    }
+
+    static final long MAX_REQUEST_BYTES = 64 * 1024;
 }

@@ -102,6 +102,8 @@ class GenerateApiTests {
         }
         List<Case> cases = List.of(
                 new Case("missing prompt", post("{\"steps\":4}", "application/json"), 400, "INVALID_FIELD"),
+                new Case("70,000-character body", post("{\"prompt\":\"" + "x".repeat(70_000) + "\"}",
+                        "application/json"), 413, "TOO_LARGE_BYTES"),
                 new Case("blank prompt", post("{\"prompt\":\"   \"}", "application/json"), 400, "INVALID_FIELD"),
                 new Case("10,000-character prompt", post("{\"prompt\":\"" + "x".repeat(10_000) + "\"}",
                         "application/json"), 400, "INVALID_FIELD"),

@@ -4,6 +4,7 @@ import io.recap.service.model.ModelNotLoadedException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
@@ -25,6 +26,19 @@ public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandl
     @ExceptionHandler(ModelNotLoadedException.class)
     protected ResponseEntity<ProblemDetail> notLoaded(ModelNotLoadedException e) {
         return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "No model", e.getMessage(), "MODEL_NOT_LOADED", 10);
+    }
+
+    /** A body that turned out larger than the limit while it streamed in is 413, not a parse error. */
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestBodyTooLargeException tooLarge) {
+                return new ResponseEntity<>(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
+                        tooLarge.getMessage(), "TOO_LARGE_BYTES").getBody(), HttpStatus.CONTENT_TOO_LARGE);
+            }
+        }
+        return super.handleHttpMessageNotReadable(e, headers, status, request);
     }
 
     @Override
