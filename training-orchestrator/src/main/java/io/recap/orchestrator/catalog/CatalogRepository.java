@@ -164,13 +164,6 @@ public class CatalogRepository {
         return codes;
     }
 
-    /** Images with a recorded relabel failure by {@code captioner}, ids in [{@code fromImageId}, {@code toImageId}]. */
-    public Set<String> failedImageIds(String corpusId, String captioner, String fromImageId, String toImageId) {
-        return new HashSet<>(jdbc.sql("SELECT image_id FROM relabel_failures WHERE corpus_id = ? AND captioner = ? "
-                        + "AND image_id >= ? AND image_id <= ?")
-                .params(corpusId, captioner, fromImageId, toImageId).query(String.class).list());
-    }
-
     /**
      * Images with ids in [{@code fromImageId}, {@code toImageId}] that have a result by {@code captioner}: a
      * caption in every one of {@code styles}, or a recorded failure.

@@ -120,7 +120,7 @@ public class CatalogService {
         String first = page.get(0).imageId();
         String last = page.get(page.size() - 1).imageId();
         Map<String, Map<CaptionStyle, String>> captions = repository.captions(corpusId, captioner.toString(), first, last);
-        Set<String> failed = repository.failedImageIds(corpusId, captioner.toString(), first, last);
+        Set<String> failed = repository.failureCodes(corpusId, captioner.toString(), first, last).keySet();
         List<RelabelPage.Pending> pending = new ArrayList<>();
         for (CatalogRepository.ImageRow image : page) {
             EnumSet<CaptionStyle> missing = EnumSet.copyOf(styles);
