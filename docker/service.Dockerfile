@@ -22,23 +22,25 @@ RUN set -eux; \
 WORKDIR /app
 ARG JAR
 ARG PORT
+ARG MANAGEMENT_PORT
 COPY ${JAR} /app/app.jar
 
 # DJL extracts the PyTorch natives from the jar into DJL_CACHE_DIR at the first engine start (offline: nothing
 # is downloaded). It must be writable; Kubernetes mounts an emptyDir there (read-only root file system).
 ENV PORT=${PORT} \
+    MANAGEMENT_PORT=${MANAGEMENT_PORT} \
     DJL_CACHE_DIR=/var/cache/recap/djl \
     RECAP_DATA=/recap-data \
     RECAP_STORE=/recap-data/store \
     RECAP_IMAGE_ROOTS=/recap-data/corpora
 
 USER ${RECAP_UID}:${RECAP_UID}
-EXPOSE ${PORT}
+EXPOSE ${PORT} ${MANAGEMENT_PORT}
 
 # Readiness, not just liveness: "healthy" means the service can do its work (for the orchestrator: database,
 # scheduler; for caption/generation: a model is loaded, so they stay "unhealthy" until one is promoted).
 HEALTHCHECK --interval=15s --timeout=5s --start-period=120s --retries=3 \
-    CMD curl -fsS "http://127.0.0.1:${PORT}/actuator/health/readiness" > /dev/null || exit 1
+    CMD curl -fsS "http://127.0.0.1:${MANAGEMENT_PORT}/actuator/health/readiness" > /dev/null || exit 1
 
 # Extra JVM options: JAVA_TOOL_OPTIONS. Application arguments: the container command (CMD / args).
 ENTRYPOINT ["java", "-Djava.awt.headless=true", "-Dai.djl.offline=true", \

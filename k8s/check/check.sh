@@ -54,8 +54,12 @@ PY
     expect "$work/$overlay.yaml" 3 '^kind: HorizontalPodAutoscaler'
     expect "$work/$overlay.yaml" 4 '/actuator/health/readiness'
     expect "$work/$overlay.yaml" 4 'claimName: recap-store'
-    # The store mounted read-only by the three services that only read it (the fourth is the orchestrator's config).
-    expect "$work/$overlay.yaml" 4 'readOnly: true'
+    # The store mounted read-only by the three services that only read it (the fourth is the orchestrator's config),
+    # and the API key Secret in all four.
+    expect "$work/$overlay.yaml" 8 'readOnly: true'
+    expect "$work/$overlay.yaml" 4 'secretName: recap-api-keys'
+    # Probes on the management port, where only liveness and readiness are open.
+    expect "$work/$overlay.yaml" 12 'port: management'
     expect "$work/job-$overlay.yaml" 1 'claimName: "recap-store"'
     expect "$work/job-$overlay.yaml" 1 'mountPath: "/recap-data"'
 done

@@ -2,13 +2,17 @@ package io.recap.generation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.recap.service.security.TestApiKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class GenerationServiceApplicationTests {
@@ -16,10 +20,19 @@ class GenerationServiceApplicationTests {
     @LocalServerPort
     int port;
 
+    /** Actuator's own port: the service's only serves the API. */
+    @LocalManagementPort
+    int managementPort;
+
+    @DynamicPropertySource
+    static void keys(DynamicPropertyRegistry registry) {
+        registry.add("recap.security.api-keys", TestApiKeys::property);
+    }
+
     @Test
     void bootsAndReportsLivenessOverHttp() throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/liveness")).build(),
+                TestApiKeys.request(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/liveness")).build(),
                 HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(200);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.image.ImageDecoder;
 import io.recap.core.messages.Topics;
+import io.recap.service.security.TestApiKeys;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -258,7 +259,7 @@ class RealPhotographsTests {
     private String lastExportId;
 
     private byte[] export(String corpus, String format) throws Exception {
-        HttpResponse<byte[]> response = HTTP.send(HttpRequest.newBuilder(platform.uri(
+        HttpResponse<byte[]> response = HTTP.send(TestApiKeys.request(platform.uri(
                         "/corpora/" + corpus + "/export?format=" + format + "&captioner=" + captioner)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).as(utf8(response.body())).isEqualTo(200);

@@ -11,6 +11,7 @@ import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.text.Vocabulary;
 import io.recap.orchestrator.TrainingOrchestratorApplication;
 import io.recap.relabel.RelabelWorkerApplication;
+import io.recap.service.security.TestApiKeys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -90,6 +91,8 @@ public final class RecapPlatform implements AutoCloseable {
     public ConfigurableApplicationContext startOrchestrator(String... extraArgs) throws IOException {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--management.server.port=0",
+                "--recap.security.api-keys=" + TestApiKeys.property(),
                 configLocation(TrainingOrchestratorApplication.class),
                 "--spring.autoconfigure.exclude=" + ORCHESTRATOR_EXCLUDES,
                 "--recap.data-dir=" + dataDir,
@@ -114,6 +117,8 @@ public final class RecapPlatform implements AutoCloseable {
     public ConfigurableApplicationContext startWorker(String... extraArgs) throws IOException {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
+                "--management.server.port=0",
+                "--recap.security.api-keys=" + TestApiKeys.property(),
                 configLocation(RelabelWorkerApplication.class),
                 "--spring.autoconfigure.exclude=" + WORKER_EXCLUDES,
                 "--spring.cloud.stream.kafka.binder.brokers=" + brokers,
@@ -174,7 +179,7 @@ public final class RecapPlatform implements AutoCloseable {
     // ------------------------------------------------------------------ REST
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(TestApiKeys.request(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     public JsonNode getJson(String path) throws IOException, InterruptedException {
@@ -187,7 +192,7 @@ public final class RecapPlatform implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return HTTP.send(TestApiKeys.request(uri(path)).header("Content-Type", "application/json")
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -8,6 +8,7 @@ import io.recap.core.model.ModelStore;
 import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.captioner.DecodingOptions;
 import io.recap.orchestrator.export.ExportCli;
+import io.recap.service.security.TestApiKeys;
 import io.recap.shapes.render.SceneRenderer;
 import io.recap.shapes.scene.Scene;
 import io.recap.shapes.scene.SceneGenerator;
@@ -88,8 +89,10 @@ class WebDatasetRoundTripBenchmark {
                     .get("LONG").asLong();
 
             Path out = temp.resolve("export");
+            Path key = Files.writeString(temp.resolve("operator.key"), TestApiKeys.OPERATOR);
             begin = System.nanoTime();
-            assertThat(ExportCli.run("--url", platform.uri("").toString(), "--corpus", "wds", "--captioner",
+            assertThat(ExportCli.run("--url", platform.uri("").toString(), "--api-key-file", key.toString(),
+                    "--corpus", "wds", "--captioner",
                     captioner.toString(), "--format", "webdataset", "--out", out.toString(),
                     "--page-size", Integer.toString(SHARD))).isZero();
             double exportSeconds = seconds(begin);

@@ -57,6 +57,8 @@ final class RecapLoop implements AutoCloseable {
     /** Wall seconds of each stage, for the reports. */
     private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
     private String bootstrap;
+    /** The admin key every call below presents; the services accept the keys in its file. */
+    private final LocalApiKey apiKey;
 
     RecapLoop(LaunchOptions options, Path root, Consumer<String> out) {
         this.options = options;
@@ -64,7 +66,8 @@ final class RecapLoop implements AutoCloseable {
         this.data = options.dataDir().toAbsolutePath();
         this.runDir = data.resolve("runs").resolve(Instant.now().toString().replace(':', '-'));
         this.out = out;
-        this.client = new PlatformClient(runDir.resolve("transcript.md"));
+        this.apiKey = LocalApiKey.ensure(data);
+        this.client = new PlatformClient(runDir.resolve("transcript.md"), apiKey.key());
         this.jobs = new Jobs(client, orchestrator(""), out);
     }
 
@@ -202,7 +205,11 @@ final class RecapLoop implements AutoCloseable {
     private ModelRef prepare(String title, String corpusId, Path corpusDir) throws Exception {
         client.note("# " + title + ", preset `" + options.preset() + "`, corpus `" + corpusId + "`\n\nStarted "
                 + Instant.now() + ". Every call below was made by the launcher (`recap-launcher`); the answers are"
-                + " the platform's own.");
+                + " the platform's own.\n\nEvery call presents the local admin API key, made at the first run and kept in `"
+                + apiKey.keyFile() + "` (readable by its owner only): `export RECAP_API_KEY=$(cat " + apiKey.keyFile()
+                + ")` makes the commands below work as shown.");
+        out.accept("API key (admin):       " + apiKey.keyFile() + "  (curl -H \"X-API-Key: $(cat " + apiKey.keyFile()
+                + ")\" ...)");
         if (options.fromBases()) {
             out.accept("shipped bases:         " + String.join(", ", ShippedModels.install(root.resolve("models"),
                     data.resolve("store"))));
@@ -257,6 +264,7 @@ final class RecapLoop implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PORT", Integer.toString(options.portBase()));
         env.put("RECAP_DATA", data.toString());
+        env.putAll(securityEnv(0));
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.putAll(TRAINER_POOLS);
         ChildJvm orchestrator = start("training-orchestrator",
@@ -264,6 +272,7 @@ final class RecapLoop implements AutoCloseable {
 
         Map<String, String> workerEnv = new LinkedHashMap<>();
         workerEnv.put("PORT", Integer.toString(options.portBase() + 3));
+        workerEnv.putAll(securityEnv(3));
         workerEnv.put("KAFKA_BOOTSTRAP", bootstrap);
         workerEnv.put("RECAP_STORE", data.resolve("store").toString());
         workerEnv.put("RECAP_IMAGE_ROOTS", data.resolve("corpora").toString());
@@ -275,8 +284,20 @@ final class RecapLoop implements AutoCloseable {
     private ChildJvm start(String name, Path jar, Map<String, String> env, int port) {
         ChildJvm jvm = ChildJvm.start(name, jar, List.of("-Xmx3g"), env, List.of(), runDir.resolve("logs"));
         started.add(jvm);
-        jvm.awaitHealthy(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"), SERVICE_START);
+        jvm.awaitHealthy(URI.create("http://127.0.0.1:" + managementPort(port - options.portBase())
+                + "/actuator/health/readiness"), SERVICE_START);
         return jvm;
+    }
+
+    /** Actuator's port of the service on {@code portBase + offset}: a thousand above it. */
+    private int managementPort(int offset) {
+        return options.portBase() + 1000 + offset;
+    }
+
+    /** The key file and the management port of the service on {@code portBase + offset}. */
+    private Map<String, String> securityEnv(int offset) {
+        return Map.of("RECAP_SECURITY_APIKEYSFILE", apiKey.keysFile().toString(),
+                "MANAGEMENT_PORT", Integer.toString(managementPort(offset)));
     }
 
     private void ingest(String corpusId, Path corpusDir) throws InterruptedException {
@@ -331,9 +352,11 @@ final class RecapLoop implements AutoCloseable {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("RECAP_STORE", data.resolve("store").toString());
         env.put("PORT", Integer.toString(options.portBase() + 1));
+        env.putAll(securityEnv(1));
         start("caption-service", jar("caption-service", "caption-service-0.1.0-SNAPSHOT.jar"), new LinkedHashMap<>(env),
                 options.portBase() + 1);
         env.put("PORT", Integer.toString(options.portBase() + 2));
+        env.putAll(securityEnv(2));
         start("generation-service", jar("generation-service", "generation-service-0.1.0-SNAPSHOT.jar"), env,
                 options.portBase() + 2);
 

@@ -69,5 +69,13 @@ class MainJobTest {
         assertThat(outcome.generatedImage()).isNotEmptyFile();
         assertThat(Files.readString(outcome.transcript())).contains("/models/comparison", "CAPTIONER_FINETUNE",
                 "shapes-captioner-base");
+        // Every call presented the local admin key; the key itself is in a file only its owner reads.
+        Path key = data.resolve("security/admin.key");
+        assertThat(console).anyMatch(line -> line.startsWith("API key (admin):") && line.contains(key.toString()));
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                .isEqualTo("rw-------");
+        assertThat(Files.readString(outcome.transcript())).contains("X-API-Key: $RECAP_API_KEY")
+                .doesNotContain(Files.readString(key).strip());
+        assertThat(Files.readString(data.resolve("security/api-keys"))).contains("local-admin admin sha256:");
     }
 }

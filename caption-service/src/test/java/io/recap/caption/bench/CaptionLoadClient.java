@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  * many clients each send {@code POST /caption} (JSON base64, one style) and send the next as soon
  * as the answer arrives, until the level's request budget or time limit is spent. Reports
  * throughput (images/s), latency p50/p99 and the mean batch size the service formed (from its
- * {@code recap.caption.batch.size} metric; {@code metrics=false} skips reading it). Needs only the JDK:
+ * {@code recap.caption.batch.size} metric on the management port, {@code management=URL}, by default the service's
+ * port plus 1000; {@code metrics=false} skips reading it). Every request presents the API key in the environment
+ * variable {@code RECAP_API_KEY} (a user key captions; the metrics need an admin key). Needs only the JDK:
  *
  * <pre>
  * java caption-service/src/test/java/io/recap/caption/bench/CaptionLoadClient.java \
@@ -48,6 +50,8 @@ public final class CaptionLoadClient {
     private static final Pattern MEASUREMENT = Pattern.compile(
             "\"statistic\"\\s*:\\s*\"(COUNT|TOTAL|MAX)\"\\s*,\\s*\"value\"\\s*:\\s*([0-9.eE+-]+)");
 
+    private static final String API_KEY = System.getenv().getOrDefault("RECAP_API_KEY", "");
+
     private CaptionLoadClient() {
     }
 
@@ -58,6 +62,8 @@ public final class CaptionLoadClient {
             options.put(pair[0], pair.length > 1 ? pair[1] : "");
         }
         URI base = URI.create(options.getOrDefault("url", "http://127.0.0.1:8081"));
+        URI management = URI.create(options.getOrDefault("management",
+                "http://" + base.getHost() + ":" + (base.getPort() + 1000)));
         if (!InetAddress.getByName(base.getHost()).isLoopbackAddress()) {
             throw new IllegalArgumentException("load only ever goes to loopback, not " + base.getHost());
         }
@@ -94,11 +100,11 @@ public final class CaptionLoadClient {
                 "p50 ms", "p99 ms", "max ms", "mean batch");
         List<String> histograms = new ArrayList<>();
         for (int level : levels) {
-            double[] before = metrics ? batchSizes(http, base) : new double[2];
-            Map<String, Double> bucketsBefore = metrics ? buckets(http, base) : Map.of();
+            double[] before = metrics ? batchSizes(http, management) : new double[2];
+            Map<String, Double> bucketsBefore = metrics ? buckets(http, management) : Map.of();
             Result result = run(caption, requestBytes, level, requests, seconds);
-            double[] after = metrics ? batchSizes(http, base) : new double[2];
-            Map<String, Double> bucketsAfter = metrics ? buckets(http, base) : Map.of();
+            double[] after = metrics ? batchSizes(http, management) : new double[2];
+            Map<String, Double> bucketsAfter = metrics ? buckets(http, management) : Map.of();
             StringBuilder histogram = new StringBuilder("  concurrency " + level + ", batches of size <= ");
             double previous = 0;
             for (Map.Entry<String, Double> bucket : bucketsAfter.entrySet()) {
@@ -128,7 +134,7 @@ public final class CaptionLoadClient {
     private static Map<String, Double> buckets(HttpClient http, URI base) {
         Map<String, Double> buckets = new java.util.LinkedHashMap<>();
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/actuator/prometheus"))
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/actuator/prometheus")).header("X-API-Key", API_KEY)
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
             Matcher matcher = BUCKET.matcher(response.body());
             while (matcher.find()) {
@@ -194,7 +200,8 @@ public final class CaptionLoadClient {
     private static byte[] postRequest(URI target, String json) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String head = "POST " + target.getRawPath() + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + target.getPort()
-                + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nContent-Length: " + body.length
+                + "\r\nContent-Type: application/json\r\nAccept: application/json\r\nX-API-Key: " + API_KEY
+                + "\r\nContent-Length: " + body.length
                 + "\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
         byte[] request = Arrays.copyOf(headBytes, headBytes.length + body.length);
@@ -306,7 +313,7 @@ public final class CaptionLoadClient {
     private static double[] batchSizes(HttpClient http, URI base) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                    base.resolve("/actuator/metrics/recap.caption.batch.size")).GET().build(),
+                    base.resolve("/actuator/metrics/recap.caption.batch.size")).header("X-API-Key", API_KEY).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             double count = 0;
             double total = 0;

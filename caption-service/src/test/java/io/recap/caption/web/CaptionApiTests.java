@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.recap.caption.TestCaptioners;
+import io.recap.service.security.TestApiKeys;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -31,11 +33,16 @@ class CaptionApiTests {
     @LocalServerPort
     int port;
 
+    /** Actuator's own port: the service's only serves the API. */
+    @LocalManagementPort
+    int managementPort;
+
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
         Path store = Files.createTempDirectory("caption-store");
         TestCaptioners.publishAndPromote(store, "v1");
         registry.add("recap.caption.model-store", store::toString);
+        registry.add("recap.security.api-keys", TestApiKeys::property);
     }
 
     @BeforeEach
@@ -106,6 +113,24 @@ class CaptionApiTests {
     }
 
     @Test
+    void captioningNeedsAKeyWithTheUserRoleAndTheMetricsNeedAdmin() throws Exception {
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(uri("/caption"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> viewer = HTTP.send(TestApiKeys.request(uri("/caption"), TestApiKeys.VIEWER)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> userMetrics = HTTP.send(TestApiKeys.request(uri("/actuator/prometheus"), TestApiKeys.USER)
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("\"reason\":\"UNAUTHENTICATED\"");
+        assertThat(viewer.statusCode()).isEqualTo(403);
+        assertThat(viewer.body()).contains("\"reason\":\"FORBIDDEN_ROLE\"");
+        assertThat(userMetrics.statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void aChunkedJsonBodyOverTheLimitIsRefusedWith413WhileItStreamsAndTheServiceGoesOnServing() throws Exception {
         String answer = chunkedPost("/caption", "{\"style\":\"both\",\"imageBase64\":\"", 40L * 1024 * 1024);
 
@@ -125,6 +150,7 @@ class CaptionApiTests {
                 try {
                     java.io.OutputStream out = new java.io.BufferedOutputStream(socket.getOutputStream(), 1 << 16);
                     out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                            + "X-API-Key: " + TestApiKeys.USER + "\r\n"
                             + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
                     writeChunk(out, prefix.getBytes(StandardCharsets.US_ASCII));
                     byte[] chunk = new byte[1 << 16];
@@ -165,7 +191,7 @@ class CaptionApiTests {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(TestApiKeys.request(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> postJson(String json) throws Exception {
@@ -173,7 +199,7 @@ class CaptionApiTests {
     }
 
     private HttpResponse<String> post(String contentType, byte[] body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri("/caption")).header("Content-Type", contentType)
+        return HTTP.send(TestApiKeys.request(uri("/caption")).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -189,6 +215,6 @@ class CaptionApiTests {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create("http://127.0.0.1:" + (path.startsWith("/actuator") ? managementPort : port) + path);
     }
 }

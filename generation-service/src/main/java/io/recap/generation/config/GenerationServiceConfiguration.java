@@ -1,10 +1,13 @@
 package io.recap.generation.config;
 
 import io.recap.core.model.ModelStore;
+import io.recap.service.security.EndpointRules;
+import io.recap.core.security.Role;
 import io.recap.service.web.BodySizeLimitFilter;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
@@ -24,4 +27,10 @@ class GenerationServiceConfiguration {
     }
 
     static final long MAX_REQUEST_BYTES = 64 * 1024;
+
+    /** Generating is for users; everything else here reads (viewer) or is actuator's (admin). */
+    @Bean
+    EndpointRules generationEndpointRules() {
+        return requests -> requests.requestMatchers(HttpMethod.POST, "/generate").hasRole(Role.USER.name());
+    }
 }

@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
  * (mean, p50, max) beside the service's own {@code timings.samplingMs}, so the service's overhead
  * over the sampler loop is {@code latency / sampling - 1}. Compare it with
  * {@code java -cp recap-experiments/target/recap-experiments.jar io.recap.experiments.diffusion.DiffusionBenchmark
- * small MODEL_DIR} (the raw sampler loop, same model, same machine). Needs only the JDK:
+ * small MODEL_DIR} (the raw sampler loop, same model, same machine). It presents the API key in the environment
+ * variable {@code RECAP_API_KEY} (a user key or above). Needs only the JDK:
  *
  * <pre>
  * java generation-service/src/test/java/io/recap/generation/bench/GenerateLatencyClient.java \
@@ -84,6 +85,7 @@ public final class GenerateLatencyClient {
                 prompt.replace("\\", "\\\\").replace("\"", "\\\""), seed, steps);
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(generate)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
+                .header("X-API-Key", System.getenv().getOrDefault("RECAP_API_KEY", ""))
                 .timeout(Duration.ofMinutes(2)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() != 200) {

@@ -10,6 +10,7 @@ import io.recap.core.model.ModelStore;
 import io.recap.ml.diffusion.DiffusionConfig;
 import io.recap.ml.diffusion.DiffusionModel;
 import io.recap.ml.text.Vocabulary;
+import io.recap.service.security.TestApiKeys;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +29,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,6 +44,10 @@ class GenerateApiTests {
     @LocalServerPort
     int port;
 
+    /** Actuator's own port: the service's only serves the API. */
+    @LocalManagementPort
+    int managementPort;
+
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
         Path root = Files.createTempDirectory("generation-store");
@@ -54,11 +60,29 @@ class GenerateApiTests {
         }
         store.promote(ref);
         registry.add("recap.generation.model-store", root::toString);
+        registry.add("recap.security.api-keys", TestApiKeys::property);
     }
 
     @BeforeEach
     void waitUntilReady() {
         await().atMost(Duration.ofSeconds(60)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
+    }
+
+    @Test
+    void generatingNeedsAKeyWithTheUserRole() throws Exception {
+        URI generate = URI.create("http://127.0.0.1:" + port + "/generate");
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(generate)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"a red circle\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> viewer = HTTP.send(TestApiKeys.request(generate, TestApiKeys.VIEWER)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"prompt\":\"a red circle\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(viewer.statusCode()).isEqualTo(403);
+        assertThat(viewer.body()).contains("\"reason\":\"FORBIDDEN_ROLE\"");
     }
 
     @Test
@@ -148,7 +172,7 @@ class GenerateApiTests {
     }
 
     private HttpRequest request(String json, String contentType) {
-        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/generate"))
+        return TestApiKeys.request(URI.create("http://127.0.0.1:" + port + "/generate"))
                 .header("Content-Type", contentType).header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build();
     }
@@ -158,13 +182,14 @@ class GenerateApiTests {
     }
 
     private HttpResponse<byte[]> postBytes(String json, String accept) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/generate"))
+        return HTTP.send(TestApiKeys.request(URI.create("http://127.0.0.1:" + port + "/generate"))
                 .header("Content-Type", "application/json").header("Accept", accept)
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        int target = path.startsWith("/actuator") ? managementPort : port;
+        return HTTP.send(TestApiKeys.request(URI.create("http://127.0.0.1:" + target + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 }

@@ -22,12 +22,16 @@ public final class PlatformClient {
 
     /** Answers longer than this are shortened in the transcript (base64 images, long logs). */
     private static final int TRANSCRIPT_BODY_LIMIT = 1500;
+    private static final String KEY_HEADER = "X-API-Key";
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Path transcript;
+    private final String apiKey;
 
-    public PlatformClient(Path transcript) {
+    /** @param apiKey presented on every call ({@code X-API-Key}); the transcript shows {@code $RECAP_API_KEY} instead */
+    public PlatformClient(Path transcript, String apiKey) {
         this.transcript = transcript;
+        this.apiKey = apiKey;
     }
 
     /** A non-2xx answer, with its problem+json body. */
@@ -62,7 +66,8 @@ public final class PlatformClient {
         HttpResponse<Path> response;
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5)).GET().build(),
+            response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5)).header(KEY_HEADER, apiKey)
+                    .GET().build(),
                     HttpResponse.BodyHandlers.ofFile(file));
         } catch (IOException e) {
             throw new UncheckedIOException("GET " + url + " failed", e);
@@ -70,7 +75,7 @@ public final class PlatformClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted during GET " + url, e);
         }
-        append("\n```\n$ curl -s -o " + file.getFileName() + " " + url + "\n# HTTP " + response.statusCode()
+        append("\n```\n$ curl -s -H \"" + KEY_HEADER + ": $RECAP_API_KEY\" -o " + file.getFileName() + " " + url + "\n# HTTP " + response.statusCode()
                 + "\n```\n");
         if (response.statusCode() / 100 != 2) {
             String body;
@@ -91,7 +96,7 @@ public final class PlatformClient {
 
     private JsonNode send(String method, URI url, String json, boolean record) {
         HttpRequest.Builder request = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(5))
-                .header("Accept", "application/json");
+                .header("Accept", "application/json").header(KEY_HEADER, apiKey);
         if (json != null) {
             request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
         } else {
@@ -107,7 +112,7 @@ public final class PlatformClient {
             throw new IllegalStateException("interrupted during " + method + " " + url, e);
         }
         if (record) {
-            StringBuilder entry = new StringBuilder("\n```\n$ curl -s");
+            StringBuilder entry = new StringBuilder("\n```\n$ curl -s -H \"" + KEY_HEADER + ": $RECAP_API_KEY\"");
             if (!"GET".equals(method)) {
                 entry.append(" -X ").append(method);
             }

@@ -1,5 +1,6 @@
 package io.recap.service.security;
 
+import io.recap.core.security.ApiKeys;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -1,5 +1,6 @@
 package io.recap.service.security;
 
+import io.recap.core.security.ApiKeys;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.recap.service.security;
 
+import io.recap.core.security.Role;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.recap.service.security;
 
+import io.recap.core.security.ApiKeys;
+import io.recap.core.security.Role;
 import jakarta.servlet.DispatcherType;
 import java.util.List;
 import org.slf4j.Logger;
@@ -68,7 +70,7 @@ public class RecapSecurityAutoConfiguration {
         boolean jwt = jwtDecoder.getIfAvailable() != null;
         if (!keys.configured() && !jwt) {
             throw new IllegalStateException("no credentials configured: set recap.security.api-keys-file (or "
-                    + "RECAP_SECURITY_API_KEYS), or spring.security.oauth2.resourceserver.jwt.issuer-uri; "
+                    + "RECAP_SECURITY_APIKEYS), or spring.security.oauth2.resourceserver.jwt.issuer-uri; "
                     + "or recap.security.enabled=false for a service nobody else can reach (docs/security.md)");
         }
         ProblemSecurityHandlers problems = new ProblemSecurityHandlers();

@@ -1,5 +1,6 @@
 package io.recap.service.security;
 
+import io.recap.core.security.ApiKeys;
 import java.nio.file.Path;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param apiKeysFile a file of hashed API keys, one per line {@code name role sha256:HEX} ({@link ApiKeys});
  *     re-read when it changes, so a key can be added or revoked without a restart
  * @param apiKeys more hashed keys in the same notation, one per entry (for an environment variable:
- *     {@code RECAP_SECURITY_API_KEYS="ci admin sha256:…,grafana viewer sha256:…"})
+ *     {@code RECAP_SECURITY_APIKEYS="ci admin sha256:…,grafana viewer sha256:…"})
  * @param rolesClaim the JWT claim that lists the caller's roles when tokens come from an OAuth2 issuer
  *     ({@code spring.security.oauth2.resourceserver.jwt.*}); a string or a list of strings
  */

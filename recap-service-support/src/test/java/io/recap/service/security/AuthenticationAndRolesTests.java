@@ -8,6 +8,8 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.recap.core.json.Json;
+import io.recap.core.security.ApiKeys;
+import io.recap.core.security.Role;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package io.recap.service.security;
 
+import io.recap.core.security.Role;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;

@@ -8,6 +8,7 @@ import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.ImageRef;
 import io.recap.core.messages.RelabelRequest;
 import io.recap.core.messages.RelabelResult;
+import io.recap.service.security.TestApiKeys;
 import io.recap.shapes.render.SceneRenderer;
 import io.recap.shapes.scene.SceneGenerator;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +57,31 @@ class RelabelPipelineTests {
     @AfterEach
     void tearDown() throws Exception {
         rig.close();
+    }
+
+    @Test
+    void theConsumerCannotBeStoppedThroughActuatorEvenByAnAdminAndNothingButProbesIsOpen() throws Exception {
+        ConfigurableApplicationContext worker = rig.startWorker();
+        int management = Integer.parseInt(worker.getEnvironment().getRequiredProperty("local.management.port"));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI bindings = java.net.URI.create("http://127.0.0.1:" + management + "/actuator/bindings/relabel-in-0");
+
+        java.net.http.HttpResponse<String> stop = http.send(TestApiKeys.request(bindings)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"state\":\"STOPPED\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> read = http.send(TestApiKeys.request(bindings).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> anonymous = http.send(java.net.http.HttpRequest.newBuilder(bindings).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(stop.statusCode()).as(stop.body()).isGreaterThanOrEqualTo(400);
+        assertThat(read.statusCode()).isEqualTo(200);
+        assertThat(read.body()).doesNotContain("\"state\":\"stopped\"");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        List<String> ids = rig.renderImages(5);
+        rig.sendInBatches(ids, 5);
+        await().atMost(Duration.ofMinutes(1)).until(() -> rig.catalogued().size() == ids.size());
     }
 
     @Test

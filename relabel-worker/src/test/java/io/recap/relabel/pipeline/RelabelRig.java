@@ -15,6 +15,7 @@ import io.recap.ml.text.Vocabulary;
 import io.recap.relabel.RelabelWorkerApplication;
 import io.recap.shapes.render.SceneRenderer;
 import io.recap.shapes.scene.SceneGenerator;
+import io.recap.service.security.TestApiKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -112,6 +113,8 @@ final class RelabelRig implements AutoCloseable {
         // Command-line arguments: they override application.yml, as a deployment's would.
         ConfigurableApplicationContext context = new SpringApplicationBuilder(RelabelWorkerApplication.class).run(
                 "--server.port=0",
+                "--management.server.port=0",
+                "--recap.security.api-keys=" + TestApiKeys.property(),
                 "--spring.cloud.stream.kafka.binder.brokers=" + brokers,
                 "--recap.relabel.model-store=" + store,
                 "--recap.relabel.allowed-roots=" + imageRoot);

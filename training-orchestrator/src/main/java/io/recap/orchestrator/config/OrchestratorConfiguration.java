@@ -6,16 +6,18 @@ import io.recap.core.messages.Topics;
 import io.recap.core.model.ModelStore;
 import io.recap.core.store.AllowedRoots;
 import io.recap.core.store.LocalBlobStore;
+import io.recap.orchestrator.captioner.CaptionerFinetuneTask;
 import io.recap.orchestrator.catalog.CatalogListeners;
 import io.recap.orchestrator.catalog.CatalogRepository;
 import io.recap.orchestrator.catalog.CatalogService;
-import io.recap.orchestrator.export.CorpusExporter;
-import io.recap.orchestrator.registry.PromotionPolicy;
-import io.recap.orchestrator.export.ExportReports;
+import io.recap.orchestrator.diffusion.T2iFinetuneTask;
+import io.recap.orchestrator.evaluation.EvaluateTask;
 import io.recap.orchestrator.events.EventPublisher;
 import io.recap.orchestrator.executor.ExecutorRegistry;
 import io.recap.orchestrator.executor.JobExecutor;
 import io.recap.orchestrator.executor.local.LocalExecutor;
+import io.recap.orchestrator.export.CorpusExporter;
+import io.recap.orchestrator.export.ExportReports;
 import io.recap.orchestrator.ingest.CorpusIngestService;
 import io.recap.orchestrator.jobs.JobLifecycle;
 import io.recap.orchestrator.jobs.JobRepository;
@@ -23,16 +25,16 @@ import io.recap.orchestrator.jobs.JobService;
 import io.recap.orchestrator.jobs.TrainingEventListener;
 import io.recap.orchestrator.metrics.OrchestratorMetrics;
 import io.recap.orchestrator.registry.ModelRegistry;
+import io.recap.orchestrator.registry.PromotionPolicy;
 import io.recap.orchestrator.registry.PromotionRepository;
 import io.recap.orchestrator.relabel.RelabelTask;
-import io.recap.orchestrator.captioner.CaptionerFinetuneTask;
-import io.recap.orchestrator.diffusion.T2iFinetuneTask;
-import io.recap.orchestrator.evaluation.EvaluateTask;
 import io.recap.orchestrator.scheduling.Scheduler;
 import io.recap.orchestrator.scheduling.SchedulerHealthIndicator;
 import io.recap.orchestrator.scheduling.SchedulerSignal;
 import io.recap.orchestrator.task.TrainingTask;
 import io.recap.orchestrator.task.TrainingTaskRegistry;
+import io.recap.service.security.EndpointRules;
+import io.recap.core.security.Role;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,19 +42,18 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.util.backoff.FixedBackOff;
 
 /** Wires the orchestrator: stores, repositories, services, executors, scheduler, Kafka listeners. */
 @Configuration(proxyBeanMethods = false)
@@ -233,18 +234,13 @@ class OrchestratorConfiguration {
     }
 
     /**
-     * Retries a failing record twice, a second apart (the database blipped, a relabel result overtook its
-     * image's ingest batch), then logs it, counts it ({@code outcome=unknown_image} or {@code failed}) and skips it.
+     * Every listener's error handler: poison records to {@code <topic>.dlq} with their reason, anything else
+     * retried without limit from the same offset ({@link ListenerErrorHandling}).
      */
     @Bean
-    DefaultErrorHandler kafkaErrorHandler(OrchestratorMetrics metrics) {
-        return new DefaultErrorHandler((record, error) -> {
-            Throwable cause = error.getCause() != null ? error.getCause() : error;
-            String outcome = cause instanceof CatalogListeners.UnknownImageException ? "unknown_image" : "failed";
-            LoggerFactory.getLogger(CatalogListeners.class).warn("skipping record {}-{}@{} (key {}) after retries: {}",
-                    record.topic(), record.partition(), record.offset(), record.key(), cause.toString());
-            metrics.message(record.topic(), outcome);
-        }, new FixedBackOff(1000, 2));
+    DefaultErrorHandler kafkaErrorHandler(KafkaTemplate<String, byte[]> kafka, OrchestratorMetrics metrics,
+            OrchestratorProperties properties) {
+        return ListenerErrorHandling.errorHandler(kafka, metrics, properties.listenerRetryMaxInterval());
     }
 
     /** Creates the topics this service uses where they are missing (a managed cluster may pre-create them). */
@@ -252,8 +248,22 @@ class OrchestratorConfiguration {
     KafkaAdmin.NewTopics recapTopics(OrchestratorProperties properties) {
         int partitions = properties.topicPartitions();
         return new KafkaAdmin.NewTopics(java.util.stream.Stream.of(Topics.CORPUS_INGEST, Topics.RELABEL_REQUESTS,
-                        Topics.RELABEL_RESULTS, Topics.RELABEL_DLQ, Topics.TRAINING_EVENTS, Topics.MODEL_EVENTS)
+                        Topics.RELABEL_RESULTS, Topics.RELABEL_DLQ, Topics.TRAINING_EVENTS, Topics.MODEL_EVENTS,
+                        Topics.CORPUS_INGEST_DLQ, Topics.RELABEL_RESULTS_DLQ, Topics.TRAINING_EVENTS_DLQ)
                 .map(name -> TopicBuilder.name(name).partitions(partitions).build())
                 .toArray(NewTopic[]::new));
+    }
+
+    /**
+     * Operators run the platform: ingest, snapshot, submit and cancel jobs, and export captions (a bulk read of a
+     * whole corpus). Promotion, and any route not named here that is not a read, is admin's (the shared default).
+     */
+    @Bean
+    EndpointRules orchestratorEndpointRules() {
+        return requests -> requests
+                .requestMatchers(HttpMethod.POST, "/jobs", "/jobs/*/cancel", "/corpora/*/ingest", "/corpora/*/snapshots")
+                .hasRole(Role.OPERATOR.name())
+                .requestMatchers(HttpMethod.GET, "/corpora/*/export", "/corpora/*/exports/*")
+                .hasRole(Role.OPERATOR.name());
     }
 }

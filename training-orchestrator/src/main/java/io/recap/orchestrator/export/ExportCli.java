@@ -82,6 +82,10 @@ public final class ExportCli implements Callable<Integer> {
             description = "Images per request (and per WebDataset shard); default ${DEFAULT-VALUE}.")
     int pageSize;
 
+    @Option(names = "--api-key-file", paramLabel = "FILE", description = "A file holding an API key of the operator "
+            + "role or above (docs/security.md); default: the environment variable RECAP_API_KEY.")
+    Path apiKeyFile;
+
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     /** How far an export in a directory got. */
@@ -94,6 +98,16 @@ public final class ExportCli implements Callable<Integer> {
                     && java.util.Objects.equals(style, other.style) && images == other.images
                     && pageSize == other.pageSize;
         }
+    }
+
+    /** The key every request presents: from {@code --api-key-file}, else {@code RECAP_API_KEY}. */
+    private String apiKey() throws IOException {
+        String key = apiKeyFile != null ? Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip()
+                : System.getenv().getOrDefault("RECAP_API_KEY", "").strip();
+        if (key.isEmpty()) {
+            throw new IOException("no API key: give --api-key-file FILE or set RECAP_API_KEY (docs/security.md)");
+        }
+        return key;
     }
 
     public static void main(String[] args) {
@@ -174,7 +188,8 @@ public final class ExportCli implements Callable<Integer> {
             query.append("&after=").append(encode(state.after()));
         }
         HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(
-                        url.resolve("/corpora/" + encode(corpus) + "/export?" + query)).GET().build(),
+                        url.resolve("/corpora/" + encode(corpus) + "/export?" + query)).header("X-API-Key", apiKey())
+                        .GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream body = response.body()) {
             if (response.statusCode() != 200) {
@@ -196,7 +211,8 @@ public final class ExportCli implements Callable<Integer> {
         String exportId = response.headers().firstValue("Recap-Export-Id")
                 .orElseThrow(() -> new IOException("the orchestrator named no export id"));
         HttpResponse<String> summary = http.send(HttpRequest.newBuilder(
-                        url.resolve("/corpora/" + encode(corpus) + "/exports/" + encode(exportId))).GET().build(),
+                        url.resolve("/corpora/" + encode(corpus) + "/exports/" + encode(exportId)))
+                        .header("X-API-Key", apiKey()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (summary.statusCode() != 200) {
             throw new ExportFailedException(summary.statusCode(), summary.body());

@@ -12,6 +12,7 @@ import io.recap.core.messages.CorpusIngestBatch;
 import io.recap.core.messages.RelabelResult;
 import io.recap.core.messages.Topics;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
+import io.recap.service.security.TestApiKeys;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
@@ -175,7 +176,7 @@ class ExportApiTests extends OrchestratorIntegrationTest {
         assertProblem(export("format=sidecar&style=alt&captioner=" + CAPTIONER), 400, "INVALID_FIELD", "style");
         assertProblem(export("format=sidecar&captioner=model-without-kind"), 400, "INVALID_FIELD", "captioner");
         assertProblem(export("format=sidecar&limit=-1&captioner=" + CAPTIONER), 400, "INVALID_FIELD", "limit");
-        HttpResponse<byte[]> unknown = HTTP.send(HttpRequest.newBuilder(
+        HttpResponse<byte[]> unknown = HTTP.send(TestApiKeys.request(
                 uri("/corpora/no-such/export?format=sidecar&captioner=" + CAPTIONER)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertProblem(unknown, 404, "CORPUS_NOT_FOUND", null);
@@ -185,7 +186,8 @@ class ExportApiTests extends OrchestratorIntegrationTest {
     @Test
     void theCliWritesShardsAndGoesOnWhereAnInterruptedExportStopped(@TempDir Path out) throws Exception {
         String[] args = {"--url", "http://127.0.0.1:" + port, "--corpus", "exp", "--captioner", CAPTIONER,
-                "--format", "webdataset", "--out", out.toString(), "--page-size", "3"};
+                "--format", "webdataset", "--out", out.toString(), "--page-size", "3",
+                "--api-key-file", operatorKey().toString()};
         assertThat(ExportCli.run(args)).isZero();
         assertThat(Json.read(Files.readAllBytes(out.resolve(ExportCli.STATE_FILE)), ExportCli.State.class).complete())
                 .isTrue();
@@ -231,17 +233,19 @@ class ExportApiTests extends OrchestratorIntegrationTest {
     @Test
     void theCliUnpacksSidecarPagesAndAppendsJsonlPages(@TempDir Path sidecar, @TempDir Path jsonl) {
         assertThat(ExportCli.run("--url", "http://127.0.0.1:" + port, "--corpus", "exp", "--captioner", CAPTIONER,
-                "--format", "sidecar", "--out", sidecar.toString(), "--page-size", "2")).isZero();
+                "--format", "sidecar", "--out", sidecar.toString(), "--page-size", "2",
+                "--api-key-file", operatorKey().toString())).isZero();
         assertThat(sidecar.resolve("cats/tabby.long.txt")).hasContent("long of cats/tabby");
         assertThat(sidecar.resolve("only-short.short.txt")).exists();
         assertThat(sidecar.resolve(ExportNames.of("../../etc/pass.wd", false) + ".short.txt")).exists();
         assertThat(ExportCli.run("--url", "http://127.0.0.1:" + port, "--corpus", "exp", "--captioner", CAPTIONER,
-                "--format", "metadata-jsonl", "--out", jsonl.toString(), "--page-size", "2")).isZero();
+                "--format", "metadata-jsonl", "--out", jsonl.toString(), "--page-size", "2",
+                "--api-key-file", operatorKey().toString())).isZero();
         assertThat(jsonl.resolve(ExportCli.JSONL_FILE)).content().hasLineCount(5);
     }
 
     private HttpResponse<byte[]> export(String query) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri("/corpora/exp/export?" + query)).build(),
+        return HTTP.send(TestApiKeys.request(uri("/corpora/exp/export?" + query)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
     }
 
@@ -280,5 +284,14 @@ class ExportApiTests extends OrchestratorIntegrationTest {
             }
         }
         return last;
+    }
+
+    /** The operator key in a file, as a person would hand it to the CLI. */
+    private static Path operatorKey() {
+        try {
+            return Files.writeString(Files.createTempFile("operator", ".key"), TestApiKeys.OPERATOR + "\n");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 }

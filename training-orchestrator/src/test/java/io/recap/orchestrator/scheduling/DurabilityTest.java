@@ -24,6 +24,7 @@ import io.recap.orchestrator.jobs.JobAttempt;
 import io.recap.orchestrator.jobs.JobService;
 import io.recap.orchestrator.jobs.JobView;
 import io.recap.orchestrator.support.SimulatedTrainingTasks;
+import io.recap.service.security.TestApiKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -165,6 +166,8 @@ class DurabilityTest {
     private ConfigurableApplicationContext start(EmbeddedKafkaBroker broker) {
         return new SpringApplicationBuilder(TrainingOrchestratorApplication.class, SimulatedTrainingTasks.class).run(
                 "--server.port=0",
+                "--management.server.port=0",
+                "--recap.security.api-keys=" + TestApiKeys.property(),
                 "--recap.data-dir=" + dataDir,
                 "--spring.kafka.bootstrap-servers=" + broker.getBrokersAsString(),
                 "--recap.executor.local.progress-interval=20ms",

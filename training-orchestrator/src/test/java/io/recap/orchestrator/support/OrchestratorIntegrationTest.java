@@ -6,6 +6,7 @@ import io.recap.core.domain.JobState;
 import io.recap.core.json.Json;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.RecapMessage;
+import io.recap.service.security.TestApiKeys;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -53,12 +55,17 @@ public abstract class OrchestratorIntegrationTest {
     @LocalServerPort
     protected int port;
 
+    /** Actuator's own port: the service's only serves the API. */
+    @LocalManagementPort
+    protected int managementPort;
+
     @Autowired
     protected KafkaTemplate<String, byte[]> kafka;
 
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("recap.data-dir", DATA_DIR::toString);
+        registry.add("recap.security.api-keys", TestApiKeys::property);
         registry.add("recap.executor.local.progress-interval", () -> "20ms");
         registry.add("recap.orchestrator.retry-backoff", () -> "100ms");
         registry.add("recap.scheduling.poll-interval", () -> "200ms");
@@ -70,13 +77,13 @@ public abstract class OrchestratorIntegrationTest {
     }
 
     protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(TestApiKeys.request(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     protected HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
         HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json);
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return HTTP.send(TestApiKeys.request(uri(path)).header("Content-Type", "application/json")
                 .POST(body).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -116,7 +123,7 @@ public abstract class OrchestratorIntegrationTest {
     }
 
     protected URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create("http://127.0.0.1:" + (path.startsWith("/actuator") ? managementPort : port) + path);
     }
 
     protected static String utf8(byte[] bytes) {

@@ -16,6 +16,7 @@ import io.recap.ml.text.Vocabulary;
 import io.recap.orchestrator.executor.local.LocalExecutor;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.orchestrator.support.TestModels;
+import io.recap.service.security.TestApiKeys;
 import io.recap.shapes.corpus.CorpusConfig;
 import io.recap.shapes.corpus.CorpusEntry;
 import io.recap.shapes.corpus.CorpusGenerator;
@@ -203,7 +204,7 @@ class RealTrainingTasksTests extends OrchestratorIntegrationTest {
         assertThat(record.get("outcomes").size()).isEqualTo(12);
         assertThat(record.get("prompts").get(0).get("wording").asString()).isEqualTo("reference");
         assertThat(record.get("prompts").get(1).get("wording").asString()).isEqualTo("long");
-        HttpResponse<byte[]> sheet = HTTP.send(HttpRequest.newBuilder(uri(
+        HttpResponse<byte[]> sheet = HTTP.send(TestApiKeys.request(uri(
                 "/models/text-to-image/t2i-warm-mix/v1/evaluation/samples.png")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(sheet.statusCode()).isEqualTo(200);

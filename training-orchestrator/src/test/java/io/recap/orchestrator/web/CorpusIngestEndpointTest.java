@@ -24,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
@@ -35,7 +36,9 @@ import org.springframework.test.web.servlet.MockMvc;
  * {@code POST /corpora/{id}/ingest} in an MVC slice: the controller and the problem handler in front of a real
  * {@link CorpusIngestService} whose publisher records the batches instead of sending them to Kafka.
  */
+// A controller slice: who may call it is the security filters\' job, tested on the whole service.
 @WebMvcTest(CorpusController.class)
+@AutoConfigureMockMvc(addFilters = false)
 @Import(CorpusIngestEndpointTest.RealIngest.class)
 class CorpusIngestEndpointTest {
 

@@ -15,6 +15,7 @@ import io.recap.orchestrator.registry.PromotionPolicy;
 import io.recap.orchestrator.registry.PromotionRefusedException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
@@ -24,7 +25,9 @@ import org.springframework.test.web.servlet.MockMvc;
  * {@code POST /models/{kind}/{name}/{version}/promote} refused by the promotion policy (409) or for weights that
  * changed on disk (500), both problem+json with a reason.
  */
+// A controller slice: who may call it is the security filters\' job, tested on the whole service.
 @WebMvcTest(ModelController.class)
+@AutoConfigureMockMvc(addFilters = false)
 class ModelPromotionEndpointTest {
 
     @MockitoBean

@@ -11,6 +11,7 @@ import io.recap.core.json.Json;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.text.Vocabulary;
 import io.recap.orchestrator.executor.AttemptOutcome;
+import io.recap.service.security.TestApiKeys;
 import io.recap.shapes.corpus.CorpusConfig;
 import io.recap.shapes.corpus.CorpusEntry;
 import io.recap.shapes.corpus.CorpusGenerator;
@@ -79,6 +80,7 @@ class ProcessExecutorTests {
     @DynamicPropertySource
     static void properties(DynamicPropertyRegistry registry) {
         registry.add("recap.data-dir", DATA_DIR::toString);
+        registry.add("recap.security.api-keys", TestApiKeys::property);
         registry.add("recap.orchestrator.retry-backoff", () -> "100ms");
         registry.add("recap.scheduling.poll-interval", () -> "200ms");
         registry.add("recap.orchestrator.topic-partitions", () -> "1");
@@ -205,11 +207,11 @@ class ProcessExecutorTests {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(TestApiKeys.request(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return HTTP.send(TestApiKeys.request(uri(path)).header("Content-Type", "application/json")
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -1,4 +1,4 @@
-package io.recap.service.security;
+package io.recap.core.security;
 
 import java.util.Locale;
 
@@ -37,7 +37,7 @@ public enum Role {
     }
 
     /** Role hierarchy in Spring Security's notation: each role implies the one below it. */
-    static String hierarchy() {
+    public static String hierarchy() {
         return "ROLE_ADMIN > ROLE_OPERATOR\nROLE_OPERATOR > ROLE_USER\nROLE_USER > ROLE_VIEWER";
     }
 }

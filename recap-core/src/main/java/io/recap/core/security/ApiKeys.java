@@ -1,4 +1,4 @@
-package io.recap.service.security;
+package io.recap.core.security;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
