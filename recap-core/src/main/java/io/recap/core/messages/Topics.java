@@ -16,6 +16,19 @@ public final class Topics {
     /** {@link ModelEvent}, keyed by model kind. */
     public static final String MODEL_EVENTS = "recap.models.events";
 
+    /**
+     * Dead letters of the orchestrator's listeners: a record that can never be processed (it does not decode,
+     * breaks its schema, or is refused as it is), same key and value as on its topic, reason in headers.
+     */
+    public static final String CORPUS_INGEST_DLQ = CORPUS_INGEST + ".dlq";
+    public static final String RELABEL_RESULTS_DLQ = RELABEL_RESULTS + ".dlq";
+    public static final String TRAINING_EVENTS_DLQ = TRAINING_EVENTS + ".dlq";
+
+    /** Where the orchestrator dead-letters a record of {@code topic}: the topic's name + {@code .dlq}. */
+    public static String deadLetterOf(String topic) {
+        return topic + ".dlq";
+    }
+
     private Topics() {
     }
 }

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topicPartitions partitions of the RECAP topics this service creates when they are missing; at least the
  *        relabel worker's {@code min-partition-count} (4), or the worker adds partitions after this service's
  *        consumers were assigned theirs, and results on the new ones wait for a metadata refresh
+ * @param listenerRetryMaxInterval the longest wait between two deliveries of a record whose processing failed for
+ *        a reason that may pass (the database down); such a record is retried without limit, the wait growing to this
  */
 @ConfigurationProperties("recap.orchestrator")
 public record OrchestratorProperties(
@@ -28,13 +30,15 @@ public record OrchestratorProperties(
         @DefaultValue("1000") int logKeepLines,
         @DefaultValue("10000") int snapshotShardSize,
         @DefaultValue("10s") Duration eventSendTimeout,
-        @DefaultValue("4") int topicPartitions) {
+        @DefaultValue("4") int topicPartitions,
+        @DefaultValue("10s") Duration listenerRetryMaxInterval) {
 
     public OrchestratorProperties {
         if (maxAttempts < 1 || logTailLines < 1 || logKeepLines < logTailLines || snapshotShardSize < 1
-                || topicPartitions < 1) {
-            throw new IllegalArgumentException("recap.orchestrator: max-attempts, log-tail-lines and snapshot-shard-size "
-                    + "must be positive and log-keep-lines >= log-tail-lines");
+                || topicPartitions < 1 || listenerRetryMaxInterval.isNegative() || listenerRetryMaxInterval.isZero()) {
+            throw new IllegalArgumentException("recap.orchestrator: max-attempts, log-tail-lines, snapshot-shard-size, "
+                    + "topic-partitions and listener-retry-max-interval must be positive and "
+                    + "log-keep-lines >= log-tail-lines");
         }
     }
 }

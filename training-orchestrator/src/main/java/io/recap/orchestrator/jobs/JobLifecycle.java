@@ -116,12 +116,17 @@ public class JobLifecycle {
     }
 
     public void log(String jobId, String line) {
-        log.info("job {}: {}", jobId, line);
         try {
-            jobs.appendLog(jobId, line, clock.instant());
+            logOrThrow(jobId, line);
         } catch (RuntimeException e) {
             log.warn("could not store log line of job {}: {}", jobId, e.toString());
         }
+    }
+
+    /** Like {@link #log}, but a line that cannot be stored throws, for callers that can try again. */
+    public void logOrThrow(String jobId, String line) {
+        log.info("job {}: {}", jobId, line);
+        jobs.appendLog(jobId, line, clock.instant());
     }
 
     private boolean finish(Job job, JobState to, String reason, String logLine) {

@@ -179,7 +179,8 @@ public class JobService {
                 yield changed ? EventOutcome.APPLIED : EventOutcome.DUPLICATE;
             }
             case LOG -> {
-                lifecycle.log(job.jobId(), event.message());
+                // Stored or thrown: a line lost to a database blip is retried by the listener, not dropped.
+                lifecycle.logOrThrow(job.jobId(), event.message());
                 yield EventOutcome.APPLIED;
             }
         };

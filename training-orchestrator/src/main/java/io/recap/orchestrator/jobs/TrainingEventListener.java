@@ -1,6 +1,5 @@
 package io.recap.orchestrator.jobs;
 
-import io.recap.core.messages.MalformedMessageException;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.Topics;
 import io.recap.core.messages.TrainingEvent;
@@ -13,7 +12,9 @@ import org.springframework.kafka.annotation.KafkaListener;
 
 /**
  * Consumes {@code recap.training.events} from every trainer (local tasks and Kubernetes pods alike) and
- * applies them to the jobs: progress, checkpoints and metrics idempotently by (job, step).
+ * applies them to the jobs: progress, checkpoints and metrics idempotently by (job, step). A malformed event is
+ * thrown to the container's error handler, which dead-letters it ({@code recap.training.events.dlq}); a database
+ * error is retried there until it goes through.
  */
 public class TrainingEventListener {
 
@@ -31,15 +32,7 @@ public class TrainingEventListener {
 
     @KafkaListener(id = "recap-orchestrator-training-events", topics = Topics.TRAINING_EVENTS)
     public void onEvent(ConsumerRecord<String, byte[]> record) {
-        TrainingEvent event;
-        try {
-            event = codec.decode(record.value(), TrainingEvent.class);
-        } catch (MalformedMessageException e) {
-            log.warn("malformed training event (partition {}, offset {}, key {}) skipped: {}", record.partition(),
-                    record.offset(), record.key(), e.reason());
-            metrics.message(Topics.TRAINING_EVENTS, "malformed");
-            return;
-        }
+        TrainingEvent event = codec.decode(record.value(), TrainingEvent.class);
         JobService.EventOutcome outcome = jobs.apply(event);
         if (outcome == JobService.EventOutcome.UNKNOWN_JOB) {
             log.warn("training event for unknown job {} skipped", event.jobId());
