@@ -25,6 +25,9 @@ import org.springframework.util.unit.DataSize;
  * @param maxBeamSize largest beam a client may ask for
  * @param maxImageBytes largest accepted image (encoded bytes)
  * @param maxImagePixels largest accepted width × height, checked from the header before decoding
+ * @param decodeBudget decoded pixels all requests may hold at once ({@link io.recap.core.image.DecodeBudget}: eight
+ *     bytes a pixel until the image is shrunk to the captioner's input, right after decoding)
+ * @param decodeWait how long a request waits for room in the decode budget before it is answered 503
  */
 @ConfigurationProperties("recap.caption")
 public record CaptionServiceProperties(
@@ -39,7 +42,9 @@ public record CaptionServiceProperties(
         @DefaultValue("30s") Duration requestTimeout,
         @DefaultValue("8") int maxBeamSize,
         @DefaultValue("16MB") DataSize maxImageBytes,
-        @DefaultValue("16777216") long maxImagePixels) {
+        @DefaultValue("16777216") long maxImagePixels,
+        @DefaultValue("512MB") DataSize decodeBudget,
+        @DefaultValue("2s") Duration decodeWait) {
 
     public CaptionServiceProperties {
         if (maxFillWait.isNegative() || maxBatchDelay.isNegative()) {

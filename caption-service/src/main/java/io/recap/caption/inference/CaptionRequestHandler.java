@@ -5,9 +5,11 @@ import io.micrometer.core.instrument.Timer;
 import io.recap.caption.config.CaptionServiceProperties;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.ModelRef;
+import io.recap.core.image.DecodeBudget;
 import io.recap.core.image.DecodedImage;
 import io.recap.core.image.ImageDecoder;
 import io.recap.core.image.ImageLimits;
+import io.recap.ml.image.ImageTensors;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -29,21 +31,28 @@ public class CaptionRequestHandler {
     }
 
     private final CaptionBatcher batcher;
+    private final CaptionerHolder captioner;
     private final ImageDecoder decoder;
+    private final DecodeBudget budget;
     private final CaptionServiceProperties properties;
     private final MeterRegistry meters;
 
-    public CaptionRequestHandler(CaptionBatcher batcher, CaptionServiceProperties properties, MeterRegistry meters) {
+    public CaptionRequestHandler(CaptionBatcher batcher, CaptionerHolder captioner, CaptionServiceProperties properties,
+            MeterRegistry meters) {
         this.batcher = batcher;
+        this.captioner = captioner;
         this.properties = properties;
         this.meters = meters;
         this.decoder = new ImageDecoder(new ImageLimits(properties.maxImageBytes().toBytes(), properties.maxImagePixels()));
+        this.budget = new DecodeBudget(properties.decodeBudget().toBytes(), properties.decodeWait());
+        meters.gauge("recap.caption.decode.budget.bytes", budget, DecodeBudget::inUse);
     }
 
     /**
      * @throws io.recap.core.image.ImageValidationException for empty, corrupt, oversized or unsupported images
      * @throws IllegalArgumentException for a beam size outside 1..maxBeamSize
      * @throws QueueFullException when the service is saturated
+     * @throws io.recap.core.image.DecodeBudgetExhaustedException when too many large images are being decoded
      * @throws TimeoutException when captioning did not finish within the request timeout
      */
     public Captions caption(byte[] imageBytes, List<CaptionStyle> styles, int beamSize) throws TimeoutException {
@@ -53,7 +62,10 @@ public class CaptionRequestHandler {
         long start = System.nanoTime();
         String outcome = "error";
         try {
-            DecodedImage image = decoder.decode(imageBytes);
+            // Shrunk to the captioner's input at once, so a queued request holds a few KB, not the full image;
+            // the batch's own resize then has nothing left to do.
+            int size = captioner.inputSize();
+            DecodedImage image = budget.decode(decoder, imageBytes, decoded -> ImageTensors.resized(decoded, size));
             Map<CaptionStyle, CompletableFuture<CaptionBatcher.Caption>> pending = new EnumMap<>(CaptionStyle.class);
             for (CaptionStyle style : styles) {
                 pending.put(style, batcher.submit(image.image(), styleName(style), beamSize));
@@ -77,6 +89,11 @@ public class CaptionRequestHandler {
                     .register(meters)
                     .record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** The budget every request decodes its image within. */
+    public DecodeBudget decodeBudget() {
+        return budget;
     }
 
     /** The captioner's own name for a style's conditioning prefix. */

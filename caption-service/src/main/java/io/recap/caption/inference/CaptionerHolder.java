@@ -23,6 +23,11 @@ public class CaptionerHolder extends PromotedModelHolder<CaptionerModel> {
         DjlRuntime.shareCoresAmong(properties.workers());
     }
 
+    /** The side of the square images the loaded captioner takes. */
+    public int inputSize() {
+        return withModel((ref, model) -> model.getConfig().imageSize());
+    }
+
     @Override
     @Scheduled(initialDelay = 0, fixedDelayString = "${recap.caption.model-poll-interval:10s}")
     public void refresh() {

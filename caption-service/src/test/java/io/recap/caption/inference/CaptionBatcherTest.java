@@ -127,7 +127,8 @@ class CaptionBatcherTest {
     private CaptionServiceProperties properties(int maxBatchSize, Duration maxFillWait, int workers) {
         return new CaptionServiceProperties(store, "", Duration.ofSeconds(10), maxBatchSize, Duration.ofMillis(5),
                 maxFillWait,
-                workers, 64, Duration.ofSeconds(30), 8, DataSize.ofMegabytes(1), 1 << 20);
+                workers, 64, Duration.ofSeconds(30), 8, DataSize.ofMegabytes(1), 1 << 20, DataSize.ofMegabytes(64),
+                Duration.ofSeconds(2));
     }
 
     private static BufferedImage noise(Random random) {

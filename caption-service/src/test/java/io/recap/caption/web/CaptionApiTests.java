@@ -33,6 +33,9 @@ class CaptionApiTests {
     @LocalServerPort
     int port;
 
+    @org.springframework.beans.factory.annotation.Autowired
+    io.recap.caption.inference.CaptionRequestHandler handler;
+
     /** Actuator's own port: the service's only serves the API. */
     @LocalManagementPort
     int managementPort;
@@ -43,6 +46,8 @@ class CaptionApiTests {
         TestCaptioners.publishAndPromote(store, "v1");
         registry.add("recap.caption.model-store", store::toString);
         registry.add("recap.security.api-keys", TestApiKeys::property);
+        // Room for one 4096x4096 image being decoded at a time (8 bytes a pixel: 128 MiB), not two.
+        registry.add("recap.caption.decode-budget", () -> "160MB");
     }
 
     @BeforeEach
@@ -110,6 +115,52 @@ class CaptionApiTests {
         String metrics = get("/actuator/prometheus").body();
         assertThat(metrics).contains("recap_caption_batch_size", "recap_caption_queue_depth",
                 "recap_caption_request_latency_seconds_bucket");
+    }
+
+    @Test
+    void thirtyTwoLargeImagesAtOnceAreDecodedWithinTheBudgetAndAnsweredOrRefusedAndTheServiceGoesOnServing()
+            throws Exception {
+        byte[] large = largePng(4096);
+        java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            answers.add(HTTP.sendAsync(TestApiKeys.request(uri("/caption"), TestApiKeys.USER)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"style\":\"short\",\"imageBase64\":\""
+                            + Base64.getEncoder().encodeToString(large) + "\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        int captioned = 0;
+        for (var answer : answers) {
+            HttpResponse<String> response = answer.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(response.statusCode()).as(response.body()).isIn(200, 503);
+            if (response.statusCode() == 503) {
+                assertThat(response.headers().firstValue("Retry-After")).isPresent();
+                assertThat(response.body()).contains("\"reason\":\"DECODE_BUDGET_EXHAUSTED\"");
+            } else {
+                captioned++;
+            }
+        }
+
+        io.recap.core.image.DecodeBudget budget = handler.decodeBudget();
+        assertThat(captioned).isPositive();
+        assertThat(budget.peak()).as("decoded bytes held at once").isLessThanOrEqualTo(budget.capacity());
+        assertThat(budget.inUse()).isZero();
+        assertThat(postMultipart(TestCaptioners.samplePng(), "image/png", "short").statusCode()).isEqualTo(200);
+    }
+
+    /** A 4096x4096 PNG of a few flat shapes: small to send, 128 MiB to decode. */
+    private static byte[] largePng(int side) throws Exception {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(side, side,
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.Graphics2D graphics = image.createGraphics();
+        graphics.setColor(java.awt.Color.WHITE);
+        graphics.fillRect(0, 0, side, side);
+        graphics.setColor(java.awt.Color.RED);
+        graphics.fillOval(side / 8, side / 8, side / 3, side / 3);
+        graphics.dispose();
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(image, "png", out);
+        return out.toByteArray();
     }
 
     @Test

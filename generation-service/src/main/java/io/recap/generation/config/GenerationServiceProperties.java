@@ -14,7 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param modelPollInterval how often the promoted pointer is re-read
  * @param maxConcurrent requests sampling at once (sampling already uses every core)
  * @param maxWaiting requests allowed to wait for a slot; beyond that 503 + Retry-After
- * @param requestTimeout longest wait for a slot plus sampling
+ * @param requestTimeout longest wait for a slot plus sampling; sampling still running then is stopped before its
+ *     next step and the request answered 503
  * @param defaultSteps DDIM steps when the request names none (unset: the sampler's default)
  * @param defaultGuidanceScale guidance when the request names none (unset: the sampler's measured default)
  * @param maxSteps most DDIM steps a request may ask for

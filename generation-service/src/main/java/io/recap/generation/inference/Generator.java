@@ -82,7 +82,8 @@ public class Generator {
                 throw new SaturatedException("no sampling slot became free within " + properties.requestTimeout());
             }
             long sampleStart = System.nanoTime();
-            Generated generated = onSamplerThread(() -> holder.withModel((ref, model) -> {
+            long deadline = start + properties.requestTimeout().toNanos();
+            Generated generated = onSamplerThread(deadline, () -> holder.withModel((ref, model) -> {
                 CaptionTokenizer tokenizer = model.getTokenizer();
                 int tokens = tokenizer.countTokens(null, request.prompt());
                 List<BufferedImage> images = model.sample(List.of(request.prompt()),
@@ -108,11 +109,19 @@ public class Generator {
         }
     }
 
-    /** Runs {@code work} on a sampler thread and waits for it; its exceptions reach the caller as they were. */
-    private Generated onSamplerThread(Callable<Generated> work) throws InterruptedException {
+    /**
+     * Runs {@code work} on a sampler thread and waits for it until {@code deadlineNanos}; past it the sampler is
+     * interrupted, which stops it before its next denoising step, and the request is refused. Its exceptions reach
+     * the caller as they were.
+     */
+    private Generated onSamplerThread(long deadlineNanos, Callable<Generated> work) throws InterruptedException {
         Future<Generated> future = samplers.submit(work);
         try {
-            return future.get();
+            return future.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            future.cancel(true);
+            throw new SamplingDeadlineException("sampling did not finish within the request timeout of "
+                    + properties.requestTimeout() + " (slot wait included); ask for fewer steps or images");
         } catch (InterruptedException e) {
             future.cancel(true);
             throw e;

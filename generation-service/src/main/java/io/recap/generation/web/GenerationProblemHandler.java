@@ -1,5 +1,6 @@
 package io.recap.generation.web;
 
+import io.recap.generation.inference.SamplingDeadlineException;
 import io.recap.generation.inference.SaturatedException;
 import io.recap.service.web.Problems;
 import io.recap.service.web.ServiceProblemHandler;
@@ -24,5 +25,11 @@ public class GenerationProblemHandler extends ServiceProblemHandler {
     @ExceptionHandler(SaturatedException.class)
     ResponseEntity<ProblemDetail> saturated(SaturatedException e) {
         return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Saturated", e.getMessage(), "SATURATED", 5);
+    }
+
+    /** Stopped at its deadline: the same request would likely run as long again, so no Retry-After. */
+    @ExceptionHandler(SamplingDeadlineException.class)
+    ResponseEntity<ProblemDetail> deadline(SamplingDeadlineException e) {
+        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Deadline exceeded", e.getMessage(), "SAMPLING_DEADLINE");
     }
 }

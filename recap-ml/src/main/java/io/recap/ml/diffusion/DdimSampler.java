@@ -30,6 +30,9 @@ final class DdimSampler {
     /**
      * Denoises {@code noise} (B, 3, S, S) for prompt ids (B, L); {@code emptyIds} (B, L) are the
      * unconditional prompt's ids. Returns images in [-1, 1], attached to the noise's manager.
+     *
+     * @throws SamplingCancelledException when the calling thread is interrupted: checked before every step, so a
+     *     caller's deadline frees the model within one step
      */
     NDArray sample(ParameterStore parameters, NDArray noise, NDArray promptIds, NDArray emptyIds, int steps,
             float guidance) {
@@ -38,6 +41,12 @@ final class DdimSampler {
         int[] timesteps = schedule.samplingSteps(steps);
         NDArray x = noise;
         for (int i = 0; i < timesteps.length; i++) {
+            if (Thread.currentThread().isInterrupted()) {
+                if (x != noise) {
+                    x.close();
+                }
+                throw new SamplingCancelledException(i, timesteps.length);
+            }
             int t = timesteps[i];
             int next = i + 1 < timesteps.length ? timesteps[i + 1] : -1;
             NDArray previous = x;

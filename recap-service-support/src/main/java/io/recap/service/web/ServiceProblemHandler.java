@@ -1,5 +1,6 @@
 package io.recap.service.web;
 
+import io.recap.core.image.DecodeBudgetExhaustedException;
 import io.recap.service.model.ModelNotLoadedException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -21,6 +22,12 @@ public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandl
     @ExceptionHandler(IllegalArgumentException.class)
     protected ResponseEntity<ProblemDetail> invalidArgument(IllegalArgumentException e) {
         return Problems.of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "INVALID_ARGUMENT");
+    }
+
+    /** Too many large images being decoded at once: transient, like a full queue. */
+    @ExceptionHandler(DecodeBudgetExhaustedException.class)
+    protected ResponseEntity<ProblemDetail> decodeBudgetExhausted(DecodeBudgetExhaustedException e) {
+        return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Saturated", e.getMessage(), "DECODE_BUDGET_EXHAUSTED", 1);
     }
 
     @ExceptionHandler(ModelNotLoadedException.class)
