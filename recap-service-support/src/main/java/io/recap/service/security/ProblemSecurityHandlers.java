@@ -44,7 +44,7 @@ final class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessD
                 "FORBIDDEN_ROLE");
     }
 
-    private static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
+    static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,
             String detail, String reason) throws IOException {
         Map<String, Object> problem = new LinkedHashMap<>();
         problem.put("type", "about:blank");

@@ -77,6 +77,10 @@ public class RecapSecurityAutoConfiguration {
         http.exceptionHandling(handling -> handling.authenticationEntryPoint(problems).accessDeniedHandler(problems))
                 .addFilterBefore(new ApiKeyAuthenticationFilter(keys, problems), AnonymousAuthenticationFilter.class)
                 .addFilterBefore(new AuditLogFilter(), ExceptionTranslationFilter.class);
+        if (properties.rateLimit().perSecond() > 0) {
+            http.addFilterAfter(new RateLimitFilter(properties.rateLimit().perSecond(), properties.rateLimit().burst()),
+                    AuditLogFilter.class);
+        }
         if (jwt) {
             DefaultBearerTokenResolver bearer = new DefaultBearerTokenResolver();
             http.oauth2ResourceServer(server -> server
