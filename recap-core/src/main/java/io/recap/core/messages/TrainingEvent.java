@@ -11,11 +11,16 @@ import java.util.TreeMap;
 /**
  * What a trainer reports about a job. One record for all event types keeps the topic single-typed;
  * which optional fields are required depends on {@link Type} and is checked here, not by consumers.
+ *
+ * <p>{@code attempt} is the job attempt (1, 2, ...) whose trainer sent the event, so that the orchestrator can
+ * drop what a stale attempt still reports after the job moved on. It is optional only so that events from
+ * trainers written before the field existed still decode; every producer in this repository sets it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TrainingEvent(
         int schemaVersion,
         String jobId,
+        Integer attempt,
         Type type,
         Long step,
         Long totalSteps,
@@ -44,6 +49,9 @@ public record TrainingEvent(
     public TrainingEvent {
         RecapMessage.requireSupportedVersion(schemaVersion);
         Require.safeId(jobId, "jobId");
+        if (attempt != null) {
+            Require.that(attempt >= 1, "attempt must be >= 1 but was " + attempt);
+        }
         Require.present(type, "type");
         Require.present(timestamp, "timestamp");
         if (step != null) {
@@ -80,29 +88,29 @@ public record TrainingEvent(
         }
     }
 
-    public static TrainingEvent progress(String jobId, long step, long totalSteps, Double loss, Double rate,
-            Double etaSeconds) {
-        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, Type.PROGRESS, step, totalSteps, loss, rate,
+    public static TrainingEvent progress(String jobId, int attempt, long step, long totalSteps, Double loss,
+            Double rate, Double etaSeconds) {
+        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, attempt, Type.PROGRESS, step, totalSteps, loss, rate,
                 etaSeconds, null, null, null, null, Instant.now());
     }
 
-    public static TrainingEvent checkpoint(String jobId, long step, String checkpointPath) {
-        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, Type.CHECKPOINT, step, null, null, null, null,
+    public static TrainingEvent checkpoint(String jobId, int attempt, long step, String checkpointPath) {
+        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, attempt, Type.CHECKPOINT, step, null, null, null, null,
                 checkpointPath, null, null, null, Instant.now());
     }
 
-    public static TrainingEvent metrics(String jobId, Long step, Map<String, Double> metrics) {
-        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, Type.METRICS, step, null, null, null, null,
+    public static TrainingEvent metrics(String jobId, int attempt, Long step, Map<String, Double> metrics) {
+        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, attempt, Type.METRICS, step, null, null, null, null,
                 null, metrics, null, null, Instant.now());
     }
 
-    public static TrainingEvent state(String jobId, JobState state, String message) {
-        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, Type.STATE, null, null, null, null, null,
+    public static TrainingEvent state(String jobId, int attempt, JobState state, String message) {
+        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, attempt, Type.STATE, null, null, null, null, null,
                 null, null, state, message, Instant.now());
     }
 
-    public static TrainingEvent log(String jobId, String line) {
-        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, Type.LOG, null, null, null, null, null,
+    public static TrainingEvent log(String jobId, int attempt, String line) {
+        return new TrainingEvent(CURRENT_SCHEMA_VERSION, jobId, attempt, Type.LOG, null, null, null, null, null,
                 null, null, null, line, Instant.now());
     }
 

@@ -36,13 +36,13 @@ class MessageCodecTest {
                 RelabelResult.success("img-1", "shapes-10k", "b-0001", CAPTIONER,
                         Map.of(CaptionStyle.SHORT, "a red circle", CaptionStyle.LONG, "a large red circle left of a blue square")),
                 RelabelResult.failure("img-2", "shapes-10k", "b-0001", CAPTIONER, "TOO_MANY_PIXELS", "50000x50000"),
-                new TrainingEvent(1, "job-7", TrainingEvent.Type.PROGRESS, 120L, 300L, 0.42, 3.5, 51.4, null, null,
+                new TrainingEvent(1, "job-7", 1, TrainingEvent.Type.PROGRESS, 120L, 300L, 0.42, 3.5, 51.4, null, null,
                         null, null, NOW),
-                new TrainingEvent(1, "job-7", TrainingEvent.Type.CHECKPOINT, 150L, null, null, null, null,
+                new TrainingEvent(1, "job-7", 2, TrainingEvent.Type.CHECKPOINT, 150L, null, null, null, null,
                         "jobs/job-7/checkpoints/150", null, null, null, NOW),
-                new TrainingEvent(1, "job-7", TrainingEvent.Type.METRICS, 300L, null, null, null, null, null,
+                new TrainingEvent(1, "job-7", 2, TrainingEvent.Type.METRICS, 300L, null, null, null, null, null,
                         Map.of("fid", 14.84, "countingError", 1.32), null, null, NOW),
-                new TrainingEvent(1, "job-7", TrainingEvent.Type.STATE, null, null, null, null, null, null, null,
+                new TrainingEvent(1, "job-7", 3, TrainingEvent.Type.STATE, null, null, null, null, null, null, null,
                         JobState.FAILED, "out of memory", NOW),
                 new ModelEvent(1, ModelEvent.Kind.PROMOTED, ModelRef.textToImage("sd-shapes", "v3"), NOW));
     }
@@ -133,7 +133,9 @@ class MessageCodecTest {
                 Arguments.of("step beyond totalSteps", "{\"schemaVersion\":1,\"jobId\":\"j\",\"type\":\"PROGRESS\","
                         + "\"step\":301,\"totalSteps\":300,\"timestamp\":\"2026-03-04T05:06:07Z\"}", TrainingEvent.class, "exceeds"),
                 Arguments.of("state event without state", "{\"schemaVersion\":1,\"jobId\":\"j\",\"type\":\"STATE\","
-                        + "\"timestamp\":\"2026-03-04T05:06:07Z\"}", TrainingEvent.class, "state"));
+                        + "\"timestamp\":\"2026-03-04T05:06:07Z\"}", TrainingEvent.class, "state"),
+                Arguments.of("attempt zero", "{\"schemaVersion\":1,\"jobId\":\"j\",\"attempt\":0,\"type\":\"LOG\","
+                        + "\"message\":\"m\",\"timestamp\":\"2026-03-04T05:06:07Z\"}", TrainingEvent.class, "attempt"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -146,6 +148,16 @@ class MessageCodecTest {
     }
 
     @Test
+    void aTrainingEventWithoutAnAttemptFromAnOlderTrainerIsStillRead() {
+        TrainingEvent event = decode("{\"schemaVersion\":1,\"jobId\":\"j\",\"type\":\"CHECKPOINT\",\"step\":4,"
+                + "\"checkpointPath\":\"checkpoints/j/step-4\",\"timestamp\":\"2026-03-04T05:06:07Z\"}", TrainingEvent.class);
+        assertThat(event.attempt()).isNull();
+        assertThat(event.step()).isEqualTo(4);
+        assertThat(new String(codec.encode(TrainingEvent.log("j", 2, "line")), StandardCharsets.UTF_8))
+                .contains("\"attempt\":2");
+    }
+
+    @Test
     void nullBytesAreRejectedToo() {
         assertThatThrownBy(() -> codec.decode(null, ModelEvent.class)).isInstanceOf(MalformedMessageException.class);
     }
@@ -154,9 +166,9 @@ class MessageCodecTest {
     void constructionInCodeIsValidatedLikeDecoding() {
         assertThatThrownBy(() -> new ModelEvent(2, ModelEvent.Kind.PROMOTED, CAPTIONER, NOW))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("schemaVersion 2");
-        assertThatThrownBy(() -> TrainingEvent.progress("job 1", 1, 10, null, null, null))
+        assertThatThrownBy(() -> TrainingEvent.progress("job 1", 1, 1, 10, null, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("jobId");
-        assertThatThrownBy(() -> TrainingEvent.progress("j", 1, 10, Double.NaN, null, null))
+        assertThatThrownBy(() -> TrainingEvent.progress("j", 1, 1, 10, Double.NaN, null, null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("loss");
         assertThatThrownBy(() -> new CorpusIngestBatch("c", "b", List.of(
                 new CorpusIngestBatch.Item("i", ImageRef.ofUri("file:a.png"), null),

@@ -89,12 +89,14 @@ public class JobLifecycle {
     }
 
     /**
-     * A terminal state reported by the trainer itself ({@code STATE} event). It is final: the trainer knows
-     * best that it diverged or completed. Returns true if it changed the job.
+     * A terminal state reported by the trainer itself ({@code STATE} event) of attempt {@code attempt} (null: a
+     * trainer that does not say). It is final: the trainer knows best that it diverged or completed. Returns true if
+     * it changed the job; a report from another attempt than the current one changes nothing.
      */
-    public boolean trainerReported(String jobId, JobState state, String message) {
+    public boolean trainerReported(String jobId, Integer attempt, JobState state, String message) {
         Job job = jobs.find(jobId).orElse(null);
-        if (job == null || job.state() != JobState.RUNNING || !state.isTerminal()) {
+        if (job == null || job.state() != JobState.RUNNING || !state.isTerminal()
+                || (attempt != null && attempt != job.attempt())) {
             return false;
         }
         String reason = state == JobState.SUCCEEDED ? null : (message == null ? "reported by the trainer" : message);

@@ -28,7 +28,7 @@ public class JobService {
     private static final int MAX_PARAMS = 64;
 
     /** What an event did. */
-    public enum EventOutcome { APPLIED, DUPLICATE, IGNORED, UNKNOWN_JOB }
+    public enum EventOutcome { APPLIED, DUPLICATE, IGNORED, UNKNOWN_JOB, STALE_ATTEMPT }
 
     private final JobRepository jobs;
     private final JobLifecycle lifecycle;
@@ -146,11 +146,21 @@ public class JobService {
         throw new IllegalStateException("job " + jobId + " keeps changing state; try again");
     }
 
-    /** Applies a trainer's report; idempotent per (job, step). */
+    /**
+     * Applies a trainer's report; idempotent per (job, step). An event from another attempt than the job's current
+     * one changes nothing: a trainer that outlived its attempt (a pod still running, or events still on the topic
+     * when the retry began) would otherwise move progress, add checkpoints or end the job on behalf of the attempt
+     * that replaced it. Events without an attempt (trainers older than the field) are applied as before.
+     */
     public EventOutcome apply(TrainingEvent event) {
         Job job = jobs.find(event.jobId()).orElse(null);
         if (job == null) {
             return EventOutcome.UNKNOWN_JOB;
+        }
+        if (event.attempt() != null && event.attempt() != job.attempt()) {
+            log.warn("dropped {} event of job {} from attempt {}: the job's current attempt is {}", event.type(),
+                    job.jobId(), event.attempt(), job.attempt());
+            return EventOutcome.STALE_ATTEMPT;
         }
         Instant now = clock.instant();
         return switch (event.type()) {
@@ -171,7 +181,8 @@ public class JobService {
                 if (!event.state().isTerminal()) {
                     yield EventOutcome.IGNORED;
                 }
-                boolean changed = lifecycle.trainerReported(job.jobId(), event.state(), event.message());
+                boolean changed = lifecycle.trainerReported(job.jobId(), event.attempt(), event.state(),
+                        event.message());
                 if (changed && event.state() != JobState.SUCCEEDED && job.attempt() > 0) {
                     // The trainer gave up: make sure its pod or thread goes away too.
                     executors.find(job.executor()).ifPresent(executor -> executor.cancel(job.jobId(), job.attempt()));

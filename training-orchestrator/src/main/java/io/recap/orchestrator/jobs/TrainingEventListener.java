@@ -12,9 +12,10 @@ import org.springframework.kafka.annotation.KafkaListener;
 
 /**
  * Consumes {@code recap.training.events} from every trainer (local tasks and Kubernetes pods alike) and
- * applies them to the jobs: progress, checkpoints and metrics idempotently by (job, step). A malformed event is
- * thrown to the container's error handler, which dead-letters it ({@code recap.training.events.dlq}); a database
- * error is retried there until it goes through.
+ * applies them to the jobs: progress, checkpoints and metrics idempotently by (job, step); events of an attempt
+ * that is no longer the job's current one are dropped. A malformed event is thrown to the container's error
+ * handler, which dead-letters it ({@code recap.training.events.dlq}); a database error is retried there until it
+ * goes through.
  */
 public class TrainingEventListener {
 

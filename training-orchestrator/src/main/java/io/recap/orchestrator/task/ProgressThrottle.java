@@ -30,7 +30,8 @@ public final class ProgressThrottle {
     }
 
     /** The event to publish for this report, or empty when it comes too soon after the previous one. */
-    public synchronized Optional<TrainingEvent> report(String jobId, long step, long totalSteps, Double loss) {
+    public synchronized Optional<TrainingEvent> report(String jobId, int attempt, long step, long totalSteps,
+            Double loss) {
         long now = System.nanoTime();
         boolean last = step >= totalSteps;
         if (published && !last && now - lastNanos < intervalNanos) {
@@ -43,6 +44,6 @@ public final class ProgressThrottle {
         Double rate = seconds > 0 && step >= startStep ? (step - startStep) / seconds : null;
         Double eta = rate == null || rate == 0 ? null : (totalSteps - step) / rate;
         Double finiteLoss = loss == null || !Double.isFinite(loss) ? null : loss;
-        return Optional.of(TrainingEvent.progress(jobId, step, totalSteps, finiteLoss, rate, eta));
+        return Optional.of(TrainingEvent.progress(jobId, attempt, step, totalSteps, finiteLoss, rate, eta));
     }
 }

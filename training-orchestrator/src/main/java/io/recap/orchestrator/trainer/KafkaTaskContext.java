@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The {@link TaskContext} of a trainer pod: the same {@code TrainingEvent}s a local attempt publishes (progress
  * throttled, with rate and ETA; checkpoints synchronously; metrics), sent straight to {@code recap.training.events}
- * with key jobId by a plain Kafka producer. {@code TrainingEvent} has no log type, so log lines go to the pod's
- * standard output (the job's log tail shows the orchestrator's own lines and the attempt's outcome).
+ * with key jobId by a plain Kafka producer. Every event carries the pod's attempt ({@code RECAP_JOB_ATTEMPT}), so
+ * the orchestrator drops what this pod still sends once the job has moved on to a later attempt. Log lines go to
+ * the pod's standard output and, as {@code LOG} events, to the job's log.
  */
 final class KafkaTaskContext implements TaskContext {
 
@@ -115,7 +116,7 @@ final class KafkaTaskContext implements TaskContext {
 
     @Override
     public void progress(long step, long totalSteps, Double loss) {
-        progress.report(jobId(), step, totalSteps, loss).ifPresent(this::sendAsync);
+        progress.report(jobId(), attempt(), step, totalSteps, loss).ifPresent(this::sendAsync);
     }
 
     @Override
@@ -125,7 +126,7 @@ final class KafkaTaskContext implements TaskContext {
             throw new IllegalArgumentException("checkpoint " + directory + " is outside the store " + environment.store());
         }
         try {
-            send(TrainingEvent.checkpoint(jobId(), step, environment.storeKey(normalized)));
+            send(TrainingEvent.checkpoint(jobId(), attempt(), step, environment.storeKey(normalized)));
         } catch (EventSendException e) {
             // The checkpoint is on disk; only its record is missing, so a retry would resume from an older one.
             log.warn("job {}: checkpoint event at step {} not published: {}", jobId(), step, e.getMessage());
@@ -137,14 +138,14 @@ final class KafkaTaskContext implements TaskContext {
         if (metrics.isEmpty()) {
             return;
         }
-        sendAsync(TrainingEvent.metrics(jobId(), step, metrics));
+        sendAsync(TrainingEvent.metrics(jobId(), attempt(), step, metrics));
     }
 
     @Override
     public void log(String line) {
         log.info("job {}: {}", jobId(), line);
         if (line != null && !line.isBlank()) {
-            sendAsync(TrainingEvent.log(jobId(), line));
+            sendAsync(TrainingEvent.log(jobId(), attempt(), line));
         }
     }
 
@@ -163,7 +164,7 @@ final class KafkaTaskContext implements TaskContext {
     /** Reports how the attempt ended; final for SUCCEEDED and FAILED. Waits for the broker. */
     void reportState(JobState state, String message) throws EventSendException {
         producer.flush();
-        send(TrainingEvent.state(jobId(), state, message));
+        send(TrainingEvent.state(jobId(), attempt(), state, message));
     }
 
     void cancel() {

@@ -2,6 +2,7 @@ package io.recap.orchestrator.trainer;
 
 import io.recap.core.domain.JobState;
 import io.recap.core.messages.MessageCodec;
+import io.recap.core.messages.RecapMessage;
 import io.recap.core.messages.Topics;
 import io.recap.core.messages.TrainingEvent;
 import io.recap.orchestrator.captioner.CaptionerFinetuneTask;
@@ -13,6 +14,7 @@ import io.recap.orchestrator.task.TransientTaskException;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -216,11 +218,24 @@ public final class TrainerMain {
         }
         String topic = env.getOrDefault("RECAP_EVENTS_TOPIC", Topics.TRAINING_EVENTS);
         try (Producer<String, byte[]> producer = producer(servers.trim(), jobId.trim())) {
-            TrainingEvent event = TrainingEvent.state(jobId.trim(), JobState.FAILED, reason);
+            // The attempt is sent when it can be read: without it the orchestrator cannot tell this report from a
+            // stale pod's and applies it to whichever attempt is current.
+            TrainingEvent event = new TrainingEvent(RecapMessage.CURRENT_SCHEMA_VERSION, jobId.trim(),
+                    attemptIfReadable(env.get("RECAP_JOB_ATTEMPT")), TrainingEvent.Type.STATE, null, null, null, null,
+                    null, null, null, JobState.FAILED, reason, Instant.now());
             producer.send(new ProducerRecord<>(topic.isBlank() ? Topics.TRAINING_EVENTS : topic.trim(), event.key(),
                     new MessageCodec().encode(event))).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             System.err.println("trainer: could not report the failure on " + topic + ": " + e);
+        }
+    }
+
+    private static Integer attemptIfReadable(String text) {
+        try {
+            int attempt = Integer.parseInt(text == null ? "" : text.trim());
+            return attempt >= 1 ? attempt : null;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

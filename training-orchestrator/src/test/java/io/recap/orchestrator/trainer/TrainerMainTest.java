@@ -95,6 +95,8 @@ class TrainerMainTest {
 
         List<TrainingEvent> events = eventsUntilState(broker, jobId);
         assertThat(events).extracting(TrainingEvent::jobId).containsOnly(jobId);
+        assertThat(events).as("every event names the attempt that sent it").extracting(TrainingEvent::attempt)
+                .containsOnly(1);
         List<TrainingEvent> progress = ofType(events, TrainingEvent.Type.PROGRESS);
         assertThat(progress.get(0).step()).isZero();
         assertThat(progress.get(progress.size() - 1).step()).isEqualTo(30);
@@ -130,6 +132,7 @@ class TrainerMainTest {
         resumed.put("RECAP_RESUME_CHECKPOINT", store.resolve("checkpoints/" + jobId + "/step-00000020").toString());
         assertThat(TrainerMain.run(resumed)).isEqualTo(TrainerMain.EXIT_SUCCEEDED);
         List<TrainingEvent> resumedEvents = eventsUntilState(broker, resumedId);
+        assertThat(resumedEvents).extracting(TrainingEvent::attempt).containsOnly(2);
         List<TrainingEvent> resumedProgress = ofType(resumedEvents, TrainingEvent.Type.PROGRESS);
         assertThat(resumedProgress.get(0).step()).isEqualTo(20);
         assertThat(resumedProgress.get(resumedProgress.size() - 1).step()).isEqualTo(30);
@@ -149,6 +152,7 @@ class TrainerMainTest {
         TrainingEvent invalid = eventsUntilState(broker, "jpodnospec").get(0);
         assertThat(invalid.state()).isEqualTo(JobState.FAILED);
         assertThat(invalid.message()).isEqualTo("invalid trainer environment: RECAP_JOB_SPEC: is required");
+        assertThat(invalid.attempt()).as("read from RECAP_JOB_ATTEMPT though the rest is invalid").isEqualTo(1);
 
         Map<String, String> badStore = env(broker, "jpodbadstore", 1, "{}");
         badStore.put("RECAP_CHECKPOINT_DIR", "/elsewhere/checkpoints/jpodbadstore");

@@ -198,14 +198,15 @@ class JobApiTests extends OrchestratorIntegrationTest {
         double duplicatesBefore = metrics.messageCount(Topics.TRAINING_EVENTS, "duplicate");
         double malformedBefore = metrics.messageCount(Topics.TRAINING_EVENTS, "malformed");
 
-        send(Topics.TRAINING_EVENTS, TrainingEvent.checkpoint(jobId, 3, "checkpoints/" + jobId + "/step-3"));
-        send(Topics.TRAINING_EVENTS, TrainingEvent.checkpoint(jobId, 3, "checkpoints/" + jobId + "/step-3"));
-        send(Topics.TRAINING_EVENTS, TrainingEvent.metrics(jobId, 3L, Map.of("fid", 17.87)));
-        send(Topics.TRAINING_EVENTS, TrainingEvent.metrics(jobId, 3L, Map.of("fid", 99.0)));
-        send(Topics.TRAINING_EVENTS, TrainingEvent.metrics(jobId, 5L, Map.of("fid", 14.84)));
+        // The job never started an attempt, so these events say none, as a trainer older than the field would.
+        send(Topics.TRAINING_EVENTS, noAttempt(TrainingEvent.checkpoint(jobId, 1, 3, "checkpoints/" + jobId + "/step-3")));
+        send(Topics.TRAINING_EVENTS, noAttempt(TrainingEvent.checkpoint(jobId, 1, 3, "checkpoints/" + jobId + "/step-3")));
+        send(Topics.TRAINING_EVENTS, noAttempt(TrainingEvent.metrics(jobId, 1, 3L, Map.of("fid", 17.87))));
+        send(Topics.TRAINING_EVENTS, noAttempt(TrainingEvent.metrics(jobId, 1, 3L, Map.of("fid", 99.0))));
+        send(Topics.TRAINING_EVENTS, noAttempt(TrainingEvent.metrics(jobId, 1, 5L, Map.of("fid", 14.84))));
         sendRaw(Topics.TRAINING_EVENTS, jobId, "{\"schemaVersion\":1,\"jobId\":\"x\",\"type\":\"PROGRESS\"}"
                 .getBytes(StandardCharsets.UTF_8));
-        send(Topics.TRAINING_EVENTS, TrainingEvent.checkpoint("junknown", 1, "checkpoints/junknown/step-1"));
+        send(Topics.TRAINING_EVENTS, TrainingEvent.checkpoint("junknown", 1, 1, "checkpoints/junknown/step-1"));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> metrics.messageCount(Topics.TRAINING_EVENTS, "unknown_job") >= 1);
         assertThat(metrics.messageCount(Topics.TRAINING_EVENTS, "duplicate") - duplicatesBefore).isEqualTo(2);
@@ -218,5 +219,10 @@ class JobApiTests extends OrchestratorIntegrationTest {
         assertThat(job.get("logTail").toString()).containsOnlyOnce("checkpoint at step 3");
 
         assertThat(json(post("/jobs/" + jobId + "/cancel", null)).get("state").asString()).isEqualTo("CANCELLED");
+    }
+
+    private static TrainingEvent noAttempt(TrainingEvent e) {
+        return new TrainingEvent(e.schemaVersion(), e.jobId(), null, e.type(), e.step(), e.totalSteps(), e.loss(),
+                e.rate(), e.etaSeconds(), e.checkpointPath(), e.metrics(), e.state(), e.message(), e.timestamp());
     }
 }

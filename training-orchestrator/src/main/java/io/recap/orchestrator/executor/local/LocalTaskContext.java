@@ -114,7 +114,7 @@ final class LocalTaskContext implements TaskContext {
 
     @Override
     public void progress(long step, long totalSteps, Double loss) {
-        progress.report(request.jobId(), step, totalSteps, loss).ifPresent(event -> {
+        progress.report(request.jobId(), request.attempt(), step, totalSteps, loss).ifPresent(event -> {
             lastProgressPublished = Math.max(lastProgressPublished, step);
             events.publish(Topics.TRAINING_EVENTS, event).whenComplete((result, error) -> {
                 if (error != null) {
@@ -132,7 +132,8 @@ final class LocalTaskContext implements TaskContext {
         }
         String key = store.root().relativize(normalized).toString().replace(normalized.getFileSystem().getSeparator(), "/");
         try {
-            events.publishAndWait(Topics.TRAINING_EVENTS, TrainingEvent.checkpoint(request.jobId(), step, key));
+            events.publishAndWait(Topics.TRAINING_EVENTS,
+                    TrainingEvent.checkpoint(request.jobId(), request.attempt(), step, key));
             lastCheckpointPublished = Math.max(lastCheckpointPublished, step);
         } catch (EventPublisher.EventPublishException e) {
             // The checkpoint is on disk; only its record is missing, so a resume would start from an older one.
@@ -142,7 +143,7 @@ final class LocalTaskContext implements TaskContext {
 
     @Override
     public void metrics(Long step, Map<String, Double> metrics) {
-        events.publish(Topics.TRAINING_EVENTS, TrainingEvent.metrics(request.jobId(), step, metrics))
+        events.publish(Topics.TRAINING_EVENTS, TrainingEvent.metrics(request.jobId(), request.attempt(), step, metrics))
                 .whenComplete((result, error) -> {
                     if (error != null) {
                         log.warn("job {}: metrics event lost: {}", request.jobId(), error.toString());
