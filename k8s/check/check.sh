@@ -6,7 +6,10 @@
 #  3. the orchestrator's real property records bind from the jar's application*.yml plus the overlay's mounted
 #     files and environment, and its real KubernetesJobFactory renders the trainer Job (RenderTrainerJob.java),
 #     which is checked like the rest;
-#  4. a few expectations per overlay (GPU limits, node selection, access mode).
+#  4. least privilege (least_privilege.py): the Pod Security Standards' fields of every pod against the level the
+#     namespace enforces and of every Deployment against "restricted", NetworkPolicies that select existing pods
+#     and named ports, a service account token only in the orchestrator;
+#  5. a few expectations per overlay (GPU limits, node selection, access mode, policies, labels, image tags).
 # Needs kubectl, python3 with PyYAML, unzip, Java 17, and the orchestrator jar (mvn -B -ntp install -DskipTests).
 #
 #   bash k8s/check/check.sh            # prints the bound settings and "k8s check: OK"
@@ -59,15 +62,36 @@ PY
     expect "$work/$overlay.yaml" 8 'readOnly: true'
     expect "$work/$overlay.yaml" 4 'secretName: recap-api-keys'
     # Probes on the management port, where only liveness and readiness are open.
-    expect "$work/$overlay.yaml" 12 'port: management'
+    expect "$work/$overlay.yaml" 12 '^ *port: management'
     expect "$work/job-$overlay.yaml" 1 'claimName: "recap-store"'
     expect "$work/job-$overlay.yaml" 1 'mountPath: "/recap-data"'
+    python3 "$root/k8s/check/least_privilege.py" "$work/$overlay.yaml" "$work/job-$overlay.yaml"
+    # Default deny, DNS, API ingress, management ingress, Kafka, PostgreSQL and Kubernetes API egress.
+    expect "$work/$overlay.yaml" 7 '^kind: NetworkPolicy'
+    expect "$work/$overlay.yaml" 1 '^  name: default-deny$'
+    expect "$work/$overlay.yaml" 1 'pod-security.kubernetes.io/enforce: baseline'
+    expect "$work/$overlay.yaml" 1 'pod-security.kubernetes.io/warn: restricted'
+    expect "$work/$overlay.yaml" 1 'pod-security.kubernetes.io/audit: restricted'
+    # No service account token in the three services (pod specs) nor in recap-trainer and recap-service.
+    expect "$work/$overlay.yaml" 5 'automountServiceAccountToken: false'
+    expect "$work/job-$overlay.yaml" 1 'serviceAccountName: "recap-trainer"'
+    # The orchestrator's Role: only the verbs its fabric8 calls send (rbac.yaml).
+    expect "$work/$overlay.yaml" 1 '  - create$'
+    expect "$work/$overlay.yaml" 0 '  - get$'
+    expect "$work/$overlay.yaml" 0 'pods/log'
+    # Fixed image tags: none floating, every image tagged with the project version.
+    expect "$work/$overlay.yaml" 0 ':latest'
+    expect "$work/job-$overlay.yaml" 0 ':latest'
+    expect "$work/$overlay.yaml" 4 'image: recap/.*:0\.1\.0-SNAPSHOT'
+    expect "$work/$overlay.yaml" 1 'RECAP_TRAINER_IMAGE: recap/trainer:0\.1\.0-SNAPSHOT'
 done
 expect "$work/gpu.yaml" 3 'nvidia.com/gpu: 1'
 expect "$work/gpu.yaml" 3 'nvidia.com/gpu.present: "true"'
 expect "$work/gpu.yaml" 1 '- ReadWriteMany'
 expect "$work/job-gpu.yaml" 1 'nvidia.com/gpu: "1"'
-expect "$work/job-gpu.yaml" 1 'image: "recap/trainer:gpu"'
+expect "$work/job-gpu.yaml" 1 'image: "recap/trainer:0.1.0-SNAPSHOT-gpu"'
+expect "$work/gpu.yaml" 3 'image: recap/.*:0\.1\.0-SNAPSHOT-gpu$'
+expect "$work/job-cpu.yaml" 1 'image: "recap/trainer:0.1.0-SNAPSHOT"'
 expect "$work/cpu.yaml" 0 'nvidia.com/gpu'
 expect "$work/cpu.yaml" 1 '- ReadWriteOnce'
 expect "$work/job-cpu.yaml" 0 'nvidia.com/gpu'
