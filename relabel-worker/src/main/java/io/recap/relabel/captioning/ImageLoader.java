@@ -1,6 +1,7 @@
 package io.recap.relabel.captioning;
 
 import io.recap.core.domain.ImageRef;
+import io.recap.core.image.DecodeBudget;
 import io.recap.core.image.ImageDecoder;
 import io.recap.core.image.ImageValidationException;
 import io.recap.core.store.AllowedRoots;
@@ -9,6 +10,7 @@ import io.recap.core.store.UnsafePathException;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
+import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,13 +35,27 @@ public class ImageLoader {
 
     private final AllowedRoots roots;
     private final ImageDecoder decoder;
+    private final DecodeBudget budget;
 
-    public ImageLoader(AllowedRoots roots, ImageDecoder decoder) {
+    public ImageLoader(AllowedRoots roots, ImageDecoder decoder, DecodeBudget budget) {
         this.roots = roots;
         this.decoder = decoder;
+        this.budget = budget;
     }
 
+    /** The image at its own size. */
     public Loaded load(ImageRef ref) {
+        return load(ref, UnaryOperator.identity());
+    }
+
+    /**
+     * The image, decoded within the worker's {@link DecodeBudget} (shared by its consumer threads) and passed through
+     * {@code shrink} at once, so that a batch of large images never holds more than the budget of full-size pixels.
+     *
+     * @throws io.recap.core.image.DecodeBudgetExhaustedException when no room came within the budget's wait: not the
+     *     image's fault, so the batch is retried rather than the image failed
+     */
+    public Loaded load(ImageRef ref, UnaryOperator<BufferedImage> shrink) {
         try {
             byte[] bytes = switch (ref.source()) {
                 case INLINE -> ref.inlineBytes();
@@ -49,7 +65,7 @@ public class ImageLoader {
             if (bytes == null) {
                 return Loaded.failed("UNSUPPORTED_SOURCE", "s3 references are not readable by this worker");
             }
-            return new Loaded(decoder.decode(bytes).image(), null, null);
+            return new Loaded(budget.decode(decoder, bytes, shrink).image(), null, null);
         } catch (UnsafePathException e) {
             return Loaded.failed("OUTSIDE_ALLOWED_ROOTS", e.getMessage());
         } catch (ImageValidationException e) {

@@ -1,5 +1,6 @@
 package io.recap.relabel.config;
 
+import io.recap.core.image.DecodeBudget;
 import io.recap.core.image.ImageDecoder;
 import io.recap.core.image.ImageLimits;
 import io.recap.core.model.ModelStore;
@@ -31,6 +32,12 @@ class RelabelWorkerConfiguration {
             throw new UncheckedIOException("cannot create an allowed image root", e);
         }
         return new AllowedRoots(properties.allowedRoots());
+    }
+
+    /** One budget for every consumer thread: a worker's decoded pixels are bounded whatever its concurrency. */
+    @Bean
+    DecodeBudget decodeBudget(RelabelWorkerProperties properties) {
+        return new DecodeBudget(properties.decodeBudget().toBytes(), properties.decodeWait());
     }
 
     @Bean

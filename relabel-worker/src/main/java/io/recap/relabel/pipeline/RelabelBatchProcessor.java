@@ -7,6 +7,7 @@ import io.recap.core.messages.RelabelRequest;
 import io.recap.core.messages.RelabelResult;
 import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.captioner.DecodingOptions;
+import io.recap.ml.image.ImageTensors;
 import io.recap.relabel.captioning.CaptionerCache;
 import io.recap.relabel.captioning.ImageLoader;
 import io.recap.relabel.config.RelabelWorkerProperties;
@@ -16,6 +17,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.springframework.stereotype.Component;
 
 /**
@@ -43,11 +45,14 @@ public class RelabelBatchProcessor {
     public List<RelabelResult> process(RelabelRequest request) {
         Timer.Sample sample = Timer.start(meters);
         CaptionerModel captioner = captioners.get(request.captioner());
+        int size = captioner.getConfig().imageSize();
+        // Shrunk to the captioner's input as each image is decoded, so the batch holds small images only.
+        UnaryOperator<BufferedImage> shrink = image -> ImageTensors.resized(image, size);
         List<RelabelResult> results = new ArrayList<>(request.items().size());
         List<RelabelRequest.Item> readable = new ArrayList<>();
         List<BufferedImage> pixels = new ArrayList<>();
         for (RelabelRequest.Item item : request.items()) {
-            ImageLoader.Loaded loaded = images.load(item.image());
+            ImageLoader.Loaded loaded = images.load(item.image(), shrink);
             if (loaded.ok()) {
                 readable.add(item);
                 pixels.add(loaded.image());

@@ -4,6 +4,7 @@ import io.recap.core.messages.MalformedMessageException;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.RelabelRequest;
 import io.recap.core.messages.RelabelResult;
+import io.recap.relabel.config.RelabelWorkerProperties;
 import java.util.List;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -31,9 +32,18 @@ class RelabelFunctions {
     private static final MessageCodec CODEC = new MessageCodec();
 
     @Bean
-    Consumer<Message<byte[]>> relabel(RelabelBatchProcessor processor, StreamBridge bridge) {
+    Consumer<Message<byte[]>> relabel(RelabelBatchProcessor processor, StreamBridge bridge,
+            RelabelWorkerProperties properties) {
         return message -> {
             RelabelRequest request = decode(message.getPayload());
+            if (request.items().size() > properties.maxBatchImages()) {
+                // Refused whole: a producer that sends such batches would make every worker hold them at once.
+                String reason = "RelabelRequest " + request.corpusId() + "/" + request.batchId() + " has "
+                        + request.items().size() + " images; this worker takes at most " + properties.maxBatchImages()
+                        + " (recap.relabel.max-batch-images)";
+                log.warn("batch sent to the DLQ: {}", reason);
+                throw new MalformedMessageException(reason);
+            }
             List<RelabelResult> results = processor.process(request);
             for (RelabelResult result : results) {
                 Message<byte[]> out = MessageBuilder.withPayload(CODEC.encode(result))

@@ -3,6 +3,7 @@ package io.recap.relabel.captioning;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recap.core.domain.ImageRef;
+import io.recap.core.image.DecodeBudget;
 import io.recap.core.image.ImageDecoder;
 import io.recap.core.image.ImageLimits;
 import io.recap.core.store.AllowedRoots;
@@ -13,6 +14,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.time.Duration;
 import javax.imageio.ImageIO;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -32,7 +34,8 @@ class ImageLoaderTest {
     @BeforeEach
     void setUp() throws IOException {
         root = Files.createDirectories(base.resolve("data")).toRealPath();
-        loader = new ImageLoader(AllowedRoots.of(root), new ImageDecoder(new ImageLimits(4096, 1_000_000)));
+        loader = new ImageLoader(AllowedRoots.of(root), new ImageDecoder(new ImageLimits(4096, 1_000_000)),
+                new DecodeBudget(64L << 20, Duration.ofSeconds(5)));
     }
 
     @Test

@@ -145,6 +145,20 @@ class RelabelPipelineTests {
     }
 
     @Test
+    void aBatchOverTheWorkersCapIsRefusedWholeToTheDlqAndABatchWithinItIsCaptioned() throws Exception {
+        List<String> ids = rig.renderImages(9);
+        rig.startWorker("--recap.relabel.max-batch-images=4");
+
+        rig.sendInBatches(ids.subList(0, 5), 5);
+        rig.sendInBatches(ids.subList(5, 9), 4);
+
+        await().atMost(Duration.ofMinutes(2)).until(() -> !rig.deadLetters.isEmpty() && rig.catalogued().size() == 4);
+        assertThat(new String(rig.deadLetters.get(0).headers().lastHeader("x-exception-message").value(),
+                StandardCharsets.UTF_8)).contains("has 5 images", "at most 4");
+        assertThat(rig.catalogued()).containsExactlyInAnyOrderElementsOf(ids.subList(5, 9));
+    }
+
+    @Test
     void corruptImagesAndPathsOutsideTheRootsBecomePerImageErrors() throws Exception {
         List<String> ids = rig.renderImages(3);
         byte[] png = Files.readAllBytes(rig.imageRoot.resolve("img-0.png"));

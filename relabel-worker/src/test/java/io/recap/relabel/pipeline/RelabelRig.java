@@ -109,15 +109,18 @@ final class RelabelRig implements AutoCloseable {
         return ImageRef.ofUri(imageRoot.resolve(imageId + ".png").toUri().toString());
     }
 
-    ConfigurableApplicationContext startWorker() {
+    ConfigurableApplicationContext startWorker(String... extraArgs) {
         // Command-line arguments: they override application.yml, as a deployment's would.
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(RelabelWorkerApplication.class).run(
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--management.server.port=0",
                 "--recap.security.api-keys=" + TestApiKeys.property(),
                 "--spring.cloud.stream.kafka.binder.brokers=" + brokers,
                 "--recap.relabel.model-store=" + store,
-                "--recap.relabel.allowed-roots=" + imageRoot);
+                "--recap.relabel.allowed-roots=" + imageRoot));
+        args.addAll(List.of(extraArgs));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(RelabelWorkerApplication.class)
+                .run(args.toArray(String[]::new));
         workers.add(context);
         return context;
     }
