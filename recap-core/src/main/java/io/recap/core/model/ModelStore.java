@@ -5,6 +5,7 @@ import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.json.Json;
 import io.recap.core.store.LocalBlobStore;
+import io.recap.core.store.StorePermissions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,9 +65,15 @@ public final class ModelStore {
         Path staging = target.resolveSibling(STAGING_PREFIX + ref.version() + "-" + UUID.randomUUID());
         try {
             Files.createDirectories(staging);
+            for (Path parent = staging.getParent(); !parent.equals(blobs.root()) && parent.startsWith(blobs.root());
+                    parent = parent.getParent()) {
+                StorePermissions.applyOne(parent);
+            }
             writer.writeTo(staging);
             ModelManifest recorded = manifest.withFiles(ModelChecksums.compute(staging, ModelManifest.FILE_NAME));
             Files.write(staging.resolve(ModelManifest.FILE_NAME), Json.writePretty(recorded));
+            // Whatever the writer's umask: the services reading this version may run as other users.
+            StorePermissions.apply(staging);
             moveIntoPlace(staging, target, ref);
             return target;
         } catch (IOException e) {

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
  * A key → bytes store in one directory (the model store, dataset snapshots). Keys are relative,
  * slash-separated paths; every key is checked lexically and then against the real filesystem so
  * that no key, however crafted, reads or writes outside the root. Writes are atomic: readers see the
- * old bytes or the new ones, never a partial file.
+ * old bytes or the new ones, never a partial file. What it writes is readable by every user
+ * ({@link StorePermissions}).
  */
 public final class LocalBlobStore {
 
@@ -73,7 +74,7 @@ public final class LocalBlobStore {
         }
         Path temp = null;
         try {
-            Path parent = Files.createDirectories(target.getParent());
+            Path parent = createReadableDirectories(target.getParent());
             // Re-check after creating directories: a symlink may have appeared on the way.
             if (!PathConfinement.isInside(PathConfinement.effectivePath(parent), root)) {
                 throw new UnsafePathException(key, "key leads outside the store root through a symbolic link");
@@ -86,6 +87,7 @@ public final class LocalBlobStore {
                 }
                 channel.force(true); // the rename must not become visible before the data is durable
             }
+            StorePermissions.apply(temp);
             moveIntoPlace(temp, target);
             temp = null;
         } catch (IOException e) {
@@ -203,6 +205,20 @@ public final class LocalBlobStore {
                 throw new UnsafePathException(key, "key uses the reserved prefix " + TEMP_PREFIX);
             }
         }
+    }
+
+    /** Creates the missing directories up to {@code directory}, each {@code 0755} ({@link StorePermissions}). */
+    private Path createReadableDirectories(Path directory) throws IOException {
+        Path missing = directory;
+        while (missing.getParent() != null && !Files.exists(missing.getParent()) && missing.startsWith(root)) {
+            missing = missing.getParent();
+        }
+        boolean existed = Files.exists(missing);
+        Files.createDirectories(directory);
+        if (!existed && missing.startsWith(root)) {
+            StorePermissions.apply(missing);
+        }
+        return directory;
     }
 
     private static void moveIntoPlace(Path temp, Path target) throws IOException {
