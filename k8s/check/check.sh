@@ -69,7 +69,7 @@ PY
     # Default deny, DNS, API ingress, management ingress, Kafka, PostgreSQL and Kubernetes API egress.
     expect "$work/$overlay.yaml" 7 '^kind: NetworkPolicy'
     expect "$work/$overlay.yaml" 1 '^  name: default-deny$'
-    expect "$work/$overlay.yaml" 1 'pod-security.kubernetes.io/enforce: baseline'
+    expect "$work/$overlay.yaml" 1 'pod-security.kubernetes.io/enforce: restricted'
     expect "$work/$overlay.yaml" 1 'pod-security.kubernetes.io/warn: restricted'
     expect "$work/$overlay.yaml" 1 'pod-security.kubernetes.io/audit: restricted'
     # No service account token in the three services (pod specs) nor in recap-trainer and recap-service.

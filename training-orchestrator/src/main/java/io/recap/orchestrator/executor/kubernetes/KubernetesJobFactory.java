@@ -29,7 +29,9 @@ import java.util.TreeMap;
  * <p>Trainer environment: {@code RECAP_JOB_ID}, {@code RECAP_JOB_KIND}, {@code RECAP_JOB_ATTEMPT},
  * {@code RECAP_JOB_SPEC} (JSON), {@code RECAP_JOB_PARAMS} (JSON), {@code RECAP_STORE} (store mount),
  * {@code RECAP_CHECKPOINT_DIR}, {@code RECAP_RESUME_STEP} and {@code RECAP_RESUME_CHECKPOINT} (when resuming),
- * {@code RECAP_SNAPSHOT} (T2I_FINETUNE), {@code RECAP_EVENTS_TOPIC}, {@code KAFKA_BOOTSTRAP_SERVERS}.
+ * {@code RECAP_SNAPSHOT} (T2I_FINETUNE), {@code RECAP_EVENTS_TOPIC}, {@code KAFKA_BOOTSTRAP_SERVERS}; then
+ * {@code recap.executor.kubernetes.env} (sorted) and {@code secret-env} (sorted, each read from a Secret key), which
+ * is where the trainer's {@code KAFKA_SECURITY_PROTOCOL} / {@code KAFKA_SASL_*} come from on a broker with ACLs.
  */
 public final class KubernetesJobFactory {
 
@@ -42,6 +44,10 @@ public final class KubernetesJobFactory {
     public static final String LABEL_KUEUE_QUEUE = "kueue.x-k8s.io/queue-name";
     public static final String CONTAINER = "trainer";
     public static final String GPU_RESOURCE = "nvidia.com/gpu";
+    /** The uid of every RECAP image (docker/service.Dockerfile, Dockerfile.trainer). */
+    static final long TRAINER_UID = 10001;
+    /** Where the trainer image's DJL extracts the PyTorch natives (its DJL_CACHE_DIR). */
+    static final String DJL_CACHE = "/var/cache/recap/djl";
     /**
      * The trainer image is the orchestrator's executable jar at {@code /app/app.jar}; {@code TrainerMain} is started
      * through Spring Boot's launcher (which puts the jar's nested libraries on the class path), not as a web app.
@@ -103,9 +109,32 @@ public final class KubernetesJobFactory {
                 .withImagePullPolicy(properties.imagePullPolicy())
                 .withCommand(TRAINER_COMMAND)
                 .withEnv(env(request, mount))
-                .withNewResources().withLimits(limits).withRequests(requests.isEmpty() ? null : requests).endResources();
+                .withNewResources().withLimits(limits).withRequests(requests.isEmpty() ? null : requests).endResources()
+                // The services' container settings (Pod Security "restricted"): nothing to escalate, a read-only
+                // root with writable scratch and DJL cache only.
+                .withNewSecurityContext()
+                    .withAllowPrivilegeEscalation(false)
+                    .withReadOnlyRootFilesystem(true)
+                    .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .endSecurityContext()
+                .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+                .addNewVolumeMount().withName("djl-cache").withMountPath(DJL_CACHE).endVolumeMount();
         PodSpecBuilder pod = new PodSpecBuilder()
                 .withRestartPolicy("Never")
+                // The trainer never calls the Kubernetes API.
+                .withAutomountServiceAccountToken(false)
+                .withNewSecurityContext()
+                    .withRunAsNonRoot(true)
+                    .withRunAsUser(TRAINER_UID)
+                    .withRunAsGroup(TRAINER_UID)
+                    .withFsGroup(TRAINER_UID)
+                    .withFsGroupChangePolicy("OnRootMismatch")
+                    .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+                .endSecurityContext()
+                .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("2Gi")).endEmptyDir()
+                .endVolume()
+                .addNewVolume().withName("djl-cache").withNewEmptyDir().withSizeLimit(new Quantity("1Gi")).endEmptyDir()
+                .endVolume()
                 .withNodeSelector(properties.nodeSelector().isEmpty() ? null : new TreeMap<>(properties.nodeSelector()))
                 .withTolerations(tolerations().isEmpty() ? null : tolerations());
         if (!properties.serviceAccount().isBlank()) {
@@ -152,6 +181,12 @@ public final class KubernetesJobFactory {
         TrainerEnvironment.variables(request, mount, properties.kafkaBootstrapServers()).forEach((name, value) ->
                 add(env, name, value));
         new TreeMap<>(properties.env()).forEach((name, value) -> add(env, name, value));
+        new TreeMap<>(properties.secretEnv()).forEach((name, reference) -> {
+            int slash = reference.indexOf('/');
+            env.add(new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef()
+                    .withName(reference.substring(0, slash)).withKey(reference.substring(slash + 1))
+                    .endSecretKeyRef().endValueFrom().build());
+        });
         return env;
     }
 
