@@ -27,6 +27,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param storeMountPath where the store is mounted in the trainer
  * @param kafkaBootstrapServers brokers the trainer publishes {@code recap.training.events} to
  * @param env extra environment variables of the trainer container
+ * @param secretEnv environment variables of the trainer container read from Secrets, name to {@code secret/key}
+ *     (e.g. {@code KAFKA_SASL_PASSWORD: recap-trainer/password}, the Secret a Strimzi {@code KafkaUser} makes), so
+ *     that no credential is written into the orchestrator's configuration or the Job
  * @param transientReasons pod/container termination reasons that count as transient (the job is retried)
  * @param resync informer resync period
  */
@@ -50,6 +53,7 @@ public record KubernetesExecutorProperties(
         @DefaultValue("/recap-data/store") String storeMountPath,
         @DefaultValue("") String kafkaBootstrapServers,
         @DefaultValue Map<String, String> env,
+        @DefaultValue Map<String, String> secretEnv,
         @DefaultValue({"Evicted", "Preempted", "Shutdown", "NodeShutdown", "Terminated", "UnexpectedAdmissionError",
                 "DisruptionTarget"}) List<String> transientReasons,
         @DefaultValue("5m") Duration resync) {
@@ -62,6 +66,14 @@ public record KubernetesExecutorProperties(
         nodeSelector = nodeSelector == null ? Map.of() : Map.copyOf(nodeSelector);
         tolerations = tolerations == null ? List.of() : List.copyOf(tolerations);
         env = env == null ? Map.of() : Map.copyOf(env);
+        secretEnv = secretEnv == null ? Map.of() : Map.copyOf(secretEnv);
+        secretEnv.forEach((name, reference) -> {
+            int slash = reference.indexOf('/');
+            if (slash <= 0 || slash == reference.length() - 1 || reference.indexOf('/', slash + 1) >= 0) {
+                throw new IllegalArgumentException("recap.executor.kubernetes.secret-env." + name
+                        + " must be SECRET/KEY but was '" + reference + "'");
+            }
+        });
         transientReasons = transientReasons == null ? List.of() : List.copyOf(transientReasons);
         if (gpus < 0 || backoffLimit < 0) {
             throw new IllegalArgumentException("recap.executor.kubernetes: gpus and backoff-limit must be >= 0");

@@ -96,7 +96,9 @@ class KubernetesExecutorTest {
                 "recap-trainer", 1, "4", "16Gi", Map.of("nvidia.com/gpu.present", "true"),
                 List.of(new KubernetesExecutorProperties.Toleration("nvidia.com/gpu", "Exists", "", "NoSchedule")),
                 2, Duration.ofHours(24), Duration.ofHours(1), "recap-gpu", "recap-store", "/recap-data/store",
-                "kafka:9092", Map.of("RECAP_LOG_LEVEL", "info"),
+                "kafka:9092", Map.of("RECAP_LOG_LEVEL", "info", "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
+                        "KAFKA_SASL_USERNAME", "trainer"),
+                Map.of("KAFKA_SASL_PASSWORD", "recap-trainer/password"),
                 List.of("Evicted", "Preempted", "Shutdown", "NodeShutdown", "Terminated", "UnexpectedAdmissionError",
                         "DisruptionTarget"),
                 Duration.ofMinutes(1));
