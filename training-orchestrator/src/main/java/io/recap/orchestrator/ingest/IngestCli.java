@@ -1,5 +1,6 @@
 package io.recap.orchestrator.ingest;
 
+import io.recap.core.kafka.KafkaClientSecurity;
 import io.recap.core.messages.CorpusIngestBatch;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.Topics;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Future;
@@ -43,7 +45,12 @@ import picocli.CommandLine.Spec;
  * {@code --allowed-roots} the whole file system is the root (the command runs with its user's own rights), so only
  * {@code ..} segments are refused. Items left out are counted and the first of them printed to standard error.
  * {@code --help} lists the options. Exit status 0 when every batch was acknowledged by the broker, 2 for bad
- * arguments (an unknown format included), 1 otherwise (a corpus with no usable image too).
+ * arguments (an unknown format and invalid Kafka security variables included), 1 otherwise (a corpus with no usable
+ * image too).
+ *
+ * <p>Against a broker that authenticates, it reads the platform's {@code KAFKA_SECURITY_PROTOCOL} and
+ * {@code KAFKA_SASL_*} variables (docs/security.md); its principal is {@code ingest}, which may write
+ * {@code recap.corpus.ingest} only.
  */
 @Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Publishes a corpus directory to recap.corpus.ingest, as POST /corpora/{id}/ingest does.")
@@ -99,9 +106,12 @@ public final class IngestCli implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         CorpusFormat corpusFormat;
+        Map<String, String> kafkaSecurity;
         try {
             corpusFormat = new IngestRequest(manifest.toString(), format, null).corpusFormat();
-        } catch (InvalidIngestRequestException e) {
+            kafkaSecurity = KafkaClientSecurity.clientProperties(System.getenv());
+        } catch (InvalidIngestRequestException | KafkaClientSecurity.InvalidKafkaSecurityException
+                | java.io.UncheckedIOException e) {
             err.println("ingest: " + e.getMessage());
             return 2;
         }
@@ -116,7 +126,7 @@ public final class IngestCli implements Callable<Integer> {
             }
             IngestPlan plan = IngestPlan.prepare(new CorpusReaders(roots), corpus, dir, corpusFormat, textColumn,
                     batchSize);
-            publish(bootstrapServers, plan.batches());
+            publish(bootstrapServers, kafkaSecurity, plan.batches());
             IngestReceipt receipt = plan.receipt(Topics.CORPUS_INGEST);
             out.printf("ingest: corpus %s (%s): %d images (%d without alt-text) in %d batches published to %s "
                     + "from %s; %d left out%n", corpus, receipt.format(), receipt.images(), receipt.withoutAltText(),
@@ -140,8 +150,10 @@ public final class IngestCli implements Callable<Integer> {
         }
     }
 
-    private static void publish(String bootstrapServers, List<CorpusIngestBatch> batches) throws Exception {
+    private static void publish(String bootstrapServers, Map<String, String> security,
+            List<CorpusIngestBatch> batches) throws Exception {
         Properties props = new Properties();
+        props.putAll(security);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

@@ -1,6 +1,7 @@
 package io.recap.orchestrator.trainer;
 
 import io.recap.core.domain.JobState;
+import io.recap.core.kafka.KafkaClientSecurity;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.RecapMessage;
 import io.recap.core.messages.Topics;
@@ -109,7 +110,9 @@ public final class TrainerMain {
         try {
             environment = TrainerEnvironment.parse(env);
             progressInterval = progressInterval(env);
-        } catch (TrainerEnvironment.InvalidEnvironmentException e) {
+            KafkaClientSecurity.clientProperties(env);
+        } catch (TrainerEnvironment.InvalidEnvironmentException | KafkaClientSecurity.InvalidKafkaSecurityException
+                | java.io.UncheckedIOException e) {
             System.err.println("trainer: invalid environment: " + e.getMessage());
             reportInvalid(env, "invalid trainer environment: " + e.getMessage());
             return EXIT_INVALID_ENVIRONMENT;
@@ -125,7 +128,7 @@ public final class TrainerMain {
         log.info("job {}: attempt {} of {} starting ({}){}", environment.jobId(), environment.attempt(),
                 environment.kind(), task.getClass().getSimpleName(), environment.resumeStep() == null ? ""
                         : ", resuming from step " + environment.resumeStep());
-        try (Producer<String, byte[]> producer = producer(environment.bootstrapServers(), environment.jobId())) {
+        try (Producer<String, byte[]> producer = producer(environment.bootstrapServers(), environment.jobId(), env)) {
             KafkaTaskContext context = new KafkaTaskContext(environment, producer, progressInterval, SEND_TIMEOUT);
             started.accept(context);
             return runTask(task, environment, context, producer);
@@ -179,8 +182,14 @@ public final class TrainerMain {
                 new EvaluateTask()));
     }
 
-    private static Producer<String, byte[]> producer(String bootstrapServers, String jobId) {
+    /**
+     * The trainer's only client: it writes {@code recap.training.events}, which is all the {@code trainer} principal
+     * may do when the broker checks ACLs. It authenticates from {@code KAFKA_SECURITY_PROTOCOL} and
+     * {@code KAFKA_SASL_*} (docs/security.md).
+     */
+    private static Producer<String, byte[]> producer(String bootstrapServers, String jobId, Map<String, String> env) {
         Properties config = new Properties();
+        config.putAll(KafkaClientSecurity.clientProperties(env));
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(ProducerConfig.CLIENT_ID_CONFIG, "recap-trainer-" + jobId);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -217,7 +226,7 @@ public final class TrainerMain {
             return;
         }
         String topic = env.getOrDefault("RECAP_EVENTS_TOPIC", Topics.TRAINING_EVENTS);
-        try (Producer<String, byte[]> producer = producer(servers.trim(), jobId.trim())) {
+        try (Producer<String, byte[]> producer = producer(servers.trim(), jobId.trim(), env)) {
             // The attempt is sent when it can be read: without it the orchestrator cannot tell this report from a
             // stale pod's and applies it to whichever attempt is current.
             TrainingEvent event = new TrainingEvent(RecapMessage.CURRENT_SCHEMA_VERSION, jobId.trim(),
