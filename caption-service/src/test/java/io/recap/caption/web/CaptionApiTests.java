@@ -10,8 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -19,36 +17,13 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class CaptionApiTests {
+class CaptionApiTests extends CaptionServiceIntegrationTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    @LocalServerPort
-    int port;
-
     @org.springframework.beans.factory.annotation.Autowired
     io.recap.caption.inference.CaptionRequestHandler handler;
-
-    /** Actuator's own port: the service's only serves the API. */
-    @LocalManagementPort
-    int managementPort;
-
-    @DynamicPropertySource
-    static void store(DynamicPropertyRegistry registry) throws Exception {
-        Path store = Files.createTempDirectory("caption-store");
-        TestCaptioners.publishAndPromote(store, "v1");
-        registry.add("recap.caption.model-store", store::toString);
-        registry.add("recap.security.api-keys", TestApiKeys::property);
-        // Room for one 4096x4096 image being decoded at a time (8 bytes a pixel: 128 MiB), not two.
-        registry.add("recap.caption.decode-budget", () -> "160MB");
-    }
 
     @BeforeEach
     void waitUntilReady() {
