@@ -10,12 +10,13 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * Base of each service's {@code @RestControllerAdvice}: Spring MVC's own errors (wrong content
  * type, malformed JSON, missing part, upload too large) come out as problem+json with a
- * {@code reason} derived from the status; bad arguments are 400; no model is 503.
+ * {@code reason} derived from the status; a malformed multipart body and bad arguments are 400; no model is 503.
  */
 public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandler {
 
@@ -39,13 +40,40 @@ public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandl
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof RequestBodyTooLargeException tooLarge) {
-                return new ResponseEntity<>(Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large",
-                        tooLarge.getMessage(), "TOO_LARGE_BYTES").getBody(), HttpStatus.CONTENT_TOO_LARGE);
-            }
+        RequestBodyTooLargeException tooLarge = tooLarge(e);
+        if (tooLarge != null) {
+            return new ResponseEntity<>(tooLarge(tooLarge).getBody(), HttpStatus.CONTENT_TOO_LARGE);
         }
         return super.handleHttpMessageNotReadable(e, headers, status, request);
+    }
+
+    /**
+     * A multipart body the parser cannot read (no boundary, cut off before its closing boundary) is the client's
+     * mistake, not the server's: 400, or 413 where the body outgrew the limit while it streamed. The base class
+     * answers only a multipart body over the container's own size limit; anything else would be a 500.
+     */
+    @ExceptionHandler(MultipartException.class)
+    protected ResponseEntity<ProblemDetail> malformedMultipart(MultipartException e) {
+        RequestBodyTooLargeException tooLarge = tooLarge(e);
+        if (tooLarge != null) {
+            return tooLarge(tooLarge);
+        }
+        Throwable cause = e.getMostSpecificCause();
+        return Problems.of(HttpStatus.BAD_REQUEST, "Malformed multipart request", e.getMessage()
+                + (cause == e || cause.getMessage() == null ? "" : ": " + cause.getMessage()), "MALFORMED_MULTIPART");
+    }
+
+    private static RequestBodyTooLargeException tooLarge(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof RequestBodyTooLargeException tooLarge) {
+                return tooLarge;
+            }
+        }
+        return null;
+    }
+
+    private static ResponseEntity<ProblemDetail> tooLarge(RequestBodyTooLargeException e) {
+        return Problems.of(HttpStatus.CONTENT_TOO_LARGE, "Content Too Large", e.getMessage(), "TOO_LARGE_BYTES");
     }
 
     @Override
