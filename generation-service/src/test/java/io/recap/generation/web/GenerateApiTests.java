@@ -3,13 +3,7 @@ package io.recap.generation.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.recap.core.domain.ModelKind;
-import io.recap.core.domain.ModelManifest;
-import io.recap.core.domain.ModelRef;
-import io.recap.core.model.ModelStore;
 import io.recap.ml.diffusion.DiffusionConfig;
-import io.recap.ml.diffusion.DiffusionModel;
-import io.recap.ml.text.Vocabulary;
 import io.recap.service.security.TestApiKeys;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -17,51 +11,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 
 /** The API over a small untrained model: the contract, not image quality, is under test here. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"recap.generation.max-concurrent=1", "recap.generation.max-waiting=0"})
-class GenerateApiTests {
+class GenerateApiTests extends GenerationServiceIntegrationTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @LocalServerPort
-    int port;
-
-    /** Actuator's own port: the service's only serves the API. */
-    @LocalManagementPort
-    int managementPort;
-
-    @DynamicPropertySource
-    static void store(DynamicPropertyRegistry registry) throws Exception {
-        Path root = Files.createTempDirectory("generation-store");
-        ModelStore store = new ModelStore(root);
-        ModelRef ref = ModelRef.textToImage("test-t2i", "v1");
-        Vocabulary vocabulary = Vocabulary.build(List.of("a red circle at the top left", "two blue squares"), List.of(), 1);
-        try (DiffusionModel model = DiffusionModel.create(DiffusionConfig.smoke(), vocabulary, 3)) {
-            store.publish(new ModelManifest(ModelKind.TEXT_TO_IMAGE, ref.name(), ref.version(), "test", Map.of(),
-                    ModelManifest.Lineage.NONE, Map.of(), Instant.now()), model::save);
-        }
-        store.promote(ref);
-        registry.add("recap.generation.model-store", root::toString);
-        registry.add("recap.security.api-keys", TestApiKeys::property);
-    }
 
     @BeforeEach
     void waitUntilReady() {
