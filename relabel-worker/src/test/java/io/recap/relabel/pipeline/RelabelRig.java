@@ -65,17 +65,30 @@ final class RelabelRig implements AutoCloseable {
     final List<ConsumerRecord<String, byte[]>> deadLetters = new CopyOnWriteArrayList<>();
     private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
     private final KafkaProducer<String, byte[]> producer;
+    private final Map<String, Object> collectorClient;
     private final AtomicBoolean collecting = new AtomicBoolean(true);
     private final Thread collector;
 
     RelabelRig(Path tempDir, String brokers) throws Exception {
+        this(tempDir, brokers, Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers),
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers));
+    }
+
+    /**
+     * @param brokers what the workers are given
+     * @param requesterClient connection (and credentials) of the producer of requests, the orchestrator's part
+     * @param collectorClient connection (and credentials) of the consumer of results and dead letters
+     */
+    RelabelRig(Path tempDir, String brokers, Map<String, Object> requesterClient, Map<String, Object> collectorClient)
+            throws Exception {
         this.brokers = brokers;
+        this.collectorClient = Map.copyOf(collectorClient);
         this.store = Files.createDirectories(tempDir.resolve("store"));
         this.imageRoot = Files.createDirectories(tempDir.resolve("images"));
         this.outside = Files.createDirectories(tempDir.resolve("outside"));
         publishCaptioner();
         Properties producerProps = new Properties();
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        producerProps.putAll(requesterClient);
         producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.producer = new KafkaProducer<>(producerProps);
@@ -155,7 +168,7 @@ final class RelabelRig implements AutoCloseable {
 
     private void collect() {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, brokers);
+        props.putAll(collectorClient);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "catalog-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
