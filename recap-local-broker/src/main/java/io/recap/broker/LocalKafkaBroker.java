@@ -419,10 +419,30 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    private ProcessBuilder javaProcess(List<String> mainAndArgs) {
+    /**
+     * The children's logging: without a configuration of their own they would take logback's default, everything at
+     * DEBUG, where Kafka's request logger prints every request in full, SCRAM credential changes (salt and salted
+     * password) included.
+     */
+    private Path logbackConfig() throws IOException {
+        Path file = dataDir.resolve("logback.xml");
+        Files.writeString(file, """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>%d{HH:mm:ss.SSS} [%thread] %-5level %logger{36} -- %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="kafka.request.logger" level="WARN"/>
+                  <root level="INFO"><appender-ref ref="OUT"/></root>
+                </configuration>
+                """);
+        return file;
+    }
+
+    private ProcessBuilder javaProcess(List<String> mainAndArgs) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        command.add("-Dlogback.configurationFile=" + logbackConfig());
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.addAll(mainAndArgs);
