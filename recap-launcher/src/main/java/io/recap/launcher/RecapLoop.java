@@ -1,6 +1,7 @@
 package io.recap.launcher;
 
 import io.recap.broker.LocalKafkaBroker;
+import io.recap.core.kafka.KafkaAcls;
 import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelRef;
@@ -253,27 +254,45 @@ final class RecapLoop implements AutoCloseable {
         return Math.round((System.nanoTime() - begin) / 1e8) / 10.0;
     }
 
-    /** Broker, orchestrator and one relabel worker. */
+    /**
+     * Broker, orchestrator and one relabel worker. The broker authenticates (SASL/SCRAM) and allows each service only
+     * its ACLs, as a deployed one does: each service gets its own user and password file, and the orchestrator hands
+     * its trainer JVMs the trainer's, which may write training events and nothing else.
+     */
     private void startBackbone() {
-        LocalKafkaBroker broker = new LocalKafkaBroker(data.resolve("kafka"), 0, 4);
+        LocalKafkaCredentials kafka = LocalKafkaCredentials.ensure(data);
+        quietKafkaClientLogs();
+        LocalKafkaBroker broker = new LocalKafkaBroker(data.resolve("kafka"), 0, 4,
+                new LocalKafkaBroker.Sasl(kafka.adminPassword()));
         started.add(broker);
         broker.start();
+        broker.upsertScramUsers(kafka.servicePasswords());
+        broker.applyPlatformAcls();
         bootstrap = broker.bootstrapServers();
-        out.accept("kafka broker:          " + bootstrap + " (log " + data.resolve("kafka/broker.log") + ")");
+        out.accept("kafka broker:          " + bootstrap + " (SASL/SCRAM, passwords in " + data.resolve("security")
+                + "/kafka-*.password; log " + data.resolve("kafka/broker.log") + ")");
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PORT", Integer.toString(options.portBase()));
         env.put("RECAP_DATA", data.toString());
         env.putAll(securityEnv(0));
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+        env.putAll(kafka.clientVariables(KafkaAcls.ORCHESTRATOR));
         env.putAll(TRAINER_POOLS);
+        // Each trainer JVM inherits the orchestrator's environment; these replace its Kafka user and password file.
+        // Arguments, because an environment variable cannot name a map key in upper case; they hold no secret.
+        List<String> trainerKafka = new ArrayList<>();
+        kafka.clientVariables(KafkaAcls.TRAINER).forEach((name, value) ->
+                trainerKafka.add("--recap.executor.process.env[" + name + "]=" + value));
         ChildJvm orchestrator = start("training-orchestrator",
-                jar("training-orchestrator", "training-orchestrator-0.1.0-SNAPSHOT-exec.jar"), env, options.portBase());
+                jar("training-orchestrator", "training-orchestrator-0.1.0-SNAPSHOT-exec.jar"), env, trainerKafka,
+                options.portBase());
 
         Map<String, String> workerEnv = new LinkedHashMap<>();
         workerEnv.put("PORT", Integer.toString(options.portBase() + 3));
         workerEnv.putAll(securityEnv(3));
         workerEnv.put("KAFKA_BOOTSTRAP", bootstrap);
+        workerEnv.putAll(kafka.clientVariables(KafkaAcls.RELABEL_WORKER));
         workerEnv.put("RECAP_STORE", data.resolve("store").toString());
         workerEnv.put("RECAP_IMAGE_ROOTS", data.resolve("corpora").toString());
         start("relabel-worker", jar("relabel-worker", "relabel-worker-0.1.0-SNAPSHOT-exec.jar"), workerEnv,
@@ -281,8 +300,23 @@ final class RecapLoop implements AutoCloseable {
         out.accept("training-orchestrator: " + orchestrator("/jobs") + " (log " + orchestrator.log() + ")");
     }
 
+    /**
+     * The launcher's own Kafka admin client (it sets the broker's users and ACLs) would print every setting at
+     * logback's default level, DEBUG, among the launcher's lines; its warnings are all the console needs. Only this
+     * JVM: the broker's child JVM logs to its own file as before.
+     */
+    private static void quietKafkaClientLogs() {
+        if (org.slf4j.LoggerFactory.getLogger("org.apache.kafka") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+
     private ChildJvm start(String name, Path jar, Map<String, String> env, int port) {
-        ChildJvm jvm = ChildJvm.start(name, jar, List.of("-Xmx3g"), env, List.of(), runDir.resolve("logs"));
+        return start(name, jar, env, List.of(), port);
+    }
+
+    private ChildJvm start(String name, Path jar, Map<String, String> env, List<String> args, int port) {
+        ChildJvm jvm = ChildJvm.start(name, jar, List.of("-Xmx3g"), env, args, runDir.resolve("logs"));
         started.add(jvm);
         jvm.awaitHealthy(URI.create("http://127.0.0.1:" + managementPort(port - options.portBase())
                 + "/actuator/health/readiness"), SERVICE_START);
