@@ -14,12 +14,15 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.server.resource.InvalidBearerTokenException;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.access.AccessDeniedHandler;
+import org.springframework.security.web.firewall.RequestRejectedException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
- * 401 and 403 as problem+json with a {@code reason}, like every other error of the platform: the security filters
- * answer before Spring MVC, so its problem handler never sees these.
+ * 401, 403 and requests the firewall rejects (400: {@code ..}, {@code %2e}, {@code ;}, {@code //} in the path) as
+ * problem+json with a {@code reason}, like every other error of the platform: the security filters answer before
+ * Spring MVC, so its problem handler never sees these.
  */
-final class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler {
+final class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessDeniedHandler, RequestRejectedHandler {
 
     @Override
     public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException e)
@@ -42,6 +45,13 @@ final class ProblemSecurityHandlers implements AuthenticationEntryPoint, AccessD
         write(request, response, HttpStatus.FORBIDDEN,
                 request.getMethod() + " " + request.getRequestURI() + " needs a role this caller does not have",
                 "FORBIDDEN_ROLE");
+    }
+
+    /** Spring Security's own answer would be a bare 400 rendered by the servlet container's error page. */
+    @Override
+    public void handle(HttpServletRequest request, HttpServletResponse response, RequestRejectedException e)
+            throws IOException {
+        write(request, response, HttpStatus.BAD_REQUEST, e.getMessage(), "REQUEST_REJECTED");
     }
 
     static void write(HttpServletRequest request, HttpServletResponse response, HttpStatus status,

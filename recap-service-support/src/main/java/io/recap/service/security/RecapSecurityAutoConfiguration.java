@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.server.resource.web.DefaultBearerToke
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 
 /**
  * Authentication and roles for every RECAP web service. Callers present an API key ({@link ApiKeys}, for the local
@@ -52,6 +53,12 @@ public class RecapSecurityAutoConfiguration {
     @Bean
     static RoleHierarchy recapRoleHierarchy() {
         return RoleHierarchyImpl.fromHierarchy(Role.hierarchy());
+    }
+
+    /** Found by Spring Security's filter chain proxy by type: requests its firewall rejects, as problem+json. */
+    @Bean
+    RequestRejectedHandler recapRequestRejectedHandler() {
+        return new ProblemSecurityHandlers();
     }
 
     @Bean

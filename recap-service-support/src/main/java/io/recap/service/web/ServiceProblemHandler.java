@@ -2,6 +2,7 @@ package io.recap.service.web;
 
 import io.recap.core.image.DecodeBudgetExhaustedException;
 import io.recap.service.model.ModelNotLoadedException;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -16,7 +17,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Base of each service's {@code @RestControllerAdvice}: Spring MVC's own errors (wrong content
  * type, malformed JSON, missing part, upload too large) come out as problem+json with a
- * {@code reason} derived from the status; a malformed multipart body and bad arguments are 400; no model is 503.
+ * {@code reason} derived from the status; a malformed multipart body, undecodable parameters and bad arguments are
+ * 400; no model is 503.
  */
 public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandler {
 
@@ -61,6 +63,18 @@ public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandl
         Throwable cause = e.getMostSpecificCause();
         return Problems.of(HttpStatus.BAD_REQUEST, "Malformed multipart request", e.getMessage()
                 + (cause == e || cause.getMessage() == null ? "" : ": " + cause.getMessage()), "MALFORMED_MULTIPART");
+    }
+
+    /**
+     * Tomcat decodes query and form parameters when the controller first asks for one, and refuses the lot when one
+     * is not valid in the request's charset (invalid UTF-8) or there are too many: the request's fault, so 400, not
+     * an exception escaping to the container.
+     */
+    @ExceptionHandler(InvalidParameterException.class)
+    protected ResponseEntity<ProblemDetail> undecodableParameters(InvalidParameterException e) {
+        HttpStatus status = HttpStatus.resolve(e.getErrorCode());
+        return Problems.of(status != null && status.is4xxClientError() ? status : HttpStatus.BAD_REQUEST,
+                "Invalid request parameters", e.getMessage(), "INVALID_PARAMETERS");
     }
 
     private static RequestBodyTooLargeException tooLarge(Throwable e) {
