@@ -12,6 +12,7 @@ import io.recap.orchestrator.ingest.InvalidIngestRequestException;
 import io.recap.orchestrator.jobs.InvalidJobRequestException;
 import io.recap.orchestrator.jobs.JobFinishedException;
 import io.recap.orchestrator.jobs.JobNotFoundException;
+import io.recap.service.web.ServiceProblemHandler;
 import java.util.stream.Collectors;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -23,15 +24,15 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
-import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import tools.jackson.core.JacksonException;
 
 /**
  * Every failure as RFC 9457 problem+json with a machine-readable {@code reason} and, for bad input, the
- * {@code field} at fault. Spring MVC's own errors come through the base class in the same format.
+ * {@code field} at fault. Spring MVC's own errors, a bad argument (400 {@code INVALID_ARGUMENT}) and undecodable
+ * parameters come from the platform's shared base in the same format.
  */
 @RestControllerAdvice
-public class OrchestratorProblemHandler extends ResponseEntityExceptionHandler {
+public class OrchestratorProblemHandler extends ServiceProblemHandler {
 
     @ExceptionHandler(InvalidJobRequestException.class)
     ResponseEntity<ProblemDetail> invalidJob(InvalidJobRequestException e) {
@@ -112,11 +113,6 @@ public class OrchestratorProblemHandler extends ResponseEntityExceptionHandler {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "UNSAFE_PATH", null);
     }
 
-    @ExceptionHandler(IllegalArgumentException.class)
-    ResponseEntity<ProblemDetail> invalidArgument(IllegalArgumentException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "INVALID_ARGUMENT", null);
-    }
-
     /** Malformed JSON or a wrongly typed field: name the JSON path where Jackson knows it. */
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
@@ -138,17 +134,6 @@ public class OrchestratorProblemHandler extends ResponseEntityExceptionHandler {
             problem.setProperty("field", field);
         }
         return ResponseEntity.badRequest().contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
-    }
-
-    /** Adds a {@code reason} to the problems Spring MVC itself raises, derived from the status. */
-    @Override
-    protected ResponseEntity<Object> createResponseEntity(Object body, HttpHeaders headers, HttpStatusCode status,
-            WebRequest request) {
-        if (body instanceof ProblemDetail problem && (problem.getProperties() == null
-                || !problem.getProperties().containsKey("reason"))) {
-            problem.setProperty("reason", HttpStatus.valueOf(status.value()).name());
-        }
-        return super.createResponseEntity(body, headers, status, request);
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String title, String detail, String reason,
