@@ -1,6 +1,7 @@
 package io.recap.orchestrator.web;
 
 import io.recap.core.domain.CaptionStyle;
+import io.recap.core.domain.Require;
 import io.recap.orchestrator.export.CorpusExporter;
 import io.recap.orchestrator.export.ExportFormat;
 import io.recap.orchestrator.export.ExportNotFoundException;
@@ -48,6 +49,7 @@ public class CorpusExportController {
             @RequestParam(defaultValue = "false") boolean images,
             @RequestParam(required = false) String after,
             @RequestParam(defaultValue = "0") int limit) {
+        checkAfter(after);
         ExportRequest request;
         try {
             request = new ExportRequest(parseFormat(format), CorpusController.captionerRef(captioner),
@@ -67,6 +69,22 @@ public class CorpusExportController {
     @GetMapping("/exports/{exportId}")
     public ExportSummary summary(@PathVariable String corpusId, @PathVariable String exportId) {
         return reports.get(corpusId, exportId).orElseThrow(() -> new ExportNotFoundException(corpusId, exportId));
+    }
+
+    /**
+     * {@code after} names an image id, so it is held to what an image id may be (non-blank, at most 1024 characters,
+     * no control characters); empty means from the start. Anything else could never match and would quietly
+     * export from wherever it sorts.
+     */
+    private static void checkAfter(String after) {
+        if (after == null || after.isEmpty()) {
+            return;
+        }
+        try {
+            Require.label(after, "after");
+        } catch (IllegalArgumentException e) {
+            throw new InvalidParameterException("after", e.getMessage() + " (it names the last image id received)");
+        }
     }
 
     private static ExportFormat parseFormat(String format) {
