@@ -11,8 +11,8 @@
 #   recap/base-postgres:15    Debian bookworm's postgresql-15, with the official image's POSTGRES_* variables
 #   recap/base-kafka:KAFKA    Kafka (KRaft) from the Maven jars recap-local-broker uses, with the scripts compose runs
 #
-# Idempotent and cached: each image is tagged with a hash of what it is made from (this script, its docker/base
-# files, the package list, the jars); when that tag exists nothing is rebuilt.
+# Idempotent and cached: each image is tagged with a hash of what it is made from (the package list, its
+# docker/base files, the jars); when that tag exists nothing is rebuilt.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 suite=bookworm
@@ -20,8 +20,11 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 work=${RECAP_BASE_WORK:-/var/tmp/recap-base-images}
 mkdir -p "$work"
 
-hash_of() {  # hash_of FILES... -> 12 hex digits over the files' contents and this script
-    cat "$0" "$@" | sha256sum | cut -c1-12
+# Bump when the way a root file system is made changes (the debootstrap options, what is removed after it).
+recipe=1
+
+hash_of() {  # hash_of FILES... -> 12 hex digits over the files' contents
+    cat "$@" | sha256sum | cut -c1-12
 }
 
 have() {
@@ -30,7 +33,7 @@ have() {
 
 rootfs() {  # rootfs NAME PACKAGES -> imports a debootstrapped root file system as recap/rootfs-NAME:HASH
     local name=$1 packages=$2 hash tag dir
-    hash=$(printf '%s %s %s' "$suite" "$mirror" "$packages" | cat - "$0" | sha256sum | cut -c1-12)
+    hash=$(printf '%s %s %s %s' "$recipe" "$suite" "$mirror" "$packages" | sha256sum | cut -c1-12)
     tag=recap/rootfs-$name:$hash
     if ! have "$tag"; then
         dir=$work/rootfs-$name
@@ -83,10 +86,11 @@ build_kafka() {
     rm -rf "$work/kafka-context/libs"
     cp -r "$libs" "$work/kafka-context/libs"
     cp "$root/docker/base/kafka.Dockerfile" "$root/docker/base/kafka-run.sh" "$root/docker/base/kafka-tool.sh" \
-        "$work/kafka-context/"
+        "$root/docker/base/kafka-logback.xml" "$work/kafka-context/"
     hash=$( (ls -l "$libs" | awk '{print $5, $9}'; cat "$root/docker/base/kafka.Dockerfile" \
-        "$root/docker/base/kafka-run.sh" "$root/docker/base/kafka-tool.sh"; docker image inspect -f '{{.Id}}' \
-        recap/base-jre:17) | cat - "$0" | sha256sum | cut -c1-12)
+        "$root/docker/base/kafka-run.sh" "$root/docker/base/kafka-tool.sh" "$root/docker/base/kafka-logback.xml"
+        docker image inspect -f '{{.Id}}' \
+        recap/base-jre:17) | sha256sum | cut -c1-12)
     if ! have "recap/base-kafka:$version-$hash"; then
         docker build -q -f "$work/kafka-context/kafka.Dockerfile" -t "recap/base-kafka:$version-$hash" \
             "$work/kafka-context" > /dev/null

@@ -20,6 +20,7 @@ logs=$(sed -n 's/^log\.dirs=//p' "$config")
 logs=${logs:-/var/lib/kafka/data}
 grep -q '^log\.dirs=' "$config" || echo "log.dirs=$logs" >> "$config"
 classpath="/opt/kafka/libs/*"
+logging=-Dlogback.configurationFile=/opt/kafka/config/logback.xml
 if [ ! -f "${logs%%,*}/meta.properties" ]; then
     : "${CLUSTER_ID:?CLUSTER_ID is required to format the storage}"
     format=(format -t "$CLUSTER_ID" -c "$config" --ignore-formatted)
@@ -28,6 +29,6 @@ if [ ! -f "${logs%%,*}/meta.properties" ]; then
     for scram in ${RECAP_KAFKA_SCRAM_USERS:-}; do
         format+=(--add-scram "$scram")
     done
-    java ${KAFKA_HEAP_OPTS:-} -cp "$classpath" kafka.tools.StorageTool "${format[@]}"
+    java ${KAFKA_HEAP_OPTS:-} "$logging" -cp "$classpath" kafka.tools.StorageTool "${format[@]}"
 fi
-exec java ${KAFKA_HEAP_OPTS:--Xmx512m} ${KAFKA_OPTS:-} -cp "$classpath" kafka.Kafka "$config"
+exec java ${KAFKA_HEAP_OPTS:--Xmx512m} ${KAFKA_OPTS:-} "$logging" -cp "$classpath" kafka.Kafka "$config"

@@ -5,7 +5,7 @@ set -euo pipefail
 case "$(basename "$0" .sh)" in
     kafka-topics) main=org.apache.kafka.tools.TopicCommand ;;
     kafka-broker-api-versions) main=org.apache.kafka.tools.BrokerApiVersionsCommand ;;
-    kafka-configs) main=org.apache.kafka.tools.ConfigCommand ;;
+    kafka-configs) main=kafka.admin.ConfigCommand ;;
     kafka-acls) main=org.apache.kafka.tools.AclCommand ;;
     kafka-storage) main=kafka.tools.StorageTool ;;
     kafka-console-producer) main=org.apache.kafka.tools.ConsoleProducer ;;
@@ -13,4 +13,4 @@ case "$(basename "$0" .sh)" in
     kafka-consumer-groups) main=org.apache.kafka.tools.consumer.group.ConsumerGroupCommand ;;
     *) echo "unknown tool $(basename "$0")" >&2; exit 2 ;;
 esac
-exec java -Xmx256m -cp "/opt/kafka/libs/*" "$main" "$@"
+exec java -Xmx256m -Dlogback.configurationFile=/opt/kafka/config/logback.xml -cp "/opt/kafka/libs/*" "$main" "$@"

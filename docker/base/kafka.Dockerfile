@@ -5,6 +5,7 @@
 FROM recap/base-jre:17
 COPY libs /opt/kafka/libs
 COPY kafka-run.sh kafka-tool.sh /opt/kafka/bin/
+COPY kafka-logback.xml /opt/kafka/config/logback.xml
 RUN set -eux; chmod 0755 /opt/kafka/bin/*.sh; \
     for tool in kafka-topics kafka-broker-api-versions kafka-configs kafka-acls kafka-storage \
         kafka-console-producer kafka-console-consumer kafka-consumer-groups; do \
