@@ -22,6 +22,7 @@ trap cleanup EXIT
 
 # Local images, secrets and passwords of this run only.
 export KAFKA_IMAGE=recap/base-kafka:4.1.2 POSTGRES_IMAGE=recap/base-postgres:15 RECAP_BASE_IMAGE=recap/base-jre:17
+export POSTGRES_HOST_PORT=${POSTGRES_HOST_PORT:-15432}
 export RECAP_API_KEYS_FILE=$work/api-keys POSTGRES_PASSWORD=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 key=$("$root/docker/new-api-key.sh" smoke admin "$RECAP_API_KEYS_FILE" 2> /dev/null)
 "$root/docker/new-kafka-passwords.sh" "$work/kafka.env" > /dev/null
@@ -53,10 +54,11 @@ log "stack up with ${#workers[@]} relabel workers in $((SECONDS - begin)) s"
 
 # The shipped captioner base in the store, and a corpus where the orchestrator may ingest from.
 java -jar "$root/shapes-world/target/shapes-world.jar" generate --out "$work/corpus" --count "$count" --seed 7 > /dev/null
-docker exec -u 0 "$orchestrator" mkdir -p /recap-data/store/models /recap-data/corpora
-docker cp "$root/models/captioner" "$orchestrator:/recap-data/store/models/"
-docker cp "$work/corpus" "$orchestrator:/recap-data/corpora/smoke"
-docker exec -u 0 "$orchestrator" chown -R 10001:10001 /recap-data/store/models /recap-data/corpora/smoke
+# Unpacked inside the orchestrator's container, so the files belong to its user (the containers drop every
+# capability: even their root could not chown what `docker cp` wrote as root).
+docker exec "$orchestrator" mkdir -p /recap-data/store/models /recap-data/corpora/smoke
+tar -C "$root/models" -c captioner | docker exec -i "$orchestrator" tar -x --no-same-owner -C /recap-data/store/models
+tar -C "$work/corpus" -c . | docker exec -i "$orchestrator" tar -x --no-same-owner -C /recap-data/corpora/smoke
 captioner=captioner/shapes-captioner-base/v1
 
 api POST /corpora/smoke/ingest '{"manifestDir":"/recap-data/corpora/smoke"}' > /dev/null
