@@ -21,11 +21,15 @@ import picocli.CommandLine.Spec;
 /**
  * Runs the platform's main job on one machine with embedded defaults: generates a ShapesWorld
  * corpus and its contact sheet, then runs the whole RECAP loop through the platform's services
- * ({@link RecapLoop}) and prints what the recaptioned model gained over the alt-text one.
+ * ({@link RecapLoop}) and prints what the recaptioned model gained over the alt-text one. With
+ * {@code --platform-url} the services are a platform that already runs (the Compose stack), which
+ * the launcher drives through its published ports instead of starting its own.
  *
  * <pre>
  * java -jar recap-launcher/target/recap-launcher.jar [--data DIR] [--preset demo|ci|smoke|small] [--count N]
  *     [--seed S] [--port-base P] [--serve] [--corpus-only] [--experiment [--seeds N] [--t2i-steps N]]
+ *     [--platform-url URL --platform-data DIR [--platform-data-path PATH] [--api-key-file FILE]
+ *      [--caption-url URL] [--generation-url URL]]
  * </pre>
  *
  * ({@link LaunchOptions.Flags}; {@code --help} lists them). Exit status 0 when the run finished, 2 for bad
@@ -72,8 +76,9 @@ public final class RecapLauncher implements Callable<Integer> {
     }
 
     /**
-     * The main job: the corpus, then (unless {@code --corpus-only}) the RECAP loop, its summary and, with
-     * {@code --serve}, the services until the process stops.
+     * The main job: the corpus (in the platform's data directory: this run's own, or {@code --platform-data}), then
+     * (unless {@code --corpus-only}) the RECAP loop, its summary and, with {@code --serve}, the services until the
+     * process stops.
      *
      * @param installation the checkout holding the services' jars and the shipped {@code models/}
      * @return what the loop produced; null with {@code --corpus-only}
@@ -81,7 +86,8 @@ public final class RecapLauncher implements Callable<Integer> {
     static RecapLoop.Outcome run(LaunchOptions options, Path installation, Consumer<String> out) throws Exception {
         long begin = System.nanoTime();
         String corpusId = "shapes-" + options.seed() + "-" + options.preset();
-        Path corpusDir = options.dataDir().resolve("corpora").resolve(corpusId);
+        PlatformData platformData = options.platformData();
+        Path corpusDir = platformData.corpusDir(corpusId);
         // Both files: a corpus generated before the neutral manifest existed has no corpus.jsonl and is made again
         // (same seed and size, same corpus), since the ingest reads only corpus.jsonl.
         if (Files.exists(corpusDir.resolve(CorpusGenerator.MANIFEST))
@@ -99,6 +105,7 @@ public final class RecapLauncher implements Callable<Integer> {
         }
         Path sheet = corpusDir.resolve("contact-sheet.png");
         ContactSheet.write(corpusDir, sheet, 64);
+        platformData.handOver(corpusDir);
         out.accept("corpus:        " + corpusDir.toAbsolutePath());
         out.accept("contact sheet: " + sheet.toAbsolutePath());
         if (options.corpusOnly()) {

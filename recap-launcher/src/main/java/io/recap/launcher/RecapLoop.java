@@ -1,13 +1,10 @@
 package io.recap.launcher;
 
-import io.recap.broker.LocalKafkaBroker;
-import io.recap.core.kafka.KafkaAcls;
 import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelRef;
 import io.recap.launcher.http.Jobs;
 import io.recap.launcher.http.PlatformClient;
-import io.recap.launcher.process.ChildJvm;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -24,9 +21,10 @@ import java.util.function.Consumer;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The RECAP loop on one machine, through the platform's own services and REST API: a real Kafka
- * broker, the orchestrator (H2, local executor), a relabel worker, then caption-service and
- * generation-service serving the results.
+ * The RECAP loop, through the platform's own services and REST API. In the local mode it starts that platform on this
+ * machine ({@link LocalPlatform}: a real Kafka broker, the orchestrator (H2, local executor), a relabel worker, then
+ * caption-service and generation-service serving the results); given {@code --platform-url} it drives one that already
+ * runs (the Compose stack, say) and starts nothing, its files reaching the platform through {@link PlatformData}.
  *
  * <ol>
  * <li>(demo) install the shipped pretrained bases from {@code models/} into the store, checking their SHA-256;</li>
@@ -44,8 +42,9 @@ import tools.jackson.databind.JsonNode;
  */
 final class RecapLoop implements AutoCloseable {
 
-    private static final Duration SERVICE_START = Duration.ofMinutes(3);
     private static final Duration POLL = Duration.ofSeconds(2);
+    /** How long the serving services may take to load a promoted model: they re-read the store every 10 s. */
+    private static final Duration SERVING_WAIT = Duration.ofMinutes(2);
 
     private final LaunchOptions options;
     private final Path root;
@@ -54,12 +53,17 @@ final class RecapLoop implements AutoCloseable {
     private final Consumer<String> out;
     private final PlatformClient client;
     private final Jobs jobs;
-    private final List<AutoCloseable> started = new ArrayList<>();
     /** Wall seconds of each stage, for the reports. */
     private final Map<String, Double> stageSeconds = new LinkedHashMap<>();
-    private String bootstrap;
-    /** The admin key every call below presents; the services accept the keys in its file. */
-    private final LocalApiKey apiKey;
+    /** Where corpora and the store are, as this host and as the platform see them. */
+    private final PlatformData platformData;
+    /** The platform this loop started (the local mode); null against a running one. */
+    private final LocalPlatform local;
+    /** The local mode's admin key, whose file the services it starts accept; null against a running platform. */
+    private final LocalApiKey localKey;
+    private final URI orchestratorUrl;
+    private final URI captionUrl;
+    private final URI generationUrl;
 
     RecapLoop(LaunchOptions options, Path root, Consumer<String> out) {
         this.options = options;
@@ -67,9 +71,26 @@ final class RecapLoop implements AutoCloseable {
         this.data = options.dataDir().toAbsolutePath();
         this.runDir = data.resolve("runs").resolve(Instant.now().toString().replace(':', '-'));
         this.out = out;
-        this.apiKey = LocalApiKey.ensure(data);
-        this.client = new PlatformClient(runDir.resolve("transcript.md"), apiKey.key());
-        this.jobs = new Jobs(client, orchestrator(""), out);
+        this.platformData = options.platformData();
+        LaunchOptions.ExistingPlatform platform = options.platform();
+        String key;
+        if (platform == null) {
+            localKey = LocalApiKey.ensure(data);
+            key = localKey.key();
+            local = new LocalPlatform(data, options.portBase(), localKey, root, runDir.resolve("logs"), out);
+            orchestratorUrl = local.orchestrator();
+            captionUrl = local.caption();
+            generationUrl = local.generation();
+        } else {
+            localKey = null;
+            key = platform.apiKey();
+            local = null;
+            orchestratorUrl = platform.orchestrator();
+            captionUrl = platform.caption();
+            generationUrl = platform.generation();
+        }
+        this.client = new PlatformClient(runDir.resolve("transcript.md"), key);
+        this.jobs = new Jobs(client, orchestratorUrl, out);
     }
 
     /** The shipped bases the demo fine-tunes (installed from {@code models/} at the repository root). */
@@ -83,23 +104,6 @@ final class RecapLoop implements AutoCloseable {
      */
     static final Map<String, Object> BASE_T2I_PARAMS = Map.of("learningRate", "1e-3", "finalLearningRate", "1e-4",
             "warmupSteps", "20", "emaDecay", "0.99", "sampleEvery", "0");
-
-    /**
-     * How the orchestrator runs jobs here: text-to-image fine-tunes and evaluations in the {@code cpu} pool, one trainer
-     * JVM per job (the process executor) and as many at once as the machine has cores, each with one PyTorch thread;
-     * the captioner fine-tune and RELABEL (which coordinates the relabel workers) in the orchestrator itself, one at a
-     * time.
-     */
-    static final Map<String, String> TRAINER_POOLS = Map.of(
-            "RECAP_EXECUTOR_PROCESS_ENABLED", "true",
-            "RECAP_EXECUTOR_PROCESS_JVMOPTIONS", "-Xmx2g,-Djava.awt.headless=true,-Dai.djl.offline=true,"
-                    + "-Drecap.ml.threads=1",
-            "RECAP_SCHEDULING_SLOTS_CPU", Integer.toString(Math.max(1, Runtime.getRuntime().availableProcessors())),
-            "RECAP_SCHEDULING_EXECUTORS_CPU", "process",
-            "RECAP_SCHEDULING_SLOTS_INPROCESS", "1",
-            "RECAP_SCHEDULING_EXECUTORS_INPROCESS", "local",
-            "RECAP_SCHEDULING_KINDPOOLS_RELABEL", "inprocess",
-            "RECAP_SCHEDULING_KINDPOOLS_CAPTIONERFINETUNE", "inprocess");
 
     /** What the loop produced, for the summary. */
     record Outcome(ModelRef captioner, ModelRef recapModel, ModelRef altModel, JsonNode comparison, Path report,
@@ -121,8 +125,9 @@ final class RecapLoop implements AutoCloseable {
     Outcome run(String corpusId, Path corpusDir) throws Exception {
         ModelRef captioner = prepare("RECAP loop", corpusId, corpusDir);
 
-        // The two fine-tunes differ only in their captions: same base, steps and seed. They train at once, each in
-        // its own trainer process on its own core (the orchestrator's "cpu" pool, see startBackbone).
+        // The two fine-tunes differ only in their captions: same base, steps and seed. Locally they train at once, each
+        // in its own trainer process on its own core (the orchestrator's "cpu" pool, see LocalPlatform.TRAINER_POOLS);
+        // a running platform schedules them by its own pools.
         long begin = System.nanoTime();
         String recapJob = submitTextToImage(corpusId, captioner, CaptionMix.RECAP_MIX, "t2i-recap", 1);
         String altJob = submitTextToImage(corpusId, captioner, CaptionMix.ALT_ONLY, "t2i-alt", 1);
@@ -137,7 +142,7 @@ final class RecapLoop implements AutoCloseable {
         Path report = ComparisonReport.write(comparison, runDir, options.preset(), this::downloadSamples);
         client.post(orchestrator("/models/" + path(recapModel) + "/promote"), null);
 
-        Path image = serve(corpusDir);
+        Path image = serve(corpusDir, captioner, recapModel);
         return new Outcome(captioner, recapModel, altModel, comparison, report, runDir.resolve("transcript.md"), image);
     }
 
@@ -199,23 +204,44 @@ final class RecapLoop implements AutoCloseable {
 
     /**
      * What every run does first: the transcript's heading, the shipped bases into the store (runs from the bases),
-     * the broker, orchestrator and worker, the corpus ingested, the captioner fine-tuned and the corpus relabelled.
+     * the broker, orchestrator and worker (the local mode), the corpus ingested, the captioner fine-tuned and the
+     * corpus relabelled.
      *
      * @return the promoted captioner whose captions the corpus now has
      */
     private ModelRef prepare(String title, String corpusId, Path corpusDir) throws Exception {
-        client.note("# " + title + ", preset `" + options.preset() + "`, corpus `" + corpusId + "`\n\nStarted "
+        String heading = "# " + title + ", preset `" + options.preset() + "`, corpus `" + corpusId + "`\n\nStarted "
                 + Instant.now() + ". Every call below was made by the launcher (`recap-launcher`); the answers are"
-                + " the platform's own.\n\nEvery call presents the local admin API key, made at the first run and kept in `"
-                + apiKey.keyFile() + "` (readable by its owner only): `export RECAP_API_KEY=$(cat " + apiKey.keyFile()
-                + ")` makes the commands below work as shown.");
-        out.accept("API key (admin):       " + apiKey.keyFile() + "  (curl -H \"X-API-Key: $(cat " + apiKey.keyFile()
-                + ")\" ...)");
-        if (options.fromBases()) {
-            out.accept("shipped bases:         " + String.join(", ", ShippedModels.install(root.resolve("models"),
-                    data.resolve("store"))));
+                + " the platform's own.\n\n";
+        if (localKey != null) {
+            client.note(heading + "Every call presents the local admin API key, made at the first run and kept in `"
+                    + localKey.keyFile() + "` (readable by its owner only): `export RECAP_API_KEY=$(cat "
+                    + localKey.keyFile() + ")` makes the commands below work as shown.");
+            out.accept("API key (admin):       " + localKey.keyFile() + "  (curl -H \"X-API-Key: $(cat "
+                    + localKey.keyFile() + ")\" ...)");
+        } else {
+            String source = options.platform().apiKeySource();
+            client.note(heading + "The platform was already running (orchestrator " + orchestratorUrl
+                    + ", caption-service " + captionUrl + ", generation-service " + generationUrl + "); the launcher"
+                    + " started none of it. Its data directory, where the launcher wrote the corpus"
+                    + (options.fromBases() ? " and the shipped bases" : "") + ", is `" + platformData
+                    + "`. Every call presents the API key from `" + source + "`"
+                    + (source.startsWith("$") ? "" : ": `export RECAP_API_KEY=$(cat " + source + ")`")
+                    + " makes the commands below work as shown.");
+            out.accept("platform:              " + orchestratorUrl + ", " + captionUrl + ", " + generationUrl
+                    + " (already running; API key from " + source + ")");
+            out.accept("platform data:         " + platformData);
         }
-        startBackbone();
+        if (options.fromBases()) {
+            List<String> installed = ShippedModels.install(root.resolve("models"), platformData.store());
+            for (String ref : installed) {
+                platformData.handOver(platformData.store().resolve(ModelRef.parse(ref).storeDirectory()));
+            }
+            out.accept("shipped bases:         " + String.join(", ", installed));
+        }
+        if (local != null) {
+            local.startBackbone();
+        }
         ingest(corpusId, corpusDir);
         return captionAndRelabel(corpusId);
     }
@@ -254,89 +280,9 @@ final class RecapLoop implements AutoCloseable {
         return Math.round((System.nanoTime() - begin) / 1e8) / 10.0;
     }
 
-    /**
-     * Broker, orchestrator and one relabel worker. The broker authenticates (SASL/SCRAM) and allows each service only
-     * its ACLs, as a deployed one does: each service gets its own user and password file, and the orchestrator hands
-     * its trainer JVMs the trainer's, which may write training events and nothing else.
-     */
-    private void startBackbone() {
-        LocalKafkaCredentials kafka = LocalKafkaCredentials.ensure(data);
-        quietKafkaClientLogs();
-        LocalKafkaBroker broker = new LocalKafkaBroker(data.resolve("kafka"), 0, 4,
-                new LocalKafkaBroker.Sasl(kafka.adminPassword()));
-        started.add(broker);
-        broker.start();
-        broker.upsertScramUsers(kafka.servicePasswords());
-        broker.applyPlatformAcls();
-        bootstrap = broker.bootstrapServers();
-        out.accept("kafka broker:          " + bootstrap + " (SASL/SCRAM, passwords in " + data.resolve("security")
-                + "/kafka-*.password; log " + data.resolve("kafka/broker.log") + ")");
-
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("PORT", Integer.toString(options.portBase()));
-        env.put("RECAP_DATA", data.toString());
-        env.putAll(securityEnv(0));
-        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-        env.putAll(kafka.clientVariables(KafkaAcls.ORCHESTRATOR));
-        env.putAll(TRAINER_POOLS);
-        // Each trainer JVM inherits the orchestrator's environment; these replace its Kafka user and password file.
-        // Arguments, because an environment variable cannot name a map key in upper case; they hold no secret.
-        List<String> trainerKafka = new ArrayList<>();
-        kafka.clientVariables(KafkaAcls.TRAINER).forEach((name, value) ->
-                trainerKafka.add("--recap.executor.process.env[" + name + "]=" + value));
-        ChildJvm orchestrator = start("training-orchestrator",
-                jar("training-orchestrator", "training-orchestrator-0.1.0-SNAPSHOT-exec.jar"), env, trainerKafka,
-                options.portBase());
-
-        Map<String, String> workerEnv = new LinkedHashMap<>();
-        workerEnv.put("PORT", Integer.toString(options.portBase() + 3));
-        workerEnv.putAll(securityEnv(3));
-        workerEnv.put("KAFKA_BOOTSTRAP", bootstrap);
-        workerEnv.putAll(kafka.clientVariables(KafkaAcls.RELABEL_WORKER));
-        workerEnv.put("RECAP_STORE", data.resolve("store").toString());
-        workerEnv.put("RECAP_IMAGE_ROOTS", data.resolve("corpora").toString());
-        start("relabel-worker", jar("relabel-worker", "relabel-worker-0.1.0-SNAPSHOT-exec.jar"), workerEnv,
-                options.portBase() + 3);
-        out.accept("training-orchestrator: " + orchestrator("/jobs") + " (log " + orchestrator.log() + ")");
-    }
-
-    /**
-     * The launcher's own Kafka admin client (it sets the broker's users and ACLs) would print every setting at
-     * logback's default level, DEBUG, among the launcher's lines; its warnings are all the console needs. Only this
-     * JVM: the broker's child JVM logs to its own file as before.
-     */
-    private static void quietKafkaClientLogs() {
-        if (org.slf4j.LoggerFactory.getLogger("org.apache.kafka") instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(ch.qos.logback.classic.Level.WARN);
-        }
-    }
-
-    private ChildJvm start(String name, Path jar, Map<String, String> env, int port) {
-        return start(name, jar, env, List.of(), port);
-    }
-
-    private ChildJvm start(String name, Path jar, Map<String, String> env, List<String> args, int port) {
-        ChildJvm jvm = ChildJvm.start(name, jar, List.of("-Xmx3g"), env, args, runDir.resolve("logs"));
-        started.add(jvm);
-        jvm.awaitHealthy(URI.create("http://127.0.0.1:" + managementPort(port - options.portBase())
-                + "/actuator/health/readiness"), SERVICE_START);
-        return jvm;
-    }
-
-    /** Actuator's port of the service on {@code portBase + offset}: a thousand above it. */
-    private int managementPort(int offset) {
-        return options.portBase() + 1000 + offset;
-    }
-
-    /** The key file and the management port of the service on {@code portBase + offset}. */
-    private Map<String, String> securityEnv(int offset) {
-        return Map.of("RECAP_SECURITY_APIKEYSFILE", apiKey.keysFile().toString(),
-                "MANAGEMENT_PORT", Integer.toString(managementPort(offset)));
-    }
-
     private void ingest(String corpusId, Path corpusDir) throws InterruptedException {
         JsonNode receipt = client.post(orchestrator("/corpora/" + corpusId + "/ingest"),
-                Map.of("manifestDir", corpusDir.toAbsolutePath().toString()));
+                Map.of("manifestDir", platformData.platformPath(corpusDir)));
         long images = receipt.path("images").asLong();
         out.accept(String.format(Locale.ROOT, "ingest: %d images published in %d batches", images,
                 receipt.path("batches").asLong()));
@@ -381,36 +327,67 @@ final class RecapLoop implements AutoCloseable {
         return jobs.submit("EVALUATE", Map.of("model", model.toString()), params);
     }
 
-    /** Starts the serving services on the promoted models, captions a held-out image, generates one. */
-    private Path serve(Path corpusDir) throws IOException {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("RECAP_STORE", data.resolve("store").toString());
-        env.put("PORT", Integer.toString(options.portBase() + 1));
-        env.putAll(securityEnv(1));
-        start("caption-service", jar("caption-service", "caption-service-0.1.0-SNAPSHOT.jar"), new LinkedHashMap<>(env),
-                options.portBase() + 1);
-        env.put("PORT", Integer.toString(options.portBase() + 2));
-        env.putAll(securityEnv(2));
-        start("generation-service", jar("generation-service", "generation-service-0.1.0-SNAPSHOT.jar"), env,
-                options.portBase() + 2);
-
+    /**
+     * Captions a held-out image and generates one through the serving services, once they serve the models this run
+     * promoted: the local mode starts them now, on those models; a running platform's pick a promotion up when they
+     * next read the store.
+     */
+    private Path serve(Path corpusDir, ModelRef captioner, ModelRef recapModel) throws IOException,
+            InterruptedException {
+        if (local != null) {
+            local.startServing(true);
+        }
         Path evalImage;
         try (var files = Files.list(corpusDir.resolve("images"))) {
             evalImage = files.sorted().skip(100).findFirst().orElseThrow();
         }
+        Map<String, Object> captionRequest = Map.of("imageBase64",
+                Base64.getEncoder().encodeToString(Files.readAllBytes(evalImage)), "style", "both");
+        URI caption = URI.create(captionUrl + "/caption");
+        awaitServing("caption-service", caption, captionRequest, captioner);
         client.note("Caption a held-out image (`" + corpusDir.relativize(evalImage) + "`; the transcript shows the"
                 + " JSON form, `curl -F image=@file.png -F style=both` works too):");
-        JsonNode caption = client.post(URI.create("http://127.0.0.1:" + (options.portBase() + 1) + "/caption"),
-                Map.of("imageBase64", Base64.getEncoder().encodeToString(Files.readAllBytes(evalImage)),
-                        "style", "both"));
-        out.accept("caption-service:       " + caption.path("captions"));
+        JsonNode answer = client.post(caption, captionRequest);
+        out.accept("caption-service:       " + answer.path("captions"));
         String prompt = "a red circle and a blue square";
-        JsonNode generated = client.post(URI.create("http://127.0.0.1:" + (options.portBase() + 2) + "/generate"),
-                Map.of("prompt", prompt, "seed", 7, "count", 1));
+        Map<String, Object> generateRequest = Map.of("prompt", prompt, "seed", 7, "count", 1);
+        URI generate = URI.create(generationUrl + "/generate");
+        awaitServing("generation-service", generate, generateRequest, recapModel);
+        JsonNode generated = client.post(generate, generateRequest);
         Path png = runDir.resolve("generated.png");
         Files.write(png, Base64.getDecoder().decode(generated.path("imagesPngBase64").get(0).asString()));
         out.accept("generation-service:    \"" + prompt + "\" -> " + png);
         return png;
+    }
+
+    /**
+     * Asks {@code url} (unrecorded) until the model that answers is {@code wanted}: a service without a model answers
+     * 503, one that has not yet read the promotion answers with the model promoted before.
+     */
+    private void awaitServing(String service, URI url, Map<String, Object> request, ModelRef wanted)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + SERVING_WAIT.toNanos();
+        String last = "no answer";
+        while (true) {
+            try {
+                JsonNode model = client.postQuietly(url, request).path("model");
+                if (wanted.name().equals(model.path("name").asString())
+                        && wanted.version().equals(model.path("version").asString())) {
+                    return;
+                }
+                last = "it serves " + model;
+            } catch (PlatformClient.HttpProblem e) {
+                if (e.status() != 503) {
+                    throw e;
+                }
+                last = e.getMessage();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(service + " did not serve " + wanted + " within " + SERVING_WAIT
+                        + ": " + last);
+            }
+            Thread.sleep(POLL.toMillis());
+        }
     }
 
     private JsonNode pollQuietly(URI url) {
@@ -425,15 +402,11 @@ final class RecapLoop implements AutoCloseable {
     }
 
     private URI orchestrator(String path) {
-        return URI.create("http://127.0.0.1:" + options.portBase() + path);
+        return URI.create(orchestratorUrl + path);
     }
 
     private static String path(ModelRef ref) {
         return ref.kind().pathSegment() + "/" + ref.name() + "/" + ref.version();
-    }
-
-    private Path jar(String module, String file) {
-        return root.resolve(module).resolve("target").resolve(file);
     }
 
     /** Keeps the services running until the JVM is stopped (Ctrl-C). */
@@ -442,16 +415,11 @@ final class RecapLoop implements AutoCloseable {
         Thread.currentThread().join();
     }
 
-    /** Stops what was started, newest first. */
+    /** Stops what the loop started (the local mode's platform); a running platform is left as it is. */
     @Override
     public void close() {
-        for (int i = started.size() - 1; i >= 0; i--) {
-            try {
-                started.get(i).close();
-            } catch (Exception e) {
-                out.accept("could not stop " + started.get(i) + ": " + e.getMessage());
-            }
+        if (local != null) {
+            local.close();
         }
-        started.clear();
     }
 }

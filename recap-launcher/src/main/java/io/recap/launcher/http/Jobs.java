@@ -25,7 +25,7 @@ public final class Jobs {
     private final URI orchestrator;
     private final Consumer<String> out;
 
-    /** @param orchestrator the orchestrator's base URL, e.g. {@code http://127.0.0.1:8080} */
+    /** @param orchestrator the orchestrator's base URL without a trailing slash, e.g. {@code http://127.0.0.1:8080} */
     public Jobs(PlatformClient client, URI orchestrator, Consumer<String> out) {
         this.client = client;
         this.orchestrator = orchestrator;
@@ -135,6 +135,7 @@ public final class Jobs {
     }
 
     private URI url(String path) {
-        return orchestrator.resolve(path);
+        // Appended, not resolved: an orchestrator behind a path prefix (https://host/recap) keeps it.
+        return URI.create(orchestrator + path);
     }
 }

@@ -61,6 +61,11 @@ public final class PlatformClient {
         return send("POST", url, body == null ? null : new String(Json.write(body), StandardCharsets.UTF_8), true);
     }
 
+    /** A POST the transcript need not show (asking a service again until it serves the wanted model). */
+    public JsonNode postQuietly(URI url, Object body) {
+        return send("POST", url, body == null ? null : new String(Json.write(body), StandardCharsets.UTF_8), false);
+    }
+
     /** Downloads {@code url} (a PNG, say) to {@code file}; the transcript shows it as {@code curl -o}. */
     public void download(URI url, Path file) {
         HttpResponse<Path> response;
