@@ -76,12 +76,34 @@ build_kafka() {
     local libs=$work/kafka-libs version hash
     build_jre > /dev/null
     rm -rf "$libs"
-    # The broker and the command-line tools, at the version the project's own broker uses.
-    (cd "$root" && mvn -B -q -ntp dependency:copy-dependencies -pl recap-local-broker \
-        -DincludeScope=runtime -DoutputDirectory="$libs" > "$work/kafka-deps.log")
+    # The broker and the command-line tools, at the Kafka version of the project's own broker (the Spring Boot
+    # parent's kafka.version), resolved from a pom of their own so that nothing of the project must be built first.
+    local boot
+    boot=$(sed -n '/<artifactId>spring-boot-starter-parent<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p;}' \
+        "$root/pom.xml")
+    mkdir -p "$work/kafka-pom"
+    cat > "$work/kafka-pom/pom.xml" << POM
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>org.springframework.boot</groupId>
+    <artifactId>spring-boot-starter-parent</artifactId>
+    <version>$boot</version>
+    <relativePath/>
+  </parent>
+  <groupId>io.recap</groupId>
+  <artifactId>recap-base-kafka</artifactId>
+  <version>1</version>
+  <dependencies>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_2.13</artifactId><version>\${kafka.version}</version></dependency>
+    <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId><version>\${kafka.version}</version></dependency>
+    <dependency><groupId>ch.qos.logback</groupId><artifactId>logback-classic</artifactId></dependency>
+  </dependencies>
+</project>
+POM
+    (cd "$work/kafka-pom" && mvn -B -q -ntp dependency:copy-dependencies -DincludeScope=runtime \
+        -DoutputDirectory="$libs" > "$work/kafka-deps.log")
     version=$(ls "$libs" | sed -n 's/^kafka-clients-\(.*\)\.jar$/\1/p')
-    (cd "$root" && mvn -B -q -ntp dependency:copy -Dartifact="org.apache.kafka:kafka-tools:$version" \
-        -DoutputDirectory="$libs" > "$work/kafka-tools.log")
     mkdir -p "$work/kafka-context"
     rm -rf "$work/kafka-context/libs"
     cp -r "$libs" "$work/kafka-context/libs"
