@@ -2,10 +2,15 @@
 # Runs docker-compose.yml for real on this host with the images built here (no registry): the stack up with two
 # relabel workers, the shipped captioner base and a ShapesWorld corpus put into its store volume, the corpus
 # ingested and relabelled through the API while one worker container is killed, every image checked captioned
-# once, then the stack stopped and started again and the catalog checked still there. Uses docker-compose (1.29,
-# Debian's) or `docker compose`; a project of its own (recap-smoke), removed with its volumes at the end.
+# once, then the stack stopped and started again and the catalog checked still there. Last, the launcher drives the
+# RECAP smoke loop through the stack's published ports (--platform-url), writing its corpus into the stack's data
+# directory, here a host directory (RECAP_DATA_DIR) instead of the named volume. Uses docker-compose (1.29, Debian's)
+# or `docker compose`; a project of its own (recap-smoke), removed with its volumes at the end.
 #
-#   docker/compose-smoke.sh [IMAGES]      # IMAGES: scene count of the corpus (default 400)
+#   docker/compose-smoke.sh [IMAGES]      # IMAGES: scene count of the corpora (default 400)
+#
+# The launcher step needs root (it gives what it writes to uid 10001, the services' user) and the launcher's jar;
+# RECAP_SMOKE_LAUNCHER=0 leaves it out and keeps the named volume.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 count=${1:-400}
@@ -19,6 +24,15 @@ log() { echo "$(date +%H:%M:%S) $*"; }
 fail() { echo "FAIL: $*" >&2; compose logs --tail 40 >&2 || true; exit 1; }
 cleanup() { compose down -v --remove-orphans > /dev/null 2>&1 || true; rm -rf "$work"; }
 trap cleanup EXIT
+with_launcher=${RECAP_SMOKE_LAUNCHER:-1}
+if [ "$with_launcher" = 1 ]; then
+    [ "$(id -u)" = 0 ] || { echo "the launcher step needs root (or RECAP_SMOKE_LAUNCHER=0)" >&2; exit 2; }
+    launcher_jar=$root/recap-launcher/target/recap-launcher.jar
+    [ -f "$launcher_jar" ] || { echo "no $launcher_jar: mvn -B -ntp install -DskipTests" >&2; exit 2; }
+    # A bind mount is not filled from the image as a new named volume is: it must belong to the services' user.
+    export RECAP_DATA_DIR=$work/recap-data
+    install -d -o 10001 -g 10001 "$RECAP_DATA_DIR"
+fi
 
 # Local images, secrets and passwords of this run only.
 export KAFKA_IMAGE=recap/base-kafka:4.1.2 POSTGRES_IMAGE=recap/base-postgres:15 RECAP_BASE_IMAGE=recap/base-jre:17
@@ -95,4 +109,24 @@ await_ready
 again=$(api GET /corpora/smoke | json "d['captions']['$captioner'].get('LONG', 0)")
 [ "$again" = "$count" ] || fail "after the restart the catalog holds $again LONG captions, not $count"
 log "after stop and start: $again LONG captions, the catalog kept"
+
+if [ "$with_launcher" = 1 ]; then
+    # The serving services start now: they serve nothing until the loop promotes models, which they pick up from
+    # the store, and the launcher waits for that.
+    compose up -d caption-service generation-service 2>&1 | tail -2
+    log "launcher: the RECAP smoke loop through http://127.0.0.1:8080, 8081 and 8082"
+    RECAP_API_KEY=$key java -Djava.awt.headless=true -jar "$launcher_jar" --platform-url http://127.0.0.1:8080 \
+        --platform-data "$RECAP_DATA_DIR" --platform-data-path /recap-data --data "$work/launcher" \
+        --preset smoke --count "$count" > "$work/launcher.log" 2>&1 \
+        || { tail -40 "$work/launcher.log" >&2; fail "the launcher's loop against the stack failed"; }
+    grep -v '^  ' "$work/launcher.log" | grep -E '^(platform|ingest|[A-Z_0-9]+ job .* succeeded|caption-service|generation-service|t2i-recap|wall time)' || true
+    transcript=$(sed -n 's/^transcript: *//p' "$work/launcher.log")
+    for call in '/corpora/shapes-42-smoke/ingest' '"manifestDir":"/recap-data/corpora/shapes-42-smoke"' \
+            'CAPTIONER_FINETUNE' '"RELABEL"' 'T2I_FINETUNE' 'EVALUATE' '/models/comparison' \
+            'http://127.0.0.1:8081/caption' 'http://127.0.0.1:8082/generate'; do
+        grep -qF "$call" "$transcript" || fail "the launcher's transcript shows no $call"
+    done
+    [ -s "$(sed -n 's/^generated image: *//p' "$work/launcher.log")" ] || fail "the launcher generated no image"
+    log "launcher: the loop finished against the stack; transcript $(grep -c '^\$ curl' "$transcript") calls"
+fi
 log "compose smoke: OK in $((SECONDS - begin)) s"

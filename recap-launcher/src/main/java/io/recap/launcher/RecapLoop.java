@@ -362,7 +362,8 @@ final class RecapLoop implements AutoCloseable {
 
     /**
      * Asks {@code url} (unrecorded) until the model that answers is {@code wanted}: a service without a model answers
-     * 503, one that has not yet read the promotion answers with the model promoted before.
+     * 503, one that has not yet read the promotion answers with the model promoted before, one still starting not at
+     * all.
      */
     private void awaitServing(String service, URI url, Map<String, Object> request, ModelRef wanted)
             throws InterruptedException {
@@ -380,6 +381,9 @@ final class RecapLoop implements AutoCloseable {
                 if (e.status() != 503) {
                     throw e;
                 }
+                last = e.getMessage();
+            } catch (java.io.UncheckedIOException e) {
+                // Not listening yet: a running platform's service may have been started after the loop was.
                 last = e.getMessage();
             }
             if (System.nanoTime() > deadline) {
