@@ -66,6 +66,14 @@ PY
     expect "$work/job-$overlay.yaml" 1 'claimName: "recap-store"'
     expect "$work/job-$overlay.yaml" 1 'mountPath: "/recap-data"'
     python3 "$root/k8s/check/least_privilege.py" "$work/$overlay.yaml" "$work/job-$overlay.yaml"
+    # The trainer image, where it has been built here (docker/build-images.sh), started once as this Job would.
+    trainer_image=$(python3 -c "import sys, yaml; d = yaml.safe_load(open(sys.argv[1])); \
+print(d['spec']['template']['spec']['containers'][0]['image'])" "$work/job-$overlay.yaml")
+    if docker image inspect "$trainer_image" > /dev/null 2>&1; then
+        python3 "$root/k8s/check/run_trainer_job.py" "$work/job-$overlay.yaml" "$trainer_image"
+    else
+        echo "trainer image $trainer_image not built here: not started (docker/build-images.sh builds it)"
+    fi
     # Default deny, DNS, API ingress, management ingress, Kafka, PostgreSQL and Kubernetes API egress.
     expect "$work/$overlay.yaml" 7 '^kind: NetworkPolicy'
     expect "$work/$overlay.yaml" 1 '^  name: default-deny$'
