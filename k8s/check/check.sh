@@ -9,7 +9,9 @@
 #  4. least privilege (least_privilege.py): the Pod Security Standards' fields of every pod against the level the
 #     namespace enforces and of every Deployment against "restricted", NetworkPolicies that select existing pods
 #     and named ports, a service account token only in the orchestrator;
-#  5. a few expectations per overlay (GPU limits, node selection, access mode, policies, labels, image tags).
+#  5. a few expectations per overlay (GPU limits, node selection, access mode, policies, labels, image tags);
+#  6. where docker/build-images.sh has built the trainer image here, that image started once with the rendered
+#     Job's command and environment (run_trainer_job.py).
 # Needs kubectl, python3 with PyYAML, unzip, Java 17, and the orchestrator jar (mvn -B -ntp install -DskipTests).
 #
 #   bash k8s/check/check.sh            # prints the bound settings and "k8s check: OK"
