@@ -2,6 +2,7 @@ package io.recap.caption.web;
 
 import io.recap.caption.inference.CaptionRequestHandler;
 import io.recap.core.domain.CaptionStyle;
+import io.recap.service.web.InvalidFieldException;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.concurrent.TimeoutException;
@@ -35,14 +36,14 @@ public class CaptionController {
             produces = MediaType.APPLICATION_JSON_VALUE)
     public CaptionResponse captionJson(@RequestBody CaptionJsonRequest request) throws TimeoutException {
         if (request.imageBase64() == null || request.imageBase64().isBlank()) {
-            throw new InvalidCaptionRequestException("imageBase64", "imageBase64 is required");
+            throw new InvalidFieldException("imageBase64", "imageBase64 is required");
         }
         byte[] bytes;
         try {
             // Strict alphabet: a lenient decoder would skip junk characters and hide a broken payload.
             bytes = Base64.getDecoder().decode(request.imageBase64().replaceAll("\\s", ""));
         } catch (IllegalArgumentException e) {
-            throw new InvalidCaptionRequestException("imageBase64", "imageBase64 is not valid base64: " + e.getMessage());
+            throw new InvalidFieldException("imageBase64", "imageBase64 is not valid base64: " + e.getMessage());
         }
         return caption(bytes, request.style(), request.beamSize());
     }

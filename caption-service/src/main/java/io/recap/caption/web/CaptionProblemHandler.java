@@ -28,14 +28,6 @@ public class CaptionProblemHandler extends ServiceProblemHandler {
         return Problems.of(status, "Invalid image", e.getMessage(), e.reason().name());
     }
 
-    @ExceptionHandler(InvalidCaptionRequestException.class)
-    ResponseEntity<ProblemDetail> invalidRequest(InvalidCaptionRequestException e) {
-        ResponseEntity<ProblemDetail> response = Problems.of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(),
-                "INVALID_FIELD");
-        response.getBody().setProperty("field", e.field());
-        return response;
-    }
-
     @ExceptionHandler(QueueFullException.class)
     ResponseEntity<ProblemDetail> saturated(QueueFullException e) {
         return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Saturated", e.getMessage(), "QUEUE_FULL", RETRY_AFTER_SECONDS);

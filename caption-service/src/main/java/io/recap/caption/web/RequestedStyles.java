@@ -1,6 +1,7 @@
 package io.recap.caption.web;
 
 import io.recap.core.domain.CaptionStyle;
+import io.recap.service.web.InvalidFieldException;
 import java.util.List;
 import java.util.Locale;
 
@@ -16,7 +17,7 @@ final class RequestedStyles {
             case "short" -> List.of(CaptionStyle.SHORT);
             case "long" -> List.of(CaptionStyle.LONG);
             case "both" -> List.of(CaptionStyle.SHORT, CaptionStyle.LONG);
-            default -> throw new InvalidCaptionRequestException("style",
+            default -> throw new InvalidFieldException("style",
                     "style must be short, long or both but was '" + abbreviate(style) + "'");
         };
     }

@@ -2,6 +2,7 @@ package io.recap.generation.web;
 
 import io.recap.generation.config.GenerationServiceProperties;
 import io.recap.generation.inference.GenerationRequest;
+import io.recap.service.web.InvalidFieldException;
 import java.security.SecureRandom;
 import org.springframework.stereotype.Component;
 
@@ -18,26 +19,26 @@ class GenerateRequestValidator {
 
     GenerationRequest validate(GenerateRequestBody body) {
         if (body == null || body.prompt() == null) {
-            throw new InvalidGenerationRequestException("prompt", "prompt is required");
+            throw new InvalidFieldException("prompt", "prompt is required");
         }
         if (body.prompt().isBlank()) {
-            throw new InvalidGenerationRequestException("prompt", "prompt must not be blank");
+            throw new InvalidFieldException("prompt", "prompt must not be blank");
         }
         if (body.prompt().length() > limits.maxPromptChars()) {
-            throw new InvalidGenerationRequestException("prompt", "prompt has " + body.prompt().length()
+            throw new InvalidFieldException("prompt", "prompt has " + body.prompt().length()
                     + " characters; at most " + limits.maxPromptChars() + " are accepted");
         }
         int steps = body.steps() == null ? limits.defaultSteps() : body.steps();
         if (steps < 1 || steps > limits.maxSteps()) {
-            throw new InvalidGenerationRequestException("steps", "steps must be 1.." + limits.maxSteps() + " but was " + steps);
+            throw new InvalidFieldException("steps", "steps must be 1.." + limits.maxSteps() + " but was " + steps);
         }
         int count = body.count() == null ? 1 : body.count();
         if (count < 1 || count > limits.maxCount()) {
-            throw new InvalidGenerationRequestException("count", "count must be 1.." + limits.maxCount() + " but was " + count);
+            throw new InvalidFieldException("count", "count must be 1.." + limits.maxCount() + " but was " + count);
         }
         float guidance = body.guidanceScale() == null ? limits.defaultGuidanceScale() : body.guidanceScale();
         if (!Float.isFinite(guidance) || guidance < 0) {
-            throw new InvalidGenerationRequestException("guidanceScale",
+            throw new InvalidFieldException("guidanceScale",
                     "guidanceScale must be a finite number >= 0 but was " + guidance);
         }
         long seed = body.seed() == null ? seeds.nextLong() & Long.MAX_VALUE : body.seed();

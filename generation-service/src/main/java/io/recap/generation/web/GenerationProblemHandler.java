@@ -14,14 +14,6 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 @RestControllerAdvice
 public class GenerationProblemHandler extends ServiceProblemHandler {
 
-    @ExceptionHandler(InvalidGenerationRequestException.class)
-    ResponseEntity<ProblemDetail> invalidRequest(InvalidGenerationRequestException e) {
-        ResponseEntity<ProblemDetail> response = Problems.of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(),
-                "INVALID_FIELD");
-        response.getBody().setProperty("field", e.field());
-        return response;
-    }
-
     @ExceptionHandler(SaturatedException.class)
     ResponseEntity<ProblemDetail> saturated(SaturatedException e) {
         return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Saturated", e.getMessage(), "SATURATED", 5);

@@ -17,7 +17,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Base of each service's {@code @RestControllerAdvice}: Spring MVC's own errors (wrong content
  * type, malformed JSON, missing part, upload too large) come out as problem+json with a
- * {@code reason} derived from the status; a malformed multipart body, undecodable parameters and bad arguments are
+ * {@code reason} derived from the status; a field the service refuses ({@link InvalidFieldException}) is 400 naming
+ * the field; a malformed multipart body, undecodable parameters and bad arguments are
  * 400; no model is 503.
  */
 public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandler {
@@ -25,6 +26,17 @@ public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandl
     @ExceptionHandler(IllegalArgumentException.class)
     protected ResponseEntity<ProblemDetail> invalidArgument(IllegalArgumentException e) {
         return Problems.of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "INVALID_ARGUMENT");
+    }
+
+    /** Every service's field errors come out alike: the field named, so a client can point at it. */
+    @ExceptionHandler(InvalidFieldException.class)
+    protected ResponseEntity<ProblemDetail> invalidField(InvalidFieldException e) {
+        ResponseEntity<ProblemDetail> response = Problems.of(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(),
+                e.reason());
+        if (e.field() != null) {
+            response.getBody().setProperty("field", e.field());
+        }
+        return response;
     }
 
     /** Too many large images being decoded at once: transient, like a full queue. */

@@ -8,6 +8,7 @@ import io.recap.core.store.UnsafePathException;
 import io.recap.orchestrator.events.EventPublisher;
 import io.recap.orchestrator.ingest.format.CorpusFormat;
 import io.recap.orchestrator.ingest.format.CorpusReaders;
+import io.recap.service.web.InvalidFieldException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,7 +53,7 @@ public class CorpusIngestService {
     /**
      * Publishes the corpus's usable images and waits until the broker has acknowledged every batch.
      *
-     * @throws InvalidIngestRequestException for a bad corpus id, an unknown format, a directory outside the roots,
+     * @throws InvalidFieldException for a bad corpus id, an unknown format, a directory outside the roots,
      *         a corpus that cannot be read in its format, or one without a single usable image
      * @throws IngestPublishException when the broker did not take every batch in time (repeating is safe)
      */
@@ -60,23 +61,23 @@ public class CorpusIngestService {
         try {
             Require.safeId(corpusId, "corpusId");
         } catch (IllegalArgumentException e) {
-            throw new InvalidIngestRequestException("corpusId", "INVALID_FIELD", e.getMessage());
+            throw new InvalidFieldException("corpusId", e.getMessage());
         }
         String manifestDir = request == null ? null : request.manifestDir();
         if (manifestDir == null || manifestDir.isBlank()) {
-            throw new InvalidIngestRequestException("manifestDir", "INVALID_FIELD", "manifestDir is required");
+            throw new InvalidFieldException("manifestDir", "manifestDir is required");
         }
         CorpusFormat format = request.corpusFormat();
         Path dir;
         try {
             dir = roots.resolve(manifestDir.trim());
         } catch (UnsafePathException e) {
-            throw new InvalidIngestRequestException("manifestDir", "UNSAFE_PATH", "manifestDir is refused: "
-                    + e.getMessage());
+            throw new InvalidFieldException("manifestDir", "manifestDir is refused: "
+                    + e.getMessage(), "UNSAFE_PATH");
         }
         if (!Files.isDirectory(dir)) {
-            throw new InvalidIngestRequestException("manifestDir", "NOT_A_CORPUS", "manifestDir '" + manifestDir
-                    + "' is not a directory");
+            throw new InvalidFieldException("manifestDir", "manifestDir '" + manifestDir
+                    + "' is not a directory", "NOT_A_CORPUS");
         }
         IngestPlan plan = IngestPlan.prepare(readers, corpusId, dir, format, request.textColumn(), batchSize);
         publish(plan.batches());

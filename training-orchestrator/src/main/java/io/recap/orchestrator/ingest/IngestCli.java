@@ -8,6 +8,7 @@ import io.recap.core.store.AllowedRoots;
 import io.recap.orchestrator.ingest.format.CorpusFormat;
 import io.recap.orchestrator.ingest.format.CorpusReaders;
 import io.recap.orchestrator.ingest.format.ItemError;
+import io.recap.service.web.InvalidFieldException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -110,7 +111,7 @@ public final class IngestCli implements Callable<Integer> {
         try {
             corpusFormat = new IngestRequest(manifest.toString(), format, null).corpusFormat();
             kafkaSecurity = KafkaClientSecurity.clientProperties(System.getenv());
-        } catch (InvalidIngestRequestException | KafkaClientSecurity.InvalidKafkaSecurityException
+        } catch (InvalidFieldException | KafkaClientSecurity.InvalidKafkaSecurityException
                 | java.io.UncheckedIOException e) {
             err.println("ingest: " + e.getMessage());
             return 2;

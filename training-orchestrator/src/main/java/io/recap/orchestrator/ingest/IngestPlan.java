@@ -6,6 +6,7 @@ import io.recap.orchestrator.ingest.format.CorpusRead;
 import io.recap.orchestrator.ingest.format.CorpusReadException;
 import io.recap.orchestrator.ingest.format.CorpusReaders;
 import io.recap.orchestrator.ingest.format.ItemError;
+import io.recap.service.web.InvalidFieldException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -18,7 +19,7 @@ public record IngestPlan(String corpusId, Path dir, CorpusRead read, List<Corpus
 
     /**
      * @param dir the corpus directory, a real path under the readers' roots
-     * @throws InvalidIngestRequestException when the corpus cannot be read as asked, or has no usable item
+     * @throws InvalidFieldException when the corpus cannot be read as asked, or has no usable item
      */
     public static IngestPlan prepare(CorpusReaders readers, String corpusId, Path dir, CorpusFormat format,
             String textColumn, int batchSize) {
@@ -27,7 +28,7 @@ public record IngestPlan(String corpusId, Path dir, CorpusRead read, List<Corpus
             read = readers.read(dir, format, textColumn);
         } catch (CorpusReadException e) {
             String field = e.reason() == CorpusReadException.Reason.UNKNOWN_COLUMN ? "textColumn" : "manifestDir";
-            throw new InvalidIngestRequestException(field, e.reason().name(), e.getMessage());
+            throw new InvalidFieldException(field, e.getMessage(), e.reason().name());
         }
         if (read.records().isEmpty()) {
             throw nothingUsable(dir, read);
@@ -44,17 +45,18 @@ public record IngestPlan(String corpusId, Path dir, CorpusRead read, List<Corpus
      * No item to publish. When every item was refused for one reason, that reason is the request's (a manifest
      * whose only entry leads out of the roots is {@code UNSAFE_PATH}); mixed reasons are {@code NO_USABLE_ITEMS}.
      */
-    private static InvalidIngestRequestException nothingUsable(Path dir, CorpusRead read) {
+    private static InvalidFieldException nothingUsable(Path dir, CorpusRead read) {
         List<ItemError> errors = read.errors();
         if (errors.isEmpty()) {
-            return new InvalidIngestRequestException("manifestDir", "NOT_A_CORPUS", "'" + dir + "' read as "
-                    + read.format().id() + " holds no images");
+            return new InvalidFieldException("manifestDir", "'" + dir + "' read as "
+                    + read.format().id() + " holds no images", "NOT_A_CORPUS");
         }
         boolean oneReason = errors.stream().map(ItemError::reason).distinct().count() == 1;
         ItemError first = errors.get(0);
-        return new InvalidIngestRequestException("manifestDir", oneReason ? first.reason().name() : "NO_USABLE_ITEMS",
+        String reason = oneReason ? first.reason().name() : "NO_USABLE_ITEMS";
+        return new InvalidFieldException("manifestDir",
                 "none of the " + errors.size() + " items of '" + dir + "' (read as " + read.format().id()
                         + ") is usable; the first: " + first.reason() + " " + (first.path() == null ? "" : first.path())
-                        + (first.line() == null ? "" : " (line " + first.line() + ")") + ": " + first.detail());
+                        + (first.line() == null ? "" : " (line " + first.line() + ")") + ": " + first.detail(), reason);
     }
 }

@@ -1,6 +1,7 @@
 package io.recap.orchestrator.ingest;
 
 import io.recap.orchestrator.ingest.format.CorpusFormat;
+import io.recap.service.web.InvalidFieldException;
 
 /**
  * Body of {@code POST /corpora/{corpusId}/ingest}; the ingest CLI builds the same from its options.
@@ -16,7 +17,7 @@ public record IngestRequest(String manifestDir, String format, String textColumn
     /**
      * The format named, or null to detect it.
      *
-     * @throws InvalidIngestRequestException {@code UNKNOWN_FORMAT} for a name that is not a format
+     * @throws InvalidFieldException {@code UNKNOWN_FORMAT} for a name that is not a format
      */
     public CorpusFormat corpusFormat() {
         if (format == null || format.isBlank()) {
@@ -25,7 +26,7 @@ public record IngestRequest(String manifestDir, String format, String textColumn
         try {
             return CorpusFormat.parse(format);
         } catch (IllegalArgumentException e) {
-            throw new InvalidIngestRequestException("format", "UNKNOWN_FORMAT", e.getMessage());
+            throw new InvalidFieldException("format", e.getMessage(), "UNKNOWN_FORMAT");
         }
     }
 }

@@ -10,6 +10,7 @@ import io.recap.orchestrator.catalog.CatalogService;
 import io.recap.orchestrator.config.SchedulingProperties;
 import io.recap.orchestrator.executor.ExecutorRegistry;
 import io.recap.orchestrator.scheduling.SchedulerSignal;
+import io.recap.service.web.InvalidFieldException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,7 @@ public class JobService {
     /**
      * Validates and queues a job.
      *
-     * @throws InvalidJobRequestException naming the offending field
+     * @throws InvalidFieldException naming the offending field
      */
     public JobView submit(String kindText, Map<String, Object> specFields, Integer priority, String pool,
             Map<String, Object> params) {
@@ -68,17 +69,17 @@ public class JobService {
         checkReferences(spec);
         int effectivePriority = priority == null ? 0 : priority;
         if (Math.abs(effectivePriority) > MAX_PRIORITY) {
-            throw new InvalidJobRequestException("priority", "priority must be between -" + MAX_PRIORITY + " and "
+            throw new InvalidFieldException("priority", "priority must be between -" + MAX_PRIORITY + " and "
                     + MAX_PRIORITY + " but was " + effectivePriority);
         }
         String effectivePool = pool == null || pool.isBlank() ? scheduling.poolFor(kind) : pool;
         if (!scheduling.slots().containsKey(effectivePool)) {
-            throw new InvalidJobRequestException("pool", "unknown pool '" + effectivePool + "' (configured: "
+            throw new InvalidFieldException("pool", "unknown pool '" + effectivePool + "' (configured: "
                     + scheduling.slots().keySet() + ")");
         }
         String executor = scheduling.executorFor(effectivePool);
         if (executors.find(executor).isEmpty()) {
-            throw new InvalidJobRequestException("pool", "pool '" + effectivePool + "' runs on executor '" + executor
+            throw new InvalidFieldException("pool", "pool '" + effectivePool + "' runs on executor '" + executor
                     + "', which is not enabled here (enabled: " + executors.names() + ")");
         }
         Map<String, String> checkedParams = params(params);
@@ -105,7 +106,7 @@ public class JobService {
             try {
                 stateFilter = JobState.valueOf(state.trim().toUpperCase(java.util.Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new InvalidJobRequestException("state", "unknown state '" + state + "' (one of "
+                throw new InvalidFieldException("state", "unknown state '" + state + "' (one of "
                         + List.of(JobState.values()) + ")");
             }
         }
@@ -113,7 +114,7 @@ public class JobService {
             kindFilter = JobSpecParser.parseKind(kind);
         }
         if (limit < 1 || limit > 1000) {
-            throw new InvalidJobRequestException("limit", "limit must be between 1 and 1000");
+            throw new InvalidFieldException("limit", "limit must be between 1 and 1000");
         }
         return jobs.list(stateFilter, kindFilter, limit).stream().map(job -> view(job, false)).toList();
     }
@@ -215,14 +216,14 @@ public class JobService {
 
     private void requireCorpus(String corpusId) {
         if (corpusId != null && !catalog.corpusExists(corpusId)) {
-            throw new InvalidJobRequestException("spec.corpusId", "spec.corpusId: corpus '" + corpusId
+            throw new InvalidFieldException("spec.corpusId", "spec.corpusId: corpus '" + corpusId
                     + "' is not in the catalog");
         }
     }
 
     private void requireModel(ModelRef ref, String field) {
         if (ref != null && !models.exists(ref)) {
-            throw new InvalidJobRequestException(field, field + ": model " + ref + " is not in the model store");
+            throw new InvalidFieldException(field, field + ": model " + ref + " is not in the model store");
         }
     }
 
@@ -231,7 +232,7 @@ public class JobService {
         RelabelOnly.parse(params.get(RelabelOnly.PARAM));
         if (params.containsKey("retryFailures")) {
             // Replaced by params.only; ignoring it would silently send a different set than the caller meant.
-            throw new InvalidJobRequestException("params.retryFailures", "params.retryFailures is replaced by "
+            throw new InvalidFieldException("params.retryFailures", "params.retryFailures is replaced by "
                     + "params.only: missing (default, failed images included) or failed");
         }
     }
@@ -242,21 +243,21 @@ public class JobService {
             return checked;
         }
         if (params.size() > MAX_PARAMS) {
-            throw new InvalidJobRequestException("params", "at most " + MAX_PARAMS + " params");
+            throw new InvalidFieldException("params", "at most " + MAX_PARAMS + " params");
         }
         params.forEach((key, value) -> {
             try {
                 Require.safeId(key, "params key");
             } catch (IllegalArgumentException e) {
-                throw new InvalidJobRequestException("params." + key, e.getMessage());
+                throw new InvalidFieldException("params." + key, e.getMessage());
             }
             if (value == null || value instanceof Map || value instanceof java.util.Collection) {
-                throw new InvalidJobRequestException("params." + key, "params." + key
+                throw new InvalidFieldException("params." + key, "params." + key
                         + " must be a string, number or boolean");
             }
             String text = value.toString();
             if (text.length() > 1024) {
-                throw new InvalidJobRequestException("params." + key, "params." + key + " is longer than 1024 characters");
+                throw new InvalidFieldException("params." + key, "params." + key + " is longer than 1024 characters");
             }
             checked.put(key, text);
         });

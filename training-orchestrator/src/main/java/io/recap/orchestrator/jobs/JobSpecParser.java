@@ -6,6 +6,7 @@ import io.recap.core.domain.JobKind;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.domain.Require;
+import io.recap.service.web.InvalidFieldException;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -16,7 +17,7 @@ import java.util.Set;
 
 /**
  * Turns the {@code spec} object of a job request into the {@link JobSpec} of its kind. Every problem is
- * an {@link InvalidJobRequestException} naming the field ({@code spec.captionMix}); unknown fields are
+ * an {@link InvalidFieldException} naming the field ({@code spec.captionMix}); unknown fields are
  * refused so that a typo is not silently ignored.
  *
  * <p>Model references are accepted as {@code "captioner/name/version"} or
@@ -36,23 +37,23 @@ public final class JobSpecParser {
 
     public static JobKind parseKind(String text) {
         if (text == null || text.isBlank()) {
-            throw new InvalidJobRequestException("kind", "kind is required (one of " + List.of(JobKind.values()) + ")");
+            throw new InvalidFieldException("kind", "kind is required (one of " + List.of(JobKind.values()) + ")");
         }
         try {
             return JobKind.valueOf(text.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
         } catch (IllegalArgumentException e) {
-            throw new InvalidJobRequestException("kind", "unknown kind '" + text + "' (one of "
+            throw new InvalidFieldException("kind", "unknown kind '" + text + "' (one of "
                     + List.of(JobKind.values()) + ")");
         }
     }
 
     public static JobSpec parse(JobKind kind, Map<String, Object> spec) {
         if (spec == null) {
-            throw new InvalidJobRequestException("spec", "spec is required for " + kind);
+            throw new InvalidFieldException("spec", "spec is required for " + kind);
         }
         for (String name : spec.keySet()) {
             if (!FIELDS.get(kind).contains(name)) {
-                throw new InvalidJobRequestException("spec." + name, "unknown field spec." + name + " for " + kind
+                throw new InvalidFieldException("spec." + name, "unknown field spec." + name + " for " + kind
                         + " (allowed: " + FIELDS.get(kind).stream().sorted().toList() + ")");
             }
         }
@@ -62,7 +63,7 @@ public final class JobSpecParser {
                 String humanSet = f.optionalId("humanSet");
                 String corpusId = f.optionalId("corpusId");
                 if (humanSet == null && corpusId == null) {
-                    throw new InvalidJobRequestException("spec.humanSet", "one of spec.humanSet or spec.corpusId is required");
+                    throw new InvalidFieldException("spec.humanSet", "one of spec.humanSet or spec.corpusId is required");
                 }
                 yield new CaptionerFinetuneSpec(humanSet, corpusId, f.preset("preset"),
                         f.optionalModel("baseModel", ModelKind.CAPTIONER));
@@ -108,7 +109,7 @@ public final class JobSpecParser {
             }
             String preset = string(name, value).trim().toLowerCase(Locale.ROOT);
             if (!Presets.ALL.contains(preset)) {
-                throw new InvalidJobRequestException("spec." + name, "spec." + name + " must be one of " + Presets.ALL
+                throw new InvalidFieldException("spec." + name, "spec." + name + " must be one of " + Presets.ALL
                         + " but was '" + value + "'");
             }
             return preset;
@@ -139,7 +140,7 @@ public final class JobSpecParser {
                 throw new IllegalArgumentException("must be \"kind/name/version\" or {kind, name, version}");
             });
             if (expected != null && ref.kind() != expected) {
-                throw new InvalidJobRequestException("spec." + name, "spec." + name + " must be a "
+                throw new InvalidFieldException("spec." + name, "spec." + name + " must be a "
                         + expected.pathSegment() + " model but was " + ref);
             }
             return ref;
@@ -151,14 +152,14 @@ public final class JobSpecParser {
                 return EnumSet.of(CaptionStyle.SHORT, CaptionStyle.LONG);
             }
             if (!(value instanceof Collection<?> list) || list.isEmpty()) {
-                throw new InvalidJobRequestException("spec." + name, "spec." + name
+                throw new InvalidFieldException("spec." + name, "spec." + name
                         + " must be a non-empty list of styles (short, long)");
             }
             Set<CaptionStyle> styles = new LinkedHashSet<>();
             for (Object item : list) {
                 CaptionStyle style = check(name, () -> CaptionStyle.parse(item == null ? null : item.toString()));
                 if (!style.isGenerated()) {
-                    throw new InvalidJobRequestException("spec." + name, "spec." + name + ": style " + style
+                    throw new InvalidFieldException("spec." + name, "spec." + name + ": style " + style
                             + " is not written by a captioner (use short, long)");
                 }
                 styles.add(style);
@@ -196,24 +197,24 @@ public final class JobSpecParser {
 
         private static String string(String name, Object value) {
             if (!(value instanceof String text)) {
-                throw new InvalidJobRequestException("spec." + name, "spec." + name + " must be a string");
+                throw new InvalidFieldException("spec." + name, "spec." + name + " must be a string");
             }
             return text;
         }
 
-        private static InvalidJobRequestException missing(String name) {
-            return new InvalidJobRequestException("spec." + name, "spec." + name + " is required");
+        private static InvalidFieldException missing(String name) {
+            return new InvalidFieldException("spec." + name, "spec." + name + " is required");
         }
 
         private static <T> T check(String name, java.util.function.Supplier<T> parse) {
             try {
                 return parse.get();
-            } catch (InvalidJobRequestException e) {
+            } catch (InvalidFieldException e) {
                 throw e;
             } catch (IllegalArgumentException | ClassCastException e) {
                 String message = e.getMessage() == null ? "invalid value" : e.getMessage();
                 String prefix = "spec." + name;
-                throw new InvalidJobRequestException(prefix, message.startsWith(prefix) ? message
+                throw new InvalidFieldException(prefix, message.startsWith(prefix) ? message
                         : prefix + ": " + message);
             }
         }

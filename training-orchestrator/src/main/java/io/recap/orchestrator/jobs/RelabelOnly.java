@@ -1,5 +1,6 @@
 package io.recap.orchestrator.jobs;
 
+import io.recap.service.web.InvalidFieldException;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -27,7 +28,7 @@ public enum RelabelOnly {
         try {
             return valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidJobRequestException("params." + PARAM, "params." + PARAM + " must be one of "
+            throw new InvalidFieldException("params." + PARAM, "params." + PARAM + " must be one of "
                     + Arrays.stream(values()).map(v -> v.name().toLowerCase(Locale.ROOT)).toList() + " but was '"
                     + text + "'" + ("all".equalsIgnoreCase(text.trim()) ? " (a captioner version's captions never "
                     + "change: to recaption everything, relabel with a new version)" : ""));

@@ -4,9 +4,9 @@ import io.recap.core.domain.JobKind;
 import io.recap.core.json.Json;
 import io.recap.core.messages.Topics;
 import io.recap.orchestrator.executor.ExecutionRequest;
-import io.recap.orchestrator.jobs.InvalidJobRequestException;
 import io.recap.orchestrator.jobs.JobSpec;
 import io.recap.orchestrator.jobs.JobSpecParser;
+import io.recap.service.web.InvalidFieldException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ public record TrainerEnvironment(String jobId, JobSpec spec, int attempt, Map<St
         JobKind kind;
         try {
             kind = JobSpecParser.parseKind(required(env, "RECAP_JOB_KIND"));
-        } catch (InvalidJobRequestException e) {
+        } catch (InvalidFieldException e) {
             throw new InvalidEnvironmentException("RECAP_JOB_KIND", e.getMessage());
         }
         int attempt = integer(env, "RECAP_JOB_ATTEMPT");
@@ -76,7 +76,7 @@ public record TrainerEnvironment(String jobId, JobSpec spec, int attempt, Map<St
         JobSpec spec;
         try {
             spec = JobSpecParser.parse(kind, jsonObject(env, "RECAP_JOB_SPEC", required(env, "RECAP_JOB_SPEC")));
-        } catch (InvalidJobRequestException e) {
+        } catch (InvalidFieldException e) {
             throw new InvalidEnvironmentException("RECAP_JOB_SPEC", e.getMessage());
         }
         Map<String, String> params = new LinkedHashMap<>();

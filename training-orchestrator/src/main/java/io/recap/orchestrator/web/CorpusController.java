@@ -9,6 +9,7 @@ import io.recap.orchestrator.catalog.SnapshotManifest;
 import io.recap.orchestrator.ingest.CorpusIngestService;
 import io.recap.orchestrator.ingest.IngestReceipt;
 import io.recap.orchestrator.ingest.IngestRequest;
+import io.recap.service.web.InvalidFieldException;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -53,10 +54,10 @@ public class CorpusController {
             @RequestParam(defaultValue = "0") int page,
             @RequestParam(defaultValue = "50") int size) {
         if (page < 0) {
-            throw new InvalidParameterException("page", "page must be 0 or more but was " + page);
+            throw new InvalidFieldException("page", "page must be 0 or more but was " + page);
         }
         if (size < 1 || size > 1000) {
-            throw new InvalidParameterException("size", "size must be 1..1000 but was " + size);
+            throw new InvalidFieldException("size", "size must be 1..1000 but was " + size);
         }
         return catalog.failures(corpusId, captioner == null ? null : captionerRef(captioner), page, size);
     }
@@ -84,7 +85,7 @@ public class CorpusController {
         try {
             return ModelRef.parse(captioner).requireKind(io.recap.core.domain.ModelKind.CAPTIONER);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("captioner", e.getMessage());
+            throw new InvalidFieldException("captioner", e.getMessage());
         }
     }
 }

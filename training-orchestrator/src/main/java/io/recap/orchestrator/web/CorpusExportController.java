@@ -8,6 +8,7 @@ import io.recap.orchestrator.export.ExportNotFoundException;
 import io.recap.orchestrator.export.ExportReports;
 import io.recap.orchestrator.export.ExportRequest;
 import io.recap.orchestrator.export.ExportSummary;
+import io.recap.service.web.InvalidFieldException;
 import java.util.Locale;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -55,7 +56,7 @@ public class CorpusExportController {
             request = new ExportRequest(parseFormat(format), CorpusController.captionerRef(captioner),
                     parseStyle(style), images, after, limit);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException(limit < 0 ? "limit" : "style", e.getMessage());
+            throw new InvalidFieldException(limit < 0 ? "limit" : "style", e.getMessage());
         }
         exporter.requireCorpus(corpusId);
         String exportId = reports.newId();
@@ -83,7 +84,7 @@ public class CorpusExportController {
         try {
             Require.label(after, "after");
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("after", e.getMessage() + " (it names the last image id received)");
+            throw new InvalidFieldException("after", e.getMessage() + " (it names the last image id received)");
         }
     }
 
@@ -91,7 +92,7 @@ public class CorpusExportController {
         try {
             return ExportFormat.parse(format);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("format", e.getMessage());
+            throw new InvalidFieldException("format", e.getMessage());
         }
     }
 
@@ -102,7 +103,7 @@ public class CorpusExportController {
         try {
             return CaptionStyle.valueOf(style.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("style", "style must be short or long but was '" + style + "'");
+            throw new InvalidFieldException("style", "style must be short or long but was '" + style + "'");
         }
     }
 }

@@ -7,6 +7,7 @@ import io.recap.orchestrator.evaluation.EvaluationComparison;
 import io.recap.orchestrator.evaluation.EvaluationNotFoundException;
 import io.recap.orchestrator.evaluation.EvaluationRecord;
 import io.recap.orchestrator.registry.ModelRegistry;
+import io.recap.service.web.InvalidFieldException;
 import org.springframework.http.MediaType;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -52,7 +53,7 @@ public class ModelController {
         try {
             return EvaluationComparison.compare(store, base, others);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("models", e.getMessage());
+            throw new InvalidFieldException("models", e.getMessage());
         }
     }
 
@@ -88,7 +89,7 @@ public class ModelController {
         try {
             return ModelRef.parse(text).requireKind(ModelKind.TEXT_TO_IMAGE);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException(param, param + " must be text-to-image/name/version refs: "
+            throw new InvalidFieldException(param, param + " must be text-to-image/name/version refs: "
                     + e.getMessage());
         }
     }
@@ -97,7 +98,7 @@ public class ModelController {
         try {
             return ModelKind.parse(kind);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException("kind", e.getMessage());
+            throw new InvalidFieldException("kind", e.getMessage());
         }
     }
 
@@ -106,7 +107,7 @@ public class ModelController {
         try {
             return new ModelRef(modelKind, name, version);
         } catch (IllegalArgumentException e) {
-            throw new InvalidParameterException(e.getMessage().startsWith("model name") ? "name" : "version",
+            throw new InvalidFieldException(e.getMessage().startsWith("model name") ? "name" : "version",
                     e.getMessage());
         }
     }

@@ -8,8 +8,6 @@ import io.recap.orchestrator.evaluation.EvaluationNotFoundException;
 import io.recap.orchestrator.export.ExportNotFoundException;
 import io.recap.orchestrator.registry.PromotionRefusedException;
 import io.recap.orchestrator.ingest.IngestPublishException;
-import io.recap.orchestrator.ingest.InvalidIngestRequestException;
-import io.recap.orchestrator.jobs.InvalidJobRequestException;
 import io.recap.orchestrator.jobs.JobFinishedException;
 import io.recap.orchestrator.jobs.JobNotFoundException;
 import io.recap.service.web.ServiceProblemHandler;
@@ -33,16 +31,6 @@ import tools.jackson.core.JacksonException;
  */
 @RestControllerAdvice
 public class OrchestratorProblemHandler extends ServiceProblemHandler {
-
-    @ExceptionHandler(InvalidJobRequestException.class)
-    ResponseEntity<ProblemDetail> invalidJob(InvalidJobRequestException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid job request", e.getMessage(), "INVALID_FIELD", e.field());
-    }
-
-    @ExceptionHandler(InvalidParameterException.class)
-    ResponseEntity<ProblemDetail> invalidParameter(InvalidParameterException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "INVALID_FIELD", e.field());
-    }
 
     @ExceptionHandler(JobNotFoundException.class)
     ResponseEntity<ProblemDetail> jobNotFound(JobNotFoundException e) {
@@ -92,11 +80,6 @@ public class OrchestratorProblemHandler extends ServiceProblemHandler {
     @ExceptionHandler(ExportNotFoundException.class)
     ResponseEntity<ProblemDetail> exportNotFound(ExportNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "No such export", e.getMessage(), "EXPORT_NOT_FOUND", null);
-    }
-
-    @ExceptionHandler(InvalidIngestRequestException.class)
-    ResponseEntity<ProblemDetail> invalidIngest(InvalidIngestRequestException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid ingest request", e.getMessage(), e.reason(), e.field());
     }
 
     /** The broker did not take the batches: try again later (publishing twice is harmless). */

@@ -17,6 +17,7 @@ import io.recap.orchestrator.ingest.format.CorpusReaders;
 import io.recap.orchestrator.ingest.format.ItemError;
 import io.recap.orchestrator.ingest.format.ItemError.Reason;
 import io.recap.orchestrator.support.IngestFixtures.RecordingPublisher;
+import io.recap.service.web.InvalidFieldException;
 import io.recap.shapes.corpus.CorpusConfig;
 import io.recap.shapes.corpus.CorpusEntry;
 import io.recap.shapes.corpus.CorpusGenerator;
@@ -351,7 +352,7 @@ class CorpusIngestServiceTest {
                 new Case(new IngestRequest(outside.toString(), null, null), "manifestDir", "UNSAFE_PATH"))) {
             assertThatThrownBy(() -> service.ingest("refused", c.request()))
                     .as(c.toString())
-                    .isInstanceOfSatisfying(InvalidIngestRequestException.class, e -> {
+                    .isInstanceOfSatisfying(InvalidFieldException.class, e -> {
                         assertThat(e.reason()).as(e.getMessage()).isEqualTo(c.reason());
                         assertThat(e.field()).isEqualTo(c.field());
                     });

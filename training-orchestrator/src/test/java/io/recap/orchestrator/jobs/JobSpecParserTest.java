@@ -7,6 +7,7 @@ import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.JobKind;
 import io.recap.core.domain.ModelRef;
+import io.recap.service.web.InvalidFieldException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,17 +61,17 @@ class JobSpecParserTest {
     @MethodSource("badSpecs")
     void badSpecsNameTheirField(JobKind kind, Map<String, Object> spec, String field, String message) {
         assertThatThrownBy(() -> JobSpecParser.parse(kind, spec))
-                .isInstanceOf(InvalidJobRequestException.class)
+                .isInstanceOf(InvalidFieldException.class)
                 .hasMessageContaining(message)
-                .satisfies(e -> assertThat(((InvalidJobRequestException) e).field()).isEqualTo(field));
+                .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo(field));
     }
 
     @Test
     void unknownKindNamesTheKindField() {
         assertThatThrownBy(() -> JobSpecParser.parseKind("TRAIN_EVERYTHING"))
-                .isInstanceOf(InvalidJobRequestException.class)
-                .satisfies(e -> assertThat(((InvalidJobRequestException) e).field()).isEqualTo("kind"));
+                .isInstanceOf(InvalidFieldException.class)
+                .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("kind"));
         assertThatThrownBy(() -> JobSpecParser.parse(JobKind.EVALUATE, null))
-                .satisfies(e -> assertThat(((InvalidJobRequestException) e).field()).isEqualTo("spec"));
+                .satisfies(e -> assertThat(((InvalidFieldException) e).field()).isEqualTo("spec"));
     }
 }
