@@ -3,6 +3,7 @@ package io.recap.caption.web;
 import io.recap.caption.inference.CaptionRequestHandler;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.service.web.InvalidFieldException;
+import jakarta.validation.Valid;
 import java.io.IOException;
 import java.util.Base64;
 import java.util.concurrent.TimeoutException;
@@ -34,10 +35,7 @@ public class CaptionController {
 
     @PostMapping(path = "/caption", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    public CaptionResponse captionJson(@RequestBody CaptionJsonRequest request) throws TimeoutException {
-        if (request.imageBase64() == null || request.imageBase64().isBlank()) {
-            throw new InvalidFieldException("imageBase64", "imageBase64 is required");
-        }
+    public CaptionResponse captionJson(@Valid @RequestBody CaptionJsonRequest request) throws TimeoutException {
         byte[] bytes;
         try {
             // Strict alphabet: a lenient decoder would skip junk characters and hide a broken payload.

@@ -1,5 +1,7 @@
 package io.recap.caption.web;
 
+import jakarta.validation.constraints.NotBlank;
+
 /**
  * JSON form of a caption request.
  *
@@ -7,5 +9,5 @@ package io.recap.caption.web;
  * @param style short | long | both (default both)
  * @param beamSize beam width; 1 (default) is greedy decoding
  */
-public record CaptionJsonRequest(String imageBase64, String style, Integer beamSize) {
+public record CaptionJsonRequest(@NotBlank(message = "imageBase64 is required") String imageBase64, String style, Integer beamSize) {
 }

@@ -79,6 +79,9 @@ class CaptionApiTests extends CaptionServiceIntegrationTest {
                     .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(c.response().body()).as(c.name()).contains("\"reason\":\"" + c.reason() + "\"");
         }
+        // The record's constraint names the field and keeps the message a hand-written check gave.
+        assertThat(postJson("{\"imageBase64\":\" \"}").body()).contains("\"field\":\"imageBase64\"")
+                .contains("imageBase64 is required");
         assertThat(postMultipart(png, "image/png", "short").statusCode()).isEqualTo(200);
     }
 

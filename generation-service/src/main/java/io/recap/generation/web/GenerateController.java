@@ -2,6 +2,7 @@ package io.recap.generation.web;
 
 import io.recap.core.image.PngCodec;
 import io.recap.generation.inference.Generator;
+import jakarta.validation.Valid;
 import java.util.Base64;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -28,7 +29,7 @@ public class GenerateController {
 
     @PostMapping(path = "/generate", consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = {MediaType.IMAGE_PNG_VALUE, MediaType.APPLICATION_JSON_VALUE})
-    public ResponseEntity<?> generate(@RequestBody GenerateRequestBody body,
+    public ResponseEntity<?> generate(@Valid @RequestBody GenerateRequestBody body,
             @RequestHeader(name = HttpHeaders.ACCEPT, required = false) String accept) {
         long start = System.nanoTime();
         Generator.Generated generated = generator.generate(validator.validate(body));

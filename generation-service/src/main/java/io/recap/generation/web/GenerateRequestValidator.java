@@ -6,7 +6,10 @@ import io.recap.service.web.InvalidFieldException;
 import java.security.SecureRandom;
 import org.springframework.stereotype.Component;
 
-/** Turns a request body into a {@link GenerationRequest}, applying defaults and naming the first bad field. */
+/**
+ * Turns a request body, already checked against its record's constraints (a prompt present and not blank), into a
+ * {@link GenerationRequest}: applies the defaults and the configured limits, naming the first field beyond them.
+ */
 @Component
 class GenerateRequestValidator {
 
@@ -18,12 +21,6 @@ class GenerateRequestValidator {
     }
 
     GenerationRequest validate(GenerateRequestBody body) {
-        if (body == null || body.prompt() == null) {
-            throw new InvalidFieldException("prompt", "prompt is required");
-        }
-        if (body.prompt().isBlank()) {
-            throw new InvalidFieldException("prompt", "prompt must not be blank");
-        }
         if (body.prompt().length() > limits.maxPromptChars()) {
             throw new InvalidFieldException("prompt", "prompt has " + body.prompt().length()
                     + " characters; at most " + limits.maxPromptChars() + " are accepted");

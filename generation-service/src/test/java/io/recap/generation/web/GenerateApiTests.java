@@ -109,6 +109,12 @@ class GenerateApiTests extends GenerationServiceIntegrationTest {
                     .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
             assertThat(c.response().body()).as(c.name()).contains("\"reason\":\"" + c.reason() + "\"");
         }
+        // The record's constraints name the field and keep the messages the hand-written checks gave.
+        assertThat(post("{\"steps\":4}", "application/json").body()).contains("\"field\":\"prompt\"")
+                .contains("prompt is required");
+        assertThat(post("{\"prompt\":\" \\n \"}", "application/json").body()).contains("\"field\":\"prompt\"")
+                .contains("prompt must not be blank");
+        assertThat(post("{\"prompt\":\"a\",\"steps\":0}", "application/json").body()).contains("\"field\":\"steps\"");
         assertThat(post("{\"prompt\":\"a red circle\",\"steps\":2}", "application/json").statusCode()).isEqualTo(200);
     }
 

@@ -2,6 +2,10 @@ package io.recap.service.web;
 
 import io.recap.core.image.DecodeBudgetExhaustedException;
 import io.recap.service.model.ModelNotLoadedException;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -9,16 +13,21 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.validation.FieldError;
+import org.springframework.validation.method.ParameterValidationResult;
+import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * Base of each service's {@code @RestControllerAdvice}: Spring MVC's own errors (wrong content
  * type, malformed JSON, missing part, upload too large) come out as problem+json with a
- * {@code reason} derived from the status; a field the service refuses ({@link InvalidFieldException}) is 400 naming
- * the field; a malformed multipart body, undecodable parameters and bad arguments are
+ * {@code reason} derived from the status; a field the service refuses ({@link InvalidFieldException}) or that breaks a
+ * Bean Validation constraint of a {@code @Valid} body or a constrained parameter is 400 naming the field; a malformed multipart body, undecodable parameters and bad arguments are
  * 400; no model is 503.
  */
 public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandler {
@@ -48,6 +57,58 @@ public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandl
     @ExceptionHandler(ModelNotLoadedException.class)
     protected ResponseEntity<ProblemDetail> notLoaded(ModelNotLoadedException e) {
         return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "No model", e.getMessage(), "MODEL_NOT_LOADED", 10);
+    }
+
+    /**
+     * A {@code @Valid} request body that breaks a constraint of its record: answered like {@link InvalidFieldException},
+     * naming one field. Bean Validation reports violations in no set order, so the one named is the first in the
+     * record's declaration order, and the same request always gets the same answer.
+     */
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<FieldError> errors = e.getBindingResult().getFieldErrors();
+        if (errors.isEmpty()) {
+            return super.handleMethodArgumentNotValid(e, headers, status, request);
+        }
+        List<String> order = declarationOrder(e.getBindingResult().getTarget());
+        FieldError first = errors.stream().min(Comparator.comparingInt((FieldError error) -> {
+            int index = order.indexOf(error.getField());
+            return index < 0 ? Integer.MAX_VALUE : index;
+        }).thenComparing(FieldError::getField)).orElseThrow();
+        return asObject(invalidField(new InvalidFieldException(first.getField(), first.getDefaultMessage())));
+    }
+
+    /**
+     * A constrained {@code @RequestParam} or {@code @PathVariable} (e.g. {@code @Min(0) int page}) out of bounds:
+     * the parameter is the field.
+     */
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        return e.getParameterValidationResults().stream()
+                .filter(result -> !result.getResolvableErrors().isEmpty())
+                .min(Comparator.comparingInt(result -> result.getMethodParameter().getParameterIndex()))
+                .map(result -> asObject(invalidField(new InvalidFieldException(parameterName(result),
+                        result.getResolvableErrors().get(0).getDefaultMessage()))))
+                .orElseGet(() -> super.handleHandlerMethodValidationException(e, headers, status, request));
+    }
+
+    private static String parameterName(ParameterValidationResult result) {
+        RequestParam param = result.getMethodParameter().getParameterAnnotation(RequestParam.class);
+        if (param != null && !param.name().isEmpty()) {
+            return param.name();
+        }
+        return result.getMethodParameter().getParameterName();
+    }
+
+    private static List<String> declarationOrder(Object target) {
+        RecordComponent[] components = target == null ? null : target.getClass().getRecordComponents();
+        return components == null ? List.of() : Arrays.stream(components).map(RecordComponent::getName).toList();
+    }
+
+    private static ResponseEntity<Object> asObject(ResponseEntity<ProblemDetail> response) {
+        return new ResponseEntity<>(response.getBody(), response.getHeaders(), response.getStatusCode());
     }
 
     /** A body that turned out larger than the limit while it streamed in is 413, not a parse error. */

@@ -10,6 +10,8 @@ import io.recap.orchestrator.ingest.CorpusIngestService;
 import io.recap.orchestrator.ingest.IngestReceipt;
 import io.recap.orchestrator.ingest.IngestRequest;
 import io.recap.service.web.InvalidFieldException;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import java.net.URI;
 import java.util.List;
 import org.springframework.http.ResponseEntity;
@@ -51,14 +53,10 @@ public class CorpusController {
     @GetMapping("/{corpusId}/failures")
     public RelabelFailurePage failures(@PathVariable String corpusId,
             @RequestParam(required = false) String captioner,
-            @RequestParam(defaultValue = "0") int page,
-            @RequestParam(defaultValue = "50") int size) {
-        if (page < 0) {
-            throw new InvalidFieldException("page", "page must be 0 or more but was " + page);
-        }
-        if (size < 1 || size > 1000) {
-            throw new InvalidFieldException("size", "size must be 1..1000 but was " + size);
-        }
+            @RequestParam(defaultValue = "0") @Min(value = 0, message = "page must be 0 or more but was ${validatedValue}")
+            int page,
+            @RequestParam(defaultValue = "50") @Min(value = 1, message = "size must be 1..1000 but was ${validatedValue}")
+            @Max(value = 1000, message = "size must be 1..1000 but was ${validatedValue}") int size) {
         return catalog.failures(corpusId, captioner == null ? null : captionerRef(captioner), page, size);
     }
 

@@ -220,6 +220,11 @@ class RelabelTaskTests extends OrchestratorIntegrationTest {
             assertThat(response.statusCode()).as(query).isEqualTo(400);
             assertThat(response.headers().firstValue("Content-Type")).as(query).hasValue("application/problem+json");
         }
+        // The parameters' constraints name the parameter and say what it was.
+        assertThat(get("/corpora/" + corpus + "/failures?page=-1").body()).contains("\"field\":\"page\"")
+                .contains("page must be 0 or more but was -1");
+        assertThat(get("/corpora/" + corpus + "/failures?size=5000").body()).contains("\"field\":\"size\"")
+                .contains("size must be 1..1000 but was 5000");
         JsonNode empty = getJson("/corpora/" + corpus + "/failures");
         assertThat(empty.get("total").asLong()).isZero();
         assertThat(empty.get("size").asInt()).isEqualTo(50);
