@@ -1,7 +1,6 @@
 package io.recap.caption.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.recap.caption.TestCaptioners;
 import io.recap.service.security.TestApiKeys;
@@ -10,12 +9,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class CaptionApiTests extends CaptionServiceIntegrationTest {
@@ -24,11 +21,6 @@ class CaptionApiTests extends CaptionServiceIntegrationTest {
 
     @org.springframework.beans.factory.annotation.Autowired
     io.recap.caption.inference.CaptionRequestHandler handler;
-
-    @BeforeEach
-    void waitUntilReady() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
-    }
 
     @Test
     void multipartImageIsCaptionedInBothStyles() throws Exception {

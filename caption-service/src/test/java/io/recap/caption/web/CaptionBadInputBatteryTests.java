@@ -1,7 +1,8 @@
 package io.recap.caption.web;
 
+import static io.recap.service.web.TestRequests.concat;
+import static io.recap.service.web.TestRequests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.recap.caption.TestCaptioners;
 import io.recap.caption.inference.CaptionRequestHandler;
@@ -13,13 +14,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Order;
@@ -52,13 +50,6 @@ class CaptionBadInputBatteryTests extends CaptionServiceIntegrationTest {
         Arguments named(String name) {
             return Arguments.of(Named.of(name, this));
         }
-    }
-
-    @BeforeEach
-    void waitUntilReady() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> HTTP.send(TestApiKeys.request(
-                URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     static Stream<Arguments> badRequests() {
@@ -228,15 +219,4 @@ class CaptionBadInputBatteryTests extends CaptionServiceIntegrationTest {
         return png.array();
     }
 
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
 }

@@ -2,8 +2,10 @@ package io.recap.caption.web;
 
 import io.recap.caption.TestCaptioners;
 import io.recap.service.security.TestApiKeys;
+import io.recap.service.web.TestRequests;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -24,6 +26,11 @@ abstract class CaptionServiceIntegrationTest {
     /** Actuator's own port: the service's only serves the API. */
     @LocalManagementPort
     int managementPort;
+
+    @BeforeEach
+    void awaitReady() {
+        TestRequests.awaitReady(managementPort);
+    }
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {

@@ -1,7 +1,6 @@
 package io.recap.generation.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.recap.ml.diffusion.DiffusionConfig;
 import io.recap.service.security.TestApiKeys;
@@ -11,23 +10,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The API over a small untrained model: the contract, not image quality, is under test here. */
 class GenerateApiTests extends GenerationServiceIntegrationTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
-
-    @BeforeEach
-    void waitUntilReady() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> get("/actuator/health/readiness").statusCode() == 200);
-    }
 
     @Test
     void generatingNeedsAKeyWithTheUserRole() throws Exception {

@@ -1,19 +1,16 @@
 package io.recap.generation.web;
 
+import static io.recap.service.web.TestRequests.concat;
+import static io.recap.service.web.TestRequests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.recap.core.json.Json;
 import io.recap.service.security.TestApiKeys;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Order;
@@ -40,13 +37,6 @@ class GenerateBadInputBatteryTests extends GenerationServiceIntegrationTest {
         Arguments named(String name) {
             return Arguments.of(Named.of(name, this));
         }
-    }
-
-    @BeforeEach
-    void waitUntilReady() {
-        await().atMost(Duration.ofSeconds(60)).until(() -> HTTP.send(TestApiKeys.request(
-                URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     }
 
     static Stream<Arguments> badRequests() {
@@ -150,15 +140,4 @@ class GenerateBadInputBatteryTests extends GenerationServiceIntegrationTest {
         return new Probe("POST", contentType, null, body, status, reason).named(name);
     }
 
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
 }

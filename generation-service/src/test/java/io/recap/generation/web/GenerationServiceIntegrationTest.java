@@ -8,11 +8,13 @@ import io.recap.ml.diffusion.DiffusionConfig;
 import io.recap.ml.diffusion.DiffusionModel;
 import io.recap.ml.text.Vocabulary;
 import io.recap.service.security.TestApiKeys;
+import io.recap.service.web.TestRequests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -34,6 +36,11 @@ abstract class GenerationServiceIntegrationTest {
     /** Actuator's own port: the service's only serves the API. */
     @LocalManagementPort
     int managementPort;
+
+    @BeforeEach
+    void awaitReady() {
+        TestRequests.awaitReady(managementPort);
+    }
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {

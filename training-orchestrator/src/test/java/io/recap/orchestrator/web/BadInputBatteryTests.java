@@ -1,5 +1,6 @@
 package io.recap.orchestrator.web;
 
+import static io.recap.service.web.TestRequests.concat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,13 +15,12 @@ import io.recap.orchestrator.support.IngestFixtures;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.orchestrator.support.TestModels;
 import io.recap.service.security.TestApiKeys;
+import io.recap.service.web.TestRequests;
 import io.recap.shapes.corpus.CorpusConfig;
 import io.recap.shapes.corpus.CorpusGenerator;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -100,10 +100,10 @@ class BadInputBatteryTests extends OrchestratorIntegrationTest {
                 postProbe("empty body", "/jobs", JSON, new byte[0], 400, "MALFORMED_BODY"),
                 postJobs("JSON null", "null", 400, "MALFORMED_BODY"),
                 postJobs("JSON array instead of an object", "[" + evaluate + "}]", 400, "MALFORMED_BODY"),
-                postProbe("text/plain body", "/jobs", "text/plain", utf8(evaluate + "}"), 415,
+                postProbe("text/plain body", "/jobs", "text/plain", TestRequests.utf8(evaluate + "}"), 415,
                         "UNSUPPORTED_MEDIA_TYPE"),
-                postProbe("invalid UTF-8 bytes in JSON", "/jobs", JSON, concat(utf8("{\"kind\":\"EVAL"),
-                        new byte[] {(byte) 0xC3, 0x28}, utf8("\",\"spec\":{}}")), 400, "MALFORMED_BODY"),
+                postProbe("invalid UTF-8 bytes in JSON", "/jobs", JSON, concat(TestRequests.utf8("{\"kind\":\"EVAL"),
+                        new byte[] {(byte) 0xC3, 0x28}, TestRequests.utf8("\",\"spec\":{}}")), 400, "MALFORMED_BODY"),
                 postJobs("raw control character inside a JSON string", "{\"kind\":\"EVAL\u0001UATE\",\"spec\":{}}", 400,
                         "MALFORMED_BODY"),
                 postJobs("JSON nested 2000 levels deep", evaluate + ",\"x\":" + "[".repeat(2000) + "]".repeat(2000)
@@ -207,11 +207,13 @@ class BadInputBatteryTests extends OrchestratorIntegrationTest {
                 postProbe("empty body", ingest, JSON, new byte[0], 400, "MALFORMED_BODY"),
                 ingest("JSON null", "null", 400, "MALFORMED_BODY"),
                 ingest("JSON array instead of an object", "[\"battery-src\"]", 400, "MALFORMED_BODY"),
-                postProbe("text/plain body", ingest, "text/plain", utf8("battery-src"), 415, "UNSUPPORTED_MEDIA_TYPE"),
+                postProbe("text/plain body", ingest, "text/plain", TestRequests.utf8("battery-src"), 415,
+                        "UNSUPPORTED_MEDIA_TYPE"),
                 postProbe("form-encoded body", ingest, "application/x-www-form-urlencoded",
-                        utf8("manifestDir=battery-src"), 415, "UNSUPPORTED_MEDIA_TYPE"),
-                postProbe("invalid UTF-8 bytes in JSON", ingest, JSON, concat(utf8("{\"manifestDir\":\"battery"),
-                        new byte[] {(byte) 0xFF, (byte) 0xFE}, utf8("\"}")), 400, "MALFORMED_BODY"),
+                        TestRequests.utf8("manifestDir=battery-src"), 415, "UNSUPPORTED_MEDIA_TYPE"),
+                postProbe("invalid UTF-8 bytes in JSON", ingest, JSON,
+                        concat(TestRequests.utf8("{\"manifestDir\":\"battery"), new byte[] {(byte) 0xFF, (byte) 0xFE},
+                                TestRequests.utf8("\"}")), 400, "MALFORMED_BODY"),
                 // The manifest directory.
                 ingest("missing manifestDir", "{}", 400, "INVALID_FIELD"),
                 ingest("blank manifestDir", "{\"manifestDir\":\"  \"}", 400, "INVALID_FIELD"),
@@ -426,16 +428,16 @@ class BadInputBatteryTests extends OrchestratorIntegrationTest {
     }
 
     private static Arguments ingest(String name, String json, int status, String reason) {
-        return postProbe(name, "/corpora/battery-ingest/ingest", JSON, utf8(json), status, reason);
+        return postProbe(name, "/corpora/battery-ingest/ingest", JSON, TestRequests.utf8(json), status, reason);
     }
 
     /** A valid body, posted to {@code path}: what is wrong is the corpus id in it. */
     private static Arguments ingestInto(String name, String path, int status, String reason) {
-        return postProbe(name, path, JSON, utf8("{\"manifestDir\":\"battery-src\"}"), status, reason);
+        return postProbe(name, path, JSON, TestRequests.utf8("{\"manifestDir\":\"battery-src\"}"), status, reason);
     }
 
     private static Arguments postJobs(String name, String json, int status, String reason) {
-        return postProbe(name, "/jobs", JSON, utf8(json), status, reason);
+        return postProbe(name, "/jobs", JSON, TestRequests.utf8(json), status, reason);
     }
 
     private static Arguments postProbe(String name, String path, String contentType, byte[] body, int status,
@@ -455,15 +457,4 @@ class BadInputBatteryTests extends OrchestratorIntegrationTest {
         return new Probe(method, path, null, null, status, reason).named(name);
     }
 
-    private static byte[] concat(byte[]... parts) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (byte[] part : parts) {
-            out.writeBytes(part);
-        }
-        return out.toByteArray();
-    }
-
-    private static byte[] utf8(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
-    }
 }
