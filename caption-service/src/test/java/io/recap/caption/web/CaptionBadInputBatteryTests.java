@@ -6,12 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recap.caption.TestCaptioners;
 import io.recap.caption.inference.CaptionRequestHandler;
-import io.recap.core.json.Json;
-import io.recap.service.security.TestApiKeys;
+import io.recap.service.web.BadInput;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
@@ -19,7 +16,6 @@ import java.util.Base64;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
@@ -27,7 +23,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /caption} fed one bad input after another: each is refused with the status named, as problem+json
@@ -36,7 +31,6 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CaptionBadInputBatteryTests extends CaptionServiceIntegrationTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String BOUNDARY = "battery-boundary-7d1f";
     private static final String JSON = "application/json";
     private static final String MULTIPART = "multipart/form-data; boundary=" + BOUNDARY;
@@ -44,13 +38,6 @@ class CaptionBadInputBatteryTests extends CaptionServiceIntegrationTest {
     @Autowired
     CaptionRequestHandler handler;
 
-    /** One request and what it must be answered. */
-    record Probe(String method, String contentType, String accept, byte[] body, int status, String reason) {
-
-        Arguments named(String name) {
-            return Arguments.of(Named.of(name, this));
-        }
-    }
 
     static Stream<Arguments> badRequests() {
         byte[] png = TestCaptioners.samplePng();
@@ -113,35 +100,27 @@ class CaptionBadInputBatteryTests extends CaptionServiceIntegrationTest {
                 // Neither JSON nor multipart, or not a POST.
                 probe("text/plain body", utf8("an image, honestly"), "text/plain", 415, "UNSUPPORTED_MEDIA_TYPE"),
                 probe("image/png body without multipart", png, "image/png", 415, "UNSUPPORTED_MEDIA_TYPE"),
-                new Probe("GET", null, null, null, 405, "METHOD_NOT_ALLOWED").named("GET instead of POST"),
-                new Probe("PUT", JSON, null, jsonImage(png, ""), 405, "METHOD_NOT_ALLOWED").named("PUT instead of POST"),
-                new Probe("POST", JSON, "image/png", jsonImage(png, ""), 406, "NOT_ACCEPTABLE")
+                new BadInput("GET", null, null, null, 405, "METHOD_NOT_ALLOWED").named("GET instead of POST"),
+                new BadInput("PUT", JSON, null, jsonImage(png, ""), 405, "METHOD_NOT_ALLOWED").named("PUT instead of POST"),
+                new BadInput("POST", JSON, "image/png", jsonImage(png, ""), 406, "NOT_ACCEPTABLE")
                         .named("accepting only image/png"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRequests")
     @Order(1)
-    void aBadRequestIsRefusedWithItsStatusAsProblemJsonWithAReason(Probe probe) throws Exception {
+    void aBadRequestIsRefusedWithItsStatusAsProblemJsonWithAReason(BadInput probe) throws Exception {
         HttpResponse<String> response = send(probe);
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(probe.status());
-        assertThat(response.headers().firstValue("Content-Type")).as(response.body())
-                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-        JsonNode problem = Json.mapper().readTree(response.body());
-        assertThat(problem.path("reason").asString("")).as(response.body()).isNotBlank();
-        if (probe.reason() != null) {
-            assertThat(problem.path("reason").asString()).isEqualTo(probe.reason());
-        }
-        assertThat(problem.path("status").asInt()).isEqualTo(probe.status());
+        probe.assertRefused(response);
     }
 
     @Test
     @Order(2)
     void afterTheBatteryAGoodImageIsStillCaptionedByTheSameModelAndNoDecodingIsHeld() throws Exception {
-        HttpResponse<String> multipart = send(new Probe("POST", MULTIPART, null,
+        HttpResponse<String> multipart = send(new BadInput("POST", MULTIPART, null,
                 multipart(TestCaptioners.samplePng(), "short", null), 200, null));
-        HttpResponse<String> json = send(new Probe("POST", JSON, null,
+        HttpResponse<String> json = send(new BadInput("POST", JSON, null,
                 jsonImage(TestCaptioners.samplePng(), "\"style\":\"long\""), 200, null));
 
         assertThat(multipart.statusCode()).as(multipart.body()).isEqualTo(200);
@@ -151,18 +130,8 @@ class CaptionBadInputBatteryTests extends CaptionServiceIntegrationTest {
         assertThat(handler.decodeBudget().inUse()).isZero();
     }
 
-    private HttpResponse<String> send(Probe probe) throws Exception {
-        // The admin key, so that no refusal here is about roles (a wrong method needs admin to reach 405).
-        HttpRequest.Builder request = TestApiKeys.request(URI.create("http://127.0.0.1:" + port + "/caption"))
-                .method(probe.method(), probe.body() == null
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(probe.body()));
-        if (probe.contentType() != null) {
-            request.header("Content-Type", probe.contentType());
-        }
-        if (probe.accept() != null) {
-            request.header("Accept", probe.accept());
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(BadInput probe) throws Exception {
+        return probe.sendTo(URI.create("http://127.0.0.1:" + port + "/caption"));
     }
 
     private static Arguments upload(String name, byte[] multipartBody, int status, String reason) {
@@ -174,7 +143,7 @@ class CaptionBadInputBatteryTests extends CaptionServiceIntegrationTest {
     }
 
     private static Arguments probe(String name, byte[] body, String contentType, int status, String reason) {
-        return new Probe("POST", contentType, null, body, status, reason).named(name);
+        return new BadInput("POST", contentType, null, body, status, reason).named(name);
     }
 
     /** A multipart body with an image part and the given style and (when not null) beam size. */

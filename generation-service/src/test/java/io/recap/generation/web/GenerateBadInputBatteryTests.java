@@ -4,22 +4,17 @@ import static io.recap.service.web.TestRequests.concat;
 import static io.recap.service.web.TestRequests.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.recap.core.json.Json;
-import io.recap.service.security.TestApiKeys;
+import io.recap.service.web.BadInput;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import tools.jackson.databind.JsonNode;
 
 /**
  * {@code POST /generate} fed one bad input after another: each is refused with the status named, as problem+json
@@ -28,16 +23,8 @@ import tools.jackson.databind.JsonNode;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GenerateBadInputBatteryTests extends GenerationServiceIntegrationTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String JSON = "application/json";
 
-    /** One request and what it must be answered. */
-    record Probe(String method, String contentType, String accept, byte[] body, int status, String reason) {
-
-        Arguments named(String name) {
-            return Arguments.of(Named.of(name, this));
-        }
-    }
 
     static Stream<Arguments> badRequests() {
         return Stream.of(
@@ -87,49 +74,33 @@ class GenerateBadInputBatteryTests extends GenerationServiceIntegrationTest {
                         "UNSUPPORTED_MEDIA_TYPE"),
                 probe("multipart body", utf8("--b\r\nContent-Disposition: form-data; name=\"prompt\"\r\n\r\na\r\n--b--\r\n"),
                         "multipart/form-data; boundary=b", 415, "UNSUPPORTED_MEDIA_TYPE"),
-                new Probe("GET", null, null, null, 405, "METHOD_NOT_ALLOWED").named("GET instead of POST"),
-                new Probe("DELETE", null, null, null, 405, "METHOD_NOT_ALLOWED").named("DELETE instead of POST"),
-                new Probe("POST", JSON, "text/html", utf8("{\"prompt\":\"a red circle\",\"steps\":2}"), 406,
+                new BadInput("GET", null, null, null, 405, "METHOD_NOT_ALLOWED").named("GET instead of POST"),
+                new BadInput("DELETE", null, null, null, 405, "METHOD_NOT_ALLOWED").named("DELETE instead of POST"),
+                new BadInput("POST", JSON, "text/html", utf8("{\"prompt\":\"a red circle\",\"steps\":2}"), 406,
                         "NOT_ACCEPTABLE").named("accepting only text/html"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badRequests")
     @Order(1)
-    void aBadRequestIsRefusedWithItsStatusAsProblemJsonWithAReason(Probe probe) throws Exception {
+    void aBadRequestIsRefusedWithItsStatusAsProblemJsonWithAReason(BadInput probe) throws Exception {
         HttpResponse<String> response = send(probe);
 
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(probe.status());
-        assertThat(response.headers().firstValue("Content-Type")).as(response.body())
-                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-        JsonNode problem = Json.mapper().readTree(response.body());
-        assertThat(problem.path("reason").asString("")).as(response.body()).isNotBlank();
-        assertThat(problem.path("reason").asString()).isEqualTo(probe.reason());
-        assertThat(problem.path("status").asInt()).isEqualTo(probe.status());
+        probe.assertRefused(response);
     }
 
     @Test
     @Order(2)
     void afterTheBatteryAValidPromptIsStillGeneratedByTheSameModel() throws Exception {
-        HttpResponse<String> response = send(new Probe("POST", JSON, JSON,
+        HttpResponse<String> response = send(new BadInput("POST", JSON, JSON,
                 utf8("{\"prompt\":\"a red circle\",\"steps\":2,\"seed\":5}"), 200, null));
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(response.body()).contains("\"seed\":5", "\"name\":\"test-t2i\"", "\"version\":\"v1\"");
     }
 
-    private HttpResponse<String> send(Probe probe) throws Exception {
-        // The admin key, so that no refusal here is about roles (a wrong method needs admin to reach 405).
-        HttpRequest.Builder request = TestApiKeys.request(URI.create("http://127.0.0.1:" + port + "/generate"))
-                .method(probe.method(), probe.body() == null
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(probe.body()));
-        if (probe.contentType() != null) {
-            request.header("Content-Type", probe.contentType());
-        }
-        if (probe.accept() != null) {
-            request.header("Accept", probe.accept());
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> send(BadInput probe) throws Exception {
+        return probe.sendTo(URI.create("http://127.0.0.1:" + port + "/generate"));
     }
 
     private static Arguments json(String name, String json, int status, String reason) {
@@ -137,7 +108,7 @@ class GenerateBadInputBatteryTests extends GenerationServiceIntegrationTest {
     }
 
     private static Arguments probe(String name, byte[] body, String contentType, int status, String reason) {
-        return new Probe("POST", contentType, null, body, status, reason).named(name);
+        return new BadInput("POST", contentType, null, body, status, reason).named(name);
     }
 
 }

@@ -15,6 +15,7 @@ import io.recap.orchestrator.support.IngestFixtures;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.orchestrator.support.TestModels;
 import io.recap.service.security.TestApiKeys;
+import io.recap.service.web.BadInput;
 import io.recap.service.web.TestRequests;
 import io.recap.shapes.corpus.CorpusConfig;
 import io.recap.shapes.corpus.CorpusGenerator;
@@ -39,7 +40,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import tools.jackson.databind.JsonNode;
 
 /**
  * The orchestrator's public endpoints fed one bad input after another: {@code /jobs} (submit, cancel, list),
@@ -403,13 +403,7 @@ class BadInputBatteryTests extends OrchestratorIntegrationTest {
     // ---------------------------------------------------------------- helpers
 
     private static void assertRefused(HttpResponse<String> response, Probe probe) {
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(probe.status());
-        assertThat(response.headers().firstValue("Content-Type")).as(response.body())
-                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-        JsonNode problem = json(response);
-        assertThat(problem.path("reason").asString("")).as(response.body()).isNotBlank();
-        assertThat(problem.path("reason").asString()).as(response.body()).isEqualTo(probe.reason());
-        assertThat(problem.path("status").asInt()).isEqualTo(probe.status());
+        BadInput.assertRefused(response, probe.status(), probe.reason());
     }
 
     private HttpResponse<String> send(Probe probe) throws IOException, InterruptedException {
