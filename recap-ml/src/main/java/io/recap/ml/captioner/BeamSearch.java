@@ -27,11 +27,39 @@ final class BeamSearch {
         }
     }
 
-    private final CaptionTokenizer tokenizer;
+    /** What the search needs of a tokenizer: which id ends a caption, which ids a caption never holds, the text. */
+    interface TokenSpace {
+        int eosId();
+
+        boolean isControl(int id);
+
+        String decode(int[] generated);
+    }
+
+    private final TokenSpace tokens;
     private final DecodingOptions options;
 
     BeamSearch(CaptionTokenizer tokenizer, DecodingOptions options) {
-        this.tokenizer = tokenizer;
+        this(new TokenSpace() {
+            @Override
+            public int eosId() {
+                return Vocabulary.EOS_ID;
+            }
+
+            @Override
+            public boolean isControl(int id) {
+                return tokenizer.vocabulary().isControl(id);
+            }
+
+            @Override
+            public String decode(int[] generated) {
+                return tokenizer.decode(generated);
+            }
+        }, options);
+    }
+
+    BeamSearch(TokenSpace tokens, DecodingOptions options) {
+        this.tokens = tokens;
         this.options = options;
     }
 
@@ -73,7 +101,7 @@ final class BeamSearch {
                 List<Hypothesis> next = new ArrayList<>();
                 for (int rank = 0; rank < candidates.size() && next.size() < k; rank++) {
                     Hypothesis candidate = candidates.get(rank);
-                    if (candidate.tokens()[candidate.tokens().length - 1] == Vocabulary.EOS_ID) {
+                    if (candidate.tokens()[candidate.tokens().length - 1] == tokens.eosId()) {
                         // Only an <eos> among the k best ends a hypothesis, as in standard beam search.
                         if (rank < k) {
                             finished.get(i).add(candidate);
@@ -146,21 +174,20 @@ final class BeamSearch {
 
     private GeneratedCaption toCaption(Hypothesis hypothesis, int promptLength) {
         int[] generated = Arrays.copyOfRange(hypothesis.tokens(), promptLength, hypothesis.tokens().length);
-        return new GeneratedCaption(tokenizer.decode(generated), generated, hypothesis.logProbability(),
+        return new GeneratedCaption(tokens.decode(generated), generated, hypothesis.logProbability(),
                 normalised(hypothesis, promptLength));
     }
 
     /** The best {@code count} tokens a caption may contain: words and {@code <eos>}, never other control tokens. */
     private int[] topTokens(float[] logProbabilities, int count, boolean eosOnly, boolean eosAllowed) {
         if (eosOnly) {
-            return new int[] {Vocabulary.EOS_ID};
+            return new int[] {tokens.eosId()};
         }
-        Vocabulary vocabulary = tokenizer.vocabulary();
         int[] best = new int[count];
         int found = 0;
         for (int token = 0; token < logProbabilities.length; token++) {
-            boolean eos = token == Vocabulary.EOS_ID;
-            if (eos ? !eosAllowed : vocabulary.isControl(token)) {
+            boolean eos = token == tokens.eosId();
+            if (eos ? !eosAllowed : tokens.isControl(token)) {
                 continue;
             }
             int position = found < count ? found++ : count;

@@ -84,9 +84,19 @@ final class DdimSampler {
 
     /** One DDIM (eta 0) step from t to {@code next} (-1: to the clean image). */
     NDArray step(NDArray x, NDArray output, int t, int next) {
+        return step(schedule, prediction, x, output, t, next, true);
+    }
+
+    /**
+     * One DDIM (eta 0) step of any schedule and prediction; {@code clip} keeps the clean estimate in [-1, 1], right
+     * for pixels, wrong for a latent space whose range is not bounded.
+     */
+    static NDArray step(NoiseSchedule schedule, Prediction prediction, NDArray x, NDArray output, int t, int next,
+            boolean clip) {
         float a = schedule.signal(t);
         float s = schedule.noise(t);
-        NDArray clean = prediction.cleanImage(x, output, a, s).clip(-1f, 1f);
+        NDArray estimate = prediction.cleanImage(x, output, a, s);
+        NDArray clean = clip ? estimate.clip(-1f, 1f) : estimate;
         if (next < 0) {
             return clean;
         }

@@ -17,7 +17,6 @@ import io.recap.ml.nn.BlockInitialization;
 import io.recap.ml.runtime.DjlRuntime;
 import io.recap.ml.text.CaptionTokenizer;
 import io.recap.ml.text.Vocabulary;
-import io.recap.ml.training.CheckpointableRandom;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -149,15 +148,7 @@ public final class DiffusionModel implements AutoCloseable {
 
     /** Standard normal noise for images {@code from..to-1}, each from its own seeded stream. */
     NDArray initialNoise(NDManager manager, long seed, int from, int to) {
-        int size = getConfig().imageSize();
-        int perImage = 3 * size * size;
-        float[] values = new float[(to - from) * perImage];
-        float[] image = new float[perImage];
-        for (int i = from; i < to; i++) {
-            new CheckpointableRandom(CheckpointableRandom.derive(seed, i)).fillGaussian(image);
-            System.arraycopy(image, 0, values, (i - from) * perImage, perImage);
-        }
-        return manager.create(values, new Shape(to - from, 3, size, size));
+        return SeededNoise.gaussian(manager, seed, from, to, 3, getConfig().imageSize());
     }
 
     /**

@@ -1,10 +1,11 @@
 package io.recap.ml.diffusion;
 
 /**
- * The cosine noise schedule of Nichol and Dhariwal (2021) over T discrete steps:
+ * A discrete noise schedule over T steps. {@link #NoiseSchedule(int)} is the cosine schedule of Nichol and Dhariwal (2021):
  * {@code alphaBar(t) = f(t + 1) / f(0)}, {@code f(u) = cos^2((u / T + 0.008) / 1.008 * pi / 2)},
  * with each step's beta capped at 0.999 so the last step keeps a sliver of signal. Compared with
  * the linear DDPM schedule it destroys information more evenly, which matters for small images.
+ * {@link #ofBetas} gives the DDPM schedules imported Stable Diffusion pipelines were trained with.
  *
  * <p>Index t runs from 0 (almost clean) to T - 1 (almost pure noise).
  */
@@ -26,6 +27,31 @@ public final class NoiseSchedule {
             product *= 1 - beta;
             alphaBar[t] = product;
         }
+    }
+
+    private NoiseSchedule(double[] alphaBar) {
+        this.alphaBar = alphaBar;
+    }
+
+    /**
+     * The DDPM schedule Stable Diffusion was trained with ({@code scaled_linear}: betas linear in their square root
+     * from {@code betaStart} to {@code betaEnd}) or plain {@code linear} betas, as diffusers' schedulers name them.
+     */
+    public static NoiseSchedule ofBetas(int steps, double betaStart, double betaEnd, boolean scaledLinear) {
+        if (steps < 2) {
+            throw new IllegalArgumentException("a schedule needs at least 2 steps: " + steps);
+        }
+        double[] alphaBar = new double[steps];
+        double product = 1;
+        for (int t = 0; t < steps; t++) {
+            double fraction = (double) t / (steps - 1);
+            double beta = scaledLinear
+                    ? Math.pow(Math.sqrt(betaStart) + fraction * (Math.sqrt(betaEnd) - Math.sqrt(betaStart)), 2)
+                    : betaStart + fraction * (betaEnd - betaStart);
+            product *= 1 - beta;
+            alphaBar[t] = product;
+        }
+        return new NoiseSchedule(alphaBar);
     }
 
     private static double f(double u, int steps) {

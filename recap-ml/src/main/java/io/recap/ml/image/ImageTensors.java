@@ -63,15 +63,33 @@ public final class ImageTensors {
         return Math.round(Math.max(0f, Math.min(255f, (value + 1f) * 127.5f)));
     }
 
+    /**
+     * A batch (B, 3, size, size) for an imported vision encoder: resized with {@code interpolation} (a
+     * {@link RenderingHints} interpolation value), pixels in [0, 1] minus {@code mean}, divided by {@code std}, per
+     * channel, as Hugging Face image processors prepare them.
+     */
+    public static NDArray toNormalizedTensor(NDManager manager, List<BufferedImage> images, int size,
+            Object interpolation, float[] mean, float[] std) {
+        List<BufferedImage> resized = images.stream().map(image -> resized(image, size, interpolation)).toList();
+        NDArray unit = toTensor(manager, resized, size).add(1f).div(2f);
+        NDArray shift = manager.create(mean, new Shape(1, 3, 1, 1));
+        NDArray scale = manager.create(std, new Shape(1, 3, 1, 1));
+        return unit.sub(shift).div(scale);
+    }
+
     /** The image itself when already size x size, else a bilinear rescale. */
     public static BufferedImage resized(BufferedImage image, int size) {
+        return resized(image, size, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    }
+
+    private static BufferedImage resized(BufferedImage image, int size, Object interpolation) {
         if (image.getWidth() == size && image.getHeight() == size) {
             return image;
         }
         BufferedImage scaled = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
         Graphics2D graphics = scaled.createGraphics();
         try {
-            graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            graphics.setRenderingHint(RenderingHints.KEY_INTERPOLATION, interpolation);
             graphics.drawImage(image, 0, 0, size, size, null);
         } finally {
             graphics.dispose();

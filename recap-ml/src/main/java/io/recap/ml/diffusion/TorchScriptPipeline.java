@@ -1,0 +1,185 @@
+package io.recap.ml.diffusion;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import io.recap.core.domain.ModelKind;
+import io.recap.ml.image.ImageTensors;
+import io.recap.ml.runtime.DjlRuntime;
+import io.recap.ml.torchscript.ImportedTokenizer;
+import io.recap.ml.torchscript.TorchScriptConfig;
+import io.recap.ml.torchscript.TorchScriptGraphs;
+import io.recap.ml.torchscript.TorchScriptImportException;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A Stable-Diffusion-shaped text-to-image pipeline imported as three TorchScript graphs, with the scheduler in Java
+ * (as DJL's Stable Diffusion example runs it): {@code text_encoder} (ids (B, 77) → hidden states (B, 77, D)),
+ * {@code unet} (latents (B, C, h, w), timesteps (B) int64, hidden states → noise or v (B, C, h, w)) and
+ * {@code vae_decoder} (latents / scale → image (B, 3, 8h, 8w) in [-1, 1]). Sampling is the platform's DDIM (eta 0)
+ * with classifier-free guidance over the training schedule {@code torchscript.json} names.
+ */
+public final class TorchScriptPipeline implements AutoCloseable {
+
+    /** Images per pass, as for the platform's own model; latents are small, the UNet is what costs. */
+    private static final int SAMPLING_BATCH = 16;
+
+    private final TorchScriptConfig config;
+    private final TorchScriptGraphs graphs;
+    private final ImportedTokenizer tokenizer;
+    private final NoiseSchedule schedule;
+    private final Prediction prediction;
+
+    private TorchScriptPipeline(TorchScriptConfig config, TorchScriptGraphs graphs, ImportedTokenizer tokenizer) {
+        this.config = config;
+        this.graphs = graphs;
+        this.tokenizer = tokenizer;
+        TorchScriptConfig.Scheduler scheduler = config.scheduler();
+        this.schedule = NoiseSchedule.ofBetas(scheduler.trainTimesteps(), scheduler.betaStart(), scheduler.betaEnd(),
+                "scaled_linear".equals(scheduler.betaSchedule()));
+        this.prediction = "v_prediction".equals(scheduler.predictionType()) ? Prediction.V : Prediction.EPSILON;
+    }
+
+    /** Loads the graphs and tokenizer of {@code directory} for serving (parameters frozen). */
+    public static TorchScriptPipeline load(Path directory) throws IOException {
+        return load(directory, false);
+    }
+
+    /** Loads them with parameters that take gradients, for fine-tuning. */
+    public static TorchScriptPipeline loadTrainable(Path directory) throws IOException {
+        return load(directory, true);
+    }
+
+    private static TorchScriptPipeline load(Path directory, boolean trainable) throws IOException {
+        TorchScriptConfig config = TorchScriptConfig.read(directory);
+        if (config.kind() != ModelKind.TEXT_TO_IMAGE) {
+            throw new TorchScriptImportException(TorchScriptConfig.FILE_NAME,
+                    "kind is " + config.kind() + ", not TEXT_TO_IMAGE");
+        }
+        ImportedTokenizer tokenizer = ImportedTokenizer.load(directory, config.tokens());
+        try {
+            TorchScriptGraphs graphs = trainable
+                    ? TorchScriptGraphs.loadTrainable(directory, TorchScriptConfig.TEXT_TO_IMAGE_GRAPHS)
+                    : TorchScriptGraphs.load(directory, TorchScriptConfig.TEXT_TO_IMAGE_GRAPHS);
+            return new TorchScriptPipeline(config, graphs, tokenizer);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Images for the prompts, prompt-major, as {@link DiffusionModel#sample(List, SamplingOptions)}: image k of prompt
+     * p starts from latent noise seeded by (seed, p * imagesPerPrompt + k), so a call always returns the same images.
+     *
+     * @throws SamplingCancelledException when the calling thread is interrupted (checked before every step)
+     */
+    public List<BufferedImage> sample(List<String> prompts, SamplingOptions options) {
+        DjlRuntime.prepareCurrentThread();
+        List<String> rows = new ArrayList<>();
+        for (String prompt : prompts) {
+            rows.addAll(Collections.nCopies(options.imagesPerPrompt(), prompt == null ? "" : prompt));
+        }
+        List<BufferedImage> images = new ArrayList<>(rows.size());
+        TorchScriptConfig.Latent latent = config.latent();
+        for (int from = 0; from < rows.size(); from += SAMPLING_BATCH) {
+            int to = Math.min(rows.size(), from + SAMPLING_BATCH);
+            try (NDManager manager = graphs.manager("unet").newSubManager(); NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray noise = SeededNoise.gaussian(manager, options.seed(), from, to, latent.channels(), latent.size());
+                NDArray latents = denoise(manager, noise, rows.subList(from, to), options.steps(),
+                        options.guidanceScale());
+                images.addAll(ImageTensors.toImages(decode(latents)));
+            }
+        }
+        return images;
+    }
+
+    private NDArray denoise(NDManager manager, NDArray noise, List<String> prompts, int steps, float guidance) {
+        boolean guided = guidance != 1f;
+        List<String> texts = new ArrayList<>(prompts);
+        if (guided) {
+            texts.addAll(Collections.nCopies(prompts.size(), ""));
+        }
+        NDArray hidden = encodeText(manager, texts, false);
+        int[] timesteps = schedule.samplingSteps(steps);
+        NDArray x = noise;
+        for (int i = 0; i < timesteps.length; i++) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new SamplingCancelledException(i, timesteps.length);
+            }
+            int t = timesteps[i];
+            NDArray input = guided ? x.concat(x, 0) : x;
+            NDArray output = predict(manager, input, t, hidden, false);
+            if (guided) {
+                NDArray conditional = output.get("0:{}", prompts.size());
+                NDArray unconditional = output.get("{}:", prompts.size());
+                output = unconditional.add(conditional.sub(unconditional).mul(guidance));
+            }
+            x = DdimSampler.step(schedule, prediction, x, output, t, i + 1 < timesteps.length ? timesteps[i + 1] : -1,
+                    false);
+        }
+        return x;
+    }
+
+    /** Hidden states (B, 77, D) of the texts, each framed and padded as a CLIP text encoder takes it. */
+    NDArray encodeText(NDManager manager, List<String> texts, boolean training) {
+        long[] ids = new long[texts.size() * tokenizer.maxTokens()];
+        for (int i = 0; i < texts.size(); i++) {
+            System.arraycopy(tokenizer.padded(texts.get(i)), 0, ids, i * tokenizer.maxTokens(), tokenizer.maxTokens());
+        }
+        NDArray input = manager.create(ids, new Shape(texts.size(), tokenizer.maxTokens()));
+        return graphs.runFirst("text_encoder", new NDList(input), training);
+    }
+
+    /** The UNet's output for latents x at timestep t (one value for every row). */
+    NDArray predict(NDManager manager, NDArray x, int t, NDArray hidden, boolean training) {
+        NDArray timesteps = manager.full(new Shape(x.getShape().get(0)), t, DataType.INT64);
+        return graphs.runFirst("unet", new NDList(x, timesteps, hidden), training);
+    }
+
+    /** Timesteps (B) for predict with a different t per row, as training draws them. */
+    NDArray predict(NDArray x, NDArray timesteps, NDArray hidden, boolean training) {
+        return graphs.runFirst("unet", new NDList(x, timesteps.toType(DataType.INT64, false), hidden), training);
+    }
+
+    /** Images (B, 3, H, W) in [-1, 1] from latents in the UNet's scale. */
+    NDArray decode(NDArray latents) {
+        return graphs.runFirst("vae_decoder", new NDList(latents.div((float) config.latent().scale())), false);
+    }
+
+    /** The side of the square images the pipeline draws. */
+    public int imageSize() {
+        return config.latent().size() * config.latent().downsample();
+    }
+
+    public NoiseSchedule schedule() {
+        return schedule;
+    }
+
+    public Prediction prediction() {
+        return prediction;
+    }
+
+    public TorchScriptConfig config() {
+        return config;
+    }
+
+    public TorchScriptGraphs graphs() {
+        return graphs;
+    }
+
+    @Override
+    public void close() {
+        graphs.close();
+        tokenizer.close();
+    }
+}
