@@ -1,6 +1,7 @@
 package io.recap.ml.torchscript;
 
 import io.recap.core.domain.ModelKind;
+import io.recap.core.json.InvalidJsonException;
 import io.recap.core.json.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -124,10 +125,13 @@ public record TorchScriptConfig(
 
     public static TorchScriptConfig read(Path directory) throws IOException {
         Path file = directory.resolve(FILE_NAME);
+        if (!Files.isRegularFile(file)) {
+            throw new TorchScriptImportException(FILE_NAME, "missing");
+        }
         try {
             return Json.read(Files.readAllBytes(file), TorchScriptConfig.class);
-        } catch (IllegalArgumentException e) {
-            throw new TorchScriptImportException(FILE_NAME, e.getMessage());
+        } catch (InvalidJsonException e) {
+            throw new TorchScriptImportException(FILE_NAME, e.getMessage(), e);
         }
     }
 
