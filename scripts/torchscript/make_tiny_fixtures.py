@@ -155,6 +155,20 @@ class VaeDecoder(nn.Module):
         return torch.tanh(self.up(self.inp(latents)))
 
 
+class VaeEncoder(nn.Module):
+    """image (B, 3, 8h, 8w) in [-1, 1] → latent mean (B, 4, h, w), before the latent scale; only fine-tuning needs it."""
+
+    def __init__(self, channels: int, width: int):
+        super().__init__()
+        self.down = nn.Sequential(
+            nn.Conv2d(3, width, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(width, width, 3, stride=2, padding=1), nn.SiLU(),
+            nn.Conv2d(width, channels, 3, stride=2, padding=1))
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return self.down(image)
+
+
 def save(module: nn.Module, path: str) -> None:
     module.eval()
     torch.jit.script(module).save(path)
@@ -192,6 +206,7 @@ def stable_diffusion(out: str) -> None:
     save(TextEncoder(len(vocab), text_width, length), os.path.join(out, "text_encoder.pt"))
     save(UNet(channels, 32, text_width), os.path.join(out, "unet.pt"))
     save(VaeDecoder(channels, 16), os.path.join(out, "vae_decoder.pt"))
+    save(VaeEncoder(channels, 16), os.path.join(out, "vae_encoder.pt"))
     write_json(os.path.join(out, "torchscript.json"), {
         "format": "torchscript",
         "kind": "TEXT_TO_IMAGE",

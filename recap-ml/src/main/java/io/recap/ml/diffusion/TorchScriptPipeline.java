@@ -66,8 +66,9 @@ public final class TorchScriptPipeline implements AutoCloseable {
         }
         ImportedTokenizer tokenizer = ImportedTokenizer.load(directory, config.tokens());
         try {
+            // Fine-tuning encodes its images to latents; serving never needs the encoder.
             TorchScriptGraphs graphs = trainable
-                    ? TorchScriptGraphs.loadTrainable(directory, TorchScriptConfig.TEXT_TO_IMAGE_GRAPHS)
+                    ? TorchScriptGraphs.loadTrainable(directory, config.graphsIn(directory))
                     : TorchScriptGraphs.load(directory, TorchScriptConfig.TEXT_TO_IMAGE_GRAPHS);
             return new TorchScriptPipeline(config, graphs, tokenizer);
         } catch (RuntimeException e) {
@@ -149,6 +150,12 @@ public final class TorchScriptPipeline implements AutoCloseable {
     /** Timesteps (B) for predict with a different t per row, as training draws them. */
     NDArray predict(NDArray x, NDArray timesteps, NDArray hidden, boolean training) {
         return graphs.runFirst("unet", new NDList(x, timesteps.toType(DataType.INT64, false), hidden), training);
+    }
+
+    /** Latents in the UNet's scale (B, C, h, w) of images (B, 3, H, W) in [-1, 1]; needs {@code vae_encoder.pt}. */
+    NDArray encode(NDArray images) {
+        return graphs.runFirst(TorchScriptConfig.VAE_ENCODER, new NDList(images), false)
+                .mul((float) config.latent().scale());
     }
 
     /** Images (B, 3, H, W) in [-1, 1] from latents in the UNet's scale. */

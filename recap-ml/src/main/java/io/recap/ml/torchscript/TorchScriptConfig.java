@@ -38,6 +38,8 @@ public record TorchScriptConfig(
     /** The graphs each kind needs, as {@code <name>.pt} files. */
     public static final List<String> CAPTIONER_GRAPHS = List.of("vision_encoder", "text_decoder");
     public static final List<String> TEXT_TO_IMAGE_GRAPHS = List.of("text_encoder", "unet", "vae_decoder");
+    /** A pipeline's image → latent graph: serving does not need it, fine-tuning (which trains on images) does. */
+    public static final String VAE_ENCODER = "vae_encoder";
     public static final String TOKENIZER_FILE = "tokenizer.json";
 
     /**
@@ -116,6 +118,14 @@ public record TorchScriptConfig(
     /** The graphs this configuration's kind needs. */
     public List<String> graphs() {
         return kind == ModelKind.CAPTIONER ? CAPTIONER_GRAPHS : TEXT_TO_IMAGE_GRAPHS;
+    }
+
+    /** The graphs present in {@code directory}: those the kind needs, and a pipeline's encoder when it is there. */
+    public List<String> graphsIn(Path directory) {
+        if (kind == ModelKind.TEXT_TO_IMAGE && Files.isRegularFile(directory.resolve(VAE_ENCODER + ".pt"))) {
+            return java.util.stream.Stream.concat(graphs().stream(), java.util.stream.Stream.of(VAE_ENCODER)).toList();
+        }
+        return graphs();
     }
 
     /** Whether a model directory holds an imported TorchScript model rather than one of the platform's own. */

@@ -44,7 +44,7 @@ public final class TorchScriptDryRun {
         TorchScriptConfig config = TorchScriptConfig.read(folder);
         refuseOtherFiles(folder, config);
         try (ImportedTokenizer tokenizer = ImportedTokenizer.load(folder, config.tokens());
-                TorchScriptGraphs graphs = TorchScriptGraphs.load(folder, config.graphs());
+                TorchScriptGraphs graphs = TorchScriptGraphs.load(folder, config.graphsIn(folder));
                 NDManager manager = graphs.manager(config.graphs().get(0)).newSubManager()) {
             Map<String, List<Long>> outputs = new LinkedHashMap<>();
             if (config.kind() == ModelKind.CAPTIONER) {
@@ -59,12 +59,15 @@ public final class TorchScriptDryRun {
     private static void refuseOtherFiles(Path folder, TorchScriptConfig config) throws IOException {
         List<String> allowed = new ArrayList<>(OTHER_FILES);
         config.graphs().forEach(graph -> allowed.add(graph + ".pt"));
+        if (config.kind() == ModelKind.TEXT_TO_IMAGE) {
+            allowed.add(TorchScriptConfig.VAE_ENCODER + ".pt");
+        }
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.sorted().toList()) {
                 String name = file.getFileName().toString();
                 if (!allowed.contains(name) || !Files.isRegularFile(file)) {
                     throw new TorchScriptImportException(name, "not part of an imported " + config.kind()
-                            + " (it holds exactly " + allowed.stream().filter(f -> !f.equals("manifest.json")
+                            + " (it may hold only " + allowed.stream().filter(f -> !f.equals("manifest.json")
                             && !f.equals("SHA256SUMS")).sorted().toList() + "; nothing else is loaded or kept)");
                 }
             }
@@ -121,6 +124,14 @@ public final class TorchScriptDryRun {
         if (!image.getShape().equals(expected)) {
             throw new TorchScriptImportException("vae_decoder.pt", "its image" + image.getShape() + " must be "
                     + expected + " (latent.size x latent.downsample in " + TorchScriptConfig.FILE_NAME + ")");
+        }
+        if (graphs.names().contains(TorchScriptConfig.VAE_ENCODER)) {
+            NDArray encoded = graphs.runFirst(TorchScriptConfig.VAE_ENCODER, new NDList(image), false);
+            record(outputs, TorchScriptConfig.VAE_ENCODER, encoded);
+            if (!encoded.getShape().equals(latentShape)) {
+                throw new TorchScriptImportException("vae_encoder.pt", "its latents" + encoded.getShape()
+                        + " must have the shape the unet takes" + latentShape);
+            }
         }
     }
 

@@ -25,7 +25,8 @@ class TorchScriptDryRunTest {
         assertThat(blip.outputs().get("text_decoder")).startsWith(2L, 4L);
         assertThat(sd.outputs()).containsEntry("text_encoder", List.of(2L, 77L, 32L))
                 .containsEntry("unet", List.of(2L, 4L, 8L, 8L))
-                .containsEntry("vae_decoder", List.of(2L, 3L, 64L, 64L));
+                .containsEntry("vae_decoder", List.of(2L, 3L, 64L, 64L))
+                .containsEntry("vae_encoder", List.of(2L, 4L, 8L, 8L));
     }
 
     @Test
