@@ -15,6 +15,10 @@ import java.util.TreeMap;
  * model store computes when it publishes the version and checks before it hands the directory to a loader, so
  * weights changed on disk are refused rather than served. Empty in manifests written before the store recorded
  * them.
+ *
+ * <p>{@code format}: how the files are laid out and loaded, {@value #FORMAT_RECAP_DJL} for the platform's own
+ * models (a DJL block and its config) or {@value #FORMAT_TORCHSCRIPT} for imported ones (TorchScript graphs, a
+ * Hugging Face tokenizer and {@code torchscript.json}); a manifest without the field is {@value #FORMAT_RECAP_DJL}.
  */
 public record ModelManifest(
         ModelKind kind,
@@ -25,9 +29,12 @@ public record ModelManifest(
         Lineage lineage,
         Map<String, Double> metrics,
         Instant createdAt,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> files) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> files,
+        String format) {
 
     public static final String FILE_NAME = "manifest.json";
+    public static final String FORMAT_RECAP_DJL = "recap-djl";
+    public static final String FORMAT_TORCHSCRIPT = "torchscript";
 
     /**
      * What a model version was trained from. Every field is optional because it depends on the
@@ -62,6 +69,9 @@ public record ModelManifest(
                 "metric " + metric + " must be finite but was " + value));
         Require.present(createdAt, "createdAt");
         files = sortedCopy(Require.noNullEntries(files, "files"));
+        format = format == null ? FORMAT_RECAP_DJL : format;
+        Require.that(format.equals(FORMAT_RECAP_DJL) || format.equals(FORMAT_TORCHSCRIPT),
+                "format must be " + FORMAT_RECAP_DJL + " or " + FORMAT_TORCHSCRIPT + " but was " + format);
         files.forEach((path, sum) -> {
             Require.that(!path.isBlank() && !path.startsWith("/") && !path.contains("\\")
                     && java.util.Arrays.stream(path.split("/")).noneMatch(part -> part.isEmpty() || part.equals("..")),
@@ -70,10 +80,29 @@ public record ModelManifest(
         });
     }
 
-    /** A manifest with no recorded file checksums yet (the store adds them when it publishes). */
+    /** A manifest of the platform's own format with no recorded file checksums yet (the store adds them). */
     public ModelManifest(ModelKind kind, String name, String version, String architecture,
             Map<String, Object> hyperParameters, Lineage lineage, Map<String, Double> metrics, Instant createdAt) {
-        this(kind, name, version, architecture, hyperParameters, lineage, metrics, createdAt, Map.of());
+        this(kind, name, version, architecture, hyperParameters, lineage, metrics, createdAt, Map.of(),
+                FORMAT_RECAP_DJL);
+    }
+
+    /** A manifest of the platform's own format with these file checksums. */
+    public ModelManifest(ModelKind kind, String name, String version, String architecture,
+            Map<String, Object> hyperParameters, Lineage lineage, Map<String, Double> metrics, Instant createdAt,
+            Map<String, String> files) {
+        this(kind, name, version, architecture, hyperParameters, lineage, metrics, createdAt, files, FORMAT_RECAP_DJL);
+    }
+
+    /** Whether the version holds imported TorchScript graphs rather than one of the platform's own models. */
+    public boolean isTorchScript() {
+        return FORMAT_TORCHSCRIPT.equals(format);
+    }
+
+    /** A copy in {@code newFormat}. */
+    public ModelManifest withFormat(String newFormat) {
+        return new ModelManifest(kind, name, version, architecture, hyperParameters, lineage, metrics, createdAt, files,
+                newFormat);
     }
 
     public ModelRef ref() {
@@ -89,13 +118,14 @@ public record ModelManifest(
     public ModelManifest withMetrics(Map<String, Double> newMetrics) {
         Map<String, Double> merged = new TreeMap<>(metrics);
         merged.putAll(Require.noNullEntries(Require.present(newMetrics, "metrics"), "metrics"));
-        return new ModelManifest(kind, name, version, architecture, hyperParameters, lineage, merged, createdAt, files);
+        return new ModelManifest(kind, name, version, architecture, hyperParameters, lineage, merged, createdAt, files,
+                format);
     }
 
     /** A copy with these file checksums (relative path to SHA-256) instead of its own. */
     public ModelManifest withFiles(Map<String, String> newFiles) {
         return new ModelManifest(kind, name, version, architecture, hyperParameters, lineage, metrics, createdAt,
-                newFiles);
+                newFiles, format);
     }
 
     private static <V> Map<String, V> sortedCopy(Map<String, V> values) {

@@ -1,31 +1,60 @@
 package io.recap.ml.torchscript;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
  * The tiny random-weight TorchScript models of {@code src/test/resources/torchscript} (made by
  * {@code scripts/torchscript/make_tiny_fixtures.py}), with BLIP's and Stable Diffusion's file names and signatures.
+ * Other modules get them from this module's test jar; {@link #folder} unpacks them once per JVM.
  */
 public final class TorchScriptFixtures {
 
     public static final String BLIP = "blip-tiny";
     public static final String STABLE_DIFFUSION = "sd-tiny";
 
+    private static final Map<String, List<String>> FILES = Map.of(
+            BLIP, List.of("vision_encoder.pt", "text_decoder.pt", "tokenizer.json", "torchscript.json"),
+            STABLE_DIFFUSION, List.of("text_encoder.pt", "unet.pt", "vae_decoder.pt", "vae_encoder.pt", "tokenizer.json",
+                    "torchscript.json"));
+    private static final Map<String, Path> UNPACKED = new ConcurrentHashMap<>();
+
     private TorchScriptFixtures() {
     }
 
-    /** The fixture's folder on the class path (read it, do not change it). */
+    /** The fixture's folder (read it, do not change it: {@link #copy} gives one to change). */
     public static Path folder(String name) {
+        return UNPACKED.computeIfAbsent(name, TorchScriptFixtures::unpack);
+    }
+
+    private static Path unpack(String name) {
+        List<String> files = FILES.get(name);
+        if (files == null) {
+            throw new IllegalArgumentException("no fixture " + name + "; there are " + FILES.keySet());
+        }
         try {
-            return Path.of(TorchScriptFixtures.class.getResource("/torchscript/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
+            Path folder = Files.createTempDirectory("torchscript-" + name + "-");
+            folder.toFile().deleteOnExit();
+            for (String file : files) {
+                try (InputStream in = TorchScriptFixtures.class.getResourceAsStream("/torchscript/" + name + "/" + file)) {
+                    if (in == null) {
+                        throw new IllegalStateException("fixture file missing from the class path: " + name + "/" + file);
+                    }
+                    Files.copy(in, folder.resolve(file));
+                    folder.resolve(file).toFile().deleteOnExit();
+                }
+            }
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.Topics;
 import io.recap.core.model.ModelStore;
+import io.recap.orchestrator.registry.ModelImporter;
 import io.recap.core.store.AllowedRoots;
 import io.recap.core.store.LocalBlobStore;
 import io.recap.orchestrator.captioner.CaptionerFinetuneTask;
@@ -59,7 +60,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties({OrchestratorProperties.class, SchedulingProperties.class,
         LocalExecutorProperties.class, KubernetesExecutorProperties.class, IngestProperties.class,
-        RelabelProperties.class, PromotionProperties.class})
+        RelabelProperties.class, PromotionProperties.class, ModelImportProperties.class})
 class OrchestratorConfiguration {
 
     @Bean
@@ -214,6 +215,12 @@ class OrchestratorConfiguration {
     SchedulerHealthIndicator orchestratorHealthIndicator(Scheduler scheduler, JobRepository jobs,
             SchedulingProperties scheduling, ExecutorRegistry executors, Clock clock) {
         return new SchedulerHealthIndicator(scheduler, jobs, scheduling, executors, clock);
+    }
+
+    /** Imports unpack beside the store's models, so publishing moves files instead of copying gigabytes. */
+    @Bean
+    ModelImporter modelImporter(ModelStore store, LocalBlobStore blobStore, ModelImportProperties limits, Clock clock) {
+        return new ModelImporter(store, blobStore.root().resolve("imports-scratch"), limits, clock);
     }
 
     @Bean

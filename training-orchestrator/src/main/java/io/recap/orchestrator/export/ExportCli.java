@@ -1,6 +1,7 @@
 package io.recap.orchestrator.export;
 
 import io.recap.core.json.Json;
+import io.recap.orchestrator.web.ClientApiKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -102,12 +103,7 @@ public final class ExportCli implements Callable<Integer> {
 
     /** The key every request presents: from {@code --api-key-file}, else {@code RECAP_API_KEY}. */
     private String apiKey() throws IOException {
-        String key = apiKeyFile != null ? Files.readString(apiKeyFile, StandardCharsets.UTF_8).strip()
-                : System.getenv().getOrDefault("RECAP_API_KEY", "").strip();
-        if (key.isEmpty()) {
-            throw new IOException("no API key: give --api-key-file FILE or set RECAP_API_KEY (docs/security.md)");
-        }
-        return key;
+        return ClientApiKey.read(apiKeyFile);
     }
 
     public static void main(String[] args) {

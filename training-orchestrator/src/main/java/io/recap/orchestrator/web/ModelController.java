@@ -1,12 +1,18 @@
 package io.recap.orchestrator.web;
 
 import io.recap.core.domain.ModelKind;
+import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.store.LocalBlobStore;
 import io.recap.orchestrator.evaluation.EvaluationComparison;
 import io.recap.orchestrator.evaluation.EvaluationNotFoundException;
 import io.recap.orchestrator.evaluation.EvaluationRecord;
+import io.recap.orchestrator.registry.ModelImporter;
 import io.recap.orchestrator.registry.ModelRegistry;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import org.springframework.http.ResponseEntity;
 import io.recap.service.web.InvalidFieldException;
 import org.springframework.http.MediaType;
 import java.util.List;
@@ -27,10 +33,25 @@ public class ModelController {
 
     private final ModelRegistry registry;
     private final LocalBlobStore store;
+    private final ModelImporter importer;
 
-    public ModelController(ModelRegistry registry, LocalBlobStore store) {
+    public ModelController(ModelRegistry registry, LocalBlobStore store, ModelImporter importer) {
         this.registry = registry;
         this.store = store;
+        this.importer = importer;
+    }
+
+    /**
+     * Imports a model exported as TorchScript graphs (docs/byo-models.md): the body is the model's folder as a zip;
+     * 201 with the published version's details, 422 naming the file and tensor that do not fit.
+     */
+    @PostMapping(value = "/{kind}/import", consumes = {"application/zip", MediaType.APPLICATION_OCTET_STREAM_VALUE})
+    public ResponseEntity<ModelRegistry.ModelDetails> importModel(@PathVariable String kind, @RequestParam String name,
+            @RequestParam(defaultValue = "v1") String version, HttpServletRequest request) throws IOException {
+        ModelManifest manifest = importer.importZip(kind(kind), name, version, request.getInputStream());
+        ModelRef ref = manifest.ref();
+        return ResponseEntity.created(URI.create("/models/" + ref.kind().pathSegment() + "/" + ref.name() + "/"
+                + ref.version())).body(registry.get(ref));
     }
 
     @GetMapping

@@ -1,5 +1,7 @@
 package io.recap.orchestrator.web;
 
+import io.recap.core.model.ModelVersionExistsException;
+import io.recap.ml.torchscript.TorchScriptImportException;
 import io.recap.core.model.ModelIntegrityException;
 import io.recap.core.model.ModelNotFoundException;
 import io.recap.core.store.UnsafePathException;
@@ -75,6 +77,20 @@ public class OrchestratorProblemHandler extends ServiceProblemHandler {
         response.getBody().setProperty("minimum", e.rule().minimum());
         response.getBody().setProperty("value", e.value());
         return response;
+    }
+
+    /** An imported model that cannot be served: the file (and the tensor) to fix, and nothing published. */
+    @ExceptionHandler(TorchScriptImportException.class)
+    ResponseEntity<ProblemDetail> importRefused(TorchScriptImportException e) {
+        ResponseEntity<ProblemDetail> response = problem(HttpStatus.UNPROCESSABLE_ENTITY, "Model refused",
+                e.getMessage(), "IMPORT_REFUSED", null);
+        response.getBody().setProperty("file", e.file());
+        return response;
+    }
+
+    @ExceptionHandler(ModelVersionExistsException.class)
+    ResponseEntity<ProblemDetail> versionExists(ModelVersionExistsException e) {
+        return problem(HttpStatus.CONFLICT, "Version exists", e.getMessage(), "MODEL_VERSION_EXISTS", null);
     }
 
     @ExceptionHandler(ExportNotFoundException.class)
