@@ -1,6 +1,7 @@
 package io.recap.experiments.captioner;
 
 import io.recap.ml.captioner.CaptionerConfig;
+import io.recap.ml.captioner.Captioner;
 import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.captioner.DecodingOptions;
 import io.recap.ml.runtime.DjlRuntime;
@@ -133,7 +134,7 @@ public final class CaptionerBenchmark implements Callable<Integer> {
             DecodingOptions options, double seconds, int slices) {
         ExecutorService sliceThreads = Executors.newFixedThreadPool(Math.max(1, slices - 1));
         try {
-            CaptionerModel.SliceListener ignore = (from, captions) -> { };
+            Captioner.SliceListener ignore = (from, captions) -> { };
             // warm-up: first calls allocate and pick kernels
             captioner.captionInSlices(images, style, options, slices, sliceThreads, ignore);
             int captioned = 0;

@@ -25,9 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 /**
@@ -38,7 +35,7 @@ import java.util.stream.Collectors;
  * and DJL's {@code captioner-0000.params}. Decoding may run from several threads at once, but
  * not while the model trains.
  */
-public final class CaptionerModel implements AutoCloseable {
+public final class CaptionerModel implements Captioner {
 
     public static final String CONFIG_FILE = "captioner-config.json";
     public static final String PARAMETERS_NAME = "captioner";
@@ -108,6 +105,7 @@ public final class CaptionerModel implements AutoCloseable {
      * Decodes one caption per image, all images in one batch. The style must be one the
      * vocabulary was built with (for example {@code short} or {@code long}).
      */
+    @Override
     public List<GeneratedCaption> caption(List<BufferedImage> images, String style, DecodingOptions options) {
         // A worker or request thread has PyTorch's autograd on: every pass would record a graph.
         DjlRuntime.prepareCurrentThread();
@@ -129,49 +127,6 @@ public final class CaptionerModel implements AutoCloseable {
                     return nextLogProbabilities(manager, parameters, imageTokens, imageOfRow, sequences);
                 }
             }, images.size(), prompt);
-        }
-    }
-
-    /** Receives one slice's captions: {@code from} is the index of its first image in the whole list. */
-    @FunctionalInterface
-    public interface SliceListener {
-        void sliceDone(int from, List<GeneratedCaption> captions);
-    }
-
-    /**
-     * Decodes like {@link #caption}, with the images cut into {@code slices} contiguous parts
-     * decoded at once: the first on the calling thread, the others on {@code executor}. Give each
-     * slice a single intra-op thread: independent single-threaded passes keep every core busy where
-     * one pass over all cores waits at each operator for its slowest thread. {@code listener} hears
-     * of each slice as soon as it is done, on the thread that decoded it. Returns when every slice is
-     * done; the first failure, if any, is rethrown then (the slices that succeeded were reported).
-     */
-    public void captionInSlices(List<BufferedImage> images, String style, DecodingOptions options, int slices,
-            Executor executor, SliceListener listener) {
-        int count = Math.max(1, Math.min(slices, images.size()));
-        List<CompletableFuture<Void>> others = new ArrayList<>(count - 1);
-        for (int s = 1; s < count; s++) {
-            int from = images.size() * s / count;
-            List<BufferedImage> slice = images.subList(from, images.size() * (s + 1) / count);
-            others.add(CompletableFuture.runAsync(
-                    () -> listener.sliceDone(from, caption(slice, style, options)), executor));
-        }
-        RuntimeException failure = null;
-        try {
-            listener.sliceDone(0, caption(images.subList(0, images.size() / count), style, options));
-        } catch (RuntimeException e) {
-            failure = e;
-        }
-        for (CompletableFuture<Void> other : others) {
-            try {
-                other.join();
-            } catch (CompletionException e) {
-                failure = failure != null ? failure
-                        : e.getCause() instanceof RuntimeException cause ? cause : e;
-            }
-        }
-        if (failure != null) {
-            throw failure;
         }
     }
 
@@ -202,6 +157,11 @@ public final class CaptionerModel implements AutoCloseable {
 
     private static List<String> texts(List<GeneratedCaption> captions) {
         return captions.stream().map(GeneratedCaption::text).collect(Collectors.toList());
+    }
+
+    @Override
+    public int inputSize() {
+        return getConfig().imageSize();
     }
 
     /** Number of trainable weights. */

@@ -26,7 +26,7 @@ import java.util.Map;
  * The search runs in Java, the same beam search as the platform's own captioner; a caption style is the text
  * prefix {@code torchscript.json} gives it (BLIP's "a picture of").
  */
-public final class TorchScriptCaptioner implements AutoCloseable {
+public final class TorchScriptCaptioner implements Captioner {
 
     private final TorchScriptConfig config;
     private final TorchScriptGraphs graphs;
@@ -66,6 +66,7 @@ public final class TorchScriptCaptioner implements AutoCloseable {
     }
 
     /** Decodes one caption per image in {@code style} (a key of the config's prompts, any case). */
+    @Override
     public List<GeneratedCaption> caption(List<BufferedImage> images, String style, DecodingOptions options) {
         DjlRuntime.prepareCurrentThread();
         if (images.isEmpty()) {
@@ -154,6 +155,7 @@ public final class TorchScriptCaptioner implements AutoCloseable {
     }
 
     /** The side of the square images the vision encoder takes. */
+    @Override
     public int inputSize() {
         return config.image().size();
     }

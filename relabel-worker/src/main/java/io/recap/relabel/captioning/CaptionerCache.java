@@ -2,7 +2,7 @@ package io.recap.relabel.captioning;
 
 import io.recap.core.domain.ModelRef;
 import io.recap.core.model.ModelStore;
-import io.recap.ml.captioner.CaptionerModel;
+import io.recap.ml.captioner.Captioner;
 import io.recap.relabel.config.RelabelWorkerProperties;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,7 +23,7 @@ public class CaptionerCache implements AutoCloseable {
 
     private final ModelStore store;
     private final int capacity;
-    private final LinkedHashMap<ModelRef, CaptionerModel> loaded = new LinkedHashMap<>(4, 0.75f, true);
+    private final LinkedHashMap<ModelRef, Captioner> loaded = new LinkedHashMap<>(4, 0.75f, true);
 
     public CaptionerCache(ModelStore store, RelabelWorkerProperties properties) {
         this.store = store;
@@ -33,20 +33,20 @@ public class CaptionerCache implements AutoCloseable {
     /**
      * @throws io.recap.core.model.ModelNotFoundException when the version is not in the store
      */
-    public synchronized CaptionerModel get(ModelRef ref) {
-        CaptionerModel model = loaded.get(ref);
+    public synchronized Captioner get(ModelRef ref) {
+        Captioner model = loaded.get(ref);
         if (model != null) {
             return model;
         }
         try {
-            model = CaptionerModel.load(store.directory(ref));
+            model = Captioner.load(store.directory(ref));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot load captioner " + ref, e);
         }
         log.info("loaded captioner {}", ref);
         loaded.put(ref, model);
         if (loaded.size() > capacity) {
-            Map.Entry<ModelRef, CaptionerModel> eldest = loaded.entrySet().iterator().next();
+            Map.Entry<ModelRef, Captioner> eldest = loaded.entrySet().iterator().next();
             loaded.remove(eldest.getKey());
             eldest.getValue().close();
         }
@@ -55,7 +55,7 @@ public class CaptionerCache implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        loaded.values().forEach(CaptionerModel::close);
+        loaded.values().forEach(Captioner::close);
         loaded.clear();
     }
 }

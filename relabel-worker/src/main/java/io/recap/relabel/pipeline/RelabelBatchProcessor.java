@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.Timer;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.messages.RelabelRequest;
 import io.recap.core.messages.RelabelResult;
-import io.recap.ml.captioner.CaptionerModel;
+import io.recap.ml.captioner.Captioner;
 import io.recap.ml.captioner.DecodingOptions;
 import io.recap.ml.image.ImageTensors;
 import io.recap.relabel.captioning.CaptionerCache;
@@ -44,8 +44,8 @@ public class RelabelBatchProcessor {
 
     public List<RelabelResult> process(RelabelRequest request) {
         Timer.Sample sample = Timer.start(meters);
-        CaptionerModel captioner = captioners.get(request.captioner());
-        int size = captioner.getConfig().imageSize();
+        Captioner captioner = captioners.get(request.captioner());
+        int size = captioner.inputSize();
         // Shrunk to the captioner's input as each image is decoded, so the batch holds small images only.
         UnaryOperator<BufferedImage> shrink = image -> ImageTensors.resized(image, size);
         List<RelabelResult> results = new ArrayList<>(request.items().size());
@@ -86,7 +86,7 @@ public class RelabelBatchProcessor {
                 captions);
     }
 
-    private List<Map<CaptionStyle, String>> caption(CaptionerModel captioner, List<BufferedImage> pixels,
+    private List<Map<CaptionStyle, String>> caption(Captioner captioner, List<BufferedImage> pixels,
             RelabelRequest request) {
         List<Map<CaptionStyle, String>> captions = new ArrayList<>(pixels.size());
         for (int i = 0; i < pixels.size(); i++) {
