@@ -1,19 +1,13 @@
 package io.recap.generation.web;
 
-import io.recap.core.domain.ModelKind;
-import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.model.ModelStore;
-import io.recap.ml.diffusion.DiffusionConfig;
-import io.recap.ml.diffusion.DiffusionModel;
-import io.recap.ml.text.Vocabulary;
 import io.recap.service.security.TestApiKeys;
 import io.recap.service.web.TestRequests;
+import io.recap.testsupport.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -45,14 +39,8 @@ abstract class GenerationServiceIntegrationTest {
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
         Path root = Files.createTempDirectory("generation-store");
-        ModelStore store = new ModelStore(root);
-        ModelRef ref = ModelRef.textToImage("test-t2i", "v1");
-        Vocabulary vocabulary = Vocabulary.build(List.of("a red circle at the top left", "two blue squares"), List.of(), 1);
-        try (DiffusionModel model = DiffusionModel.create(DiffusionConfig.smoke(), vocabulary, 3)) {
-            store.publish(new ModelManifest(ModelKind.TEXT_TO_IMAGE, ref.name(), ref.version(), "test", Map.of(),
-                    ModelManifest.Lineage.NONE, Map.of(), Instant.now()), model::save);
-        }
-        store.promote(ref);
+        new ModelStore(root).promote(TinyModels.textToImage(root, ModelRef.textToImage("test-t2i", "v1"),
+                List.of("a red circle at the top left", "two blue squares"), 3));
         registry.add("recap.generation.model-store", root::toString);
         registry.add("recap.security.api-keys", TestApiKeys::property);
     }
