@@ -213,7 +213,7 @@ class CaptionApiTests extends CaptionServiceIntegrationTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return new TestClient(port, managementPort).get(path);
+        return client().get(path);
     }
 
     private HttpResponse<String> postJson(String json) throws Exception {
@@ -237,6 +237,6 @@ class CaptionApiTests extends CaptionServiceIntegrationTest {
     }
 
     private URI uri(String path) {
-        return new TestClient(port, managementPort).uri(path);
+        return client().uri(path);
     }
 }

@@ -148,6 +148,6 @@ class GenerateApiTests extends GenerationServiceIntegrationTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return new TestClient(port, managementPort).get(path);
+        return client().get(path);
     }
 }

@@ -3,15 +3,12 @@ package io.recap.generation.web;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.model.ModelStore;
 import io.recap.service.security.TestApiKeys;
-import io.recap.service.web.TestRequests;
+import io.recap.testsupport.ReadyServiceTest;
 import io.recap.testsupport.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -22,19 +19,7 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"recap.generation.max-concurrent=1", "recap.generation.max-waiting=0"})
-abstract class GenerationServiceIntegrationTest {
-
-    @LocalServerPort
-    int port;
-
-    /** Actuator's own port: the service's only serves the API. */
-    @LocalManagementPort
-    int managementPort;
-
-    @BeforeEach
-    void awaitReady() {
-        TestRequests.awaitReady(managementPort);
-    }
+abstract class GenerationServiceIntegrationTest extends ReadyServiceTest {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {
