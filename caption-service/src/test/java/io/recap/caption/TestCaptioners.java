@@ -1,22 +1,18 @@
 package io.recap.caption;
 
-import io.recap.core.domain.ModelKind;
-import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.image.PngCodec;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.captioner.CaptionerConfig;
-import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.text.Vocabulary;
+import io.recap.testsupport.TinyModels;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
-/** Publishes a small (untrained) captioner into a store: the service's API does not depend on quality. */
+/** The caption service's tiny captioner and sample image: the service's API does not depend on caption quality. */
 public final class TestCaptioners {
 
     /** The smoke architecture with a 12-token context, so an untrained model stops decoding soon. */
@@ -26,16 +22,12 @@ public final class TestCaptioners {
     }
 
     public static ModelRef publishAndPromote(Path storeRoot, String version) throws Exception {
-        ModelStore store = new ModelStore(storeRoot);
-        ModelRef ref = ModelRef.captioner("test-captioner", version);
         Vocabulary vocabulary = Vocabulary.build(
                 List.of("a red circle", "a blue square at the top left", "two green triangles"),
                 List.of("short", "long"), 1);
-        try (CaptionerModel model = CaptionerModel.create(SHORT_CONTEXT, vocabulary, 7)) {
-            store.publish(new ModelManifest(ModelKind.CAPTIONER, ref.name(), ref.version(), "test",
-                    Map.of(), ModelManifest.Lineage.NONE, Map.of(), Instant.now()), model::save);
-        }
-        store.promote(ref);
+        ModelRef ref = TinyModels.captioner(storeRoot, ModelRef.captioner("test-captioner", version), SHORT_CONTEXT,
+                vocabulary, 7);
+        new ModelStore(storeRoot).promote(ref);
         return ref;
     }
 

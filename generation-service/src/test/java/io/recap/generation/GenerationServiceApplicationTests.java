@@ -3,9 +3,7 @@ package io.recap.generation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recap.service.security.TestApiKeys;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import io.recap.testsupport.TestClient;
 import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -31,9 +29,7 @@ class GenerationServiceApplicationTests {
 
     @Test
     void bootsAndReportsLivenessOverHttp() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(
-                TestApiKeys.request(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/liveness")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = new TestClient(port, managementPort).get("/actuator/health/liveness");
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"status\":\"UP\"");

@@ -39,7 +39,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -50,10 +49,7 @@ import tools.jackson.databind.json.JsonMapper;
  * are only the test's harness). The real orchestrator catalogues it, a RELABEL job captions it with real relabel
  * workers, and a plain consumer reads the captions back from the result topic, as the result schema says.
  */
-// Four partitions, as the orchestrator creates its topics (recap.orchestrator.topic-partitions=4 in RecapPlatform).
-@EmbeddedKafka(partitions = 4, topics = {Topics.CORPUS_INGEST, Topics.RELABEL_REQUESTS, Topics.RELABEL_RESULTS,
-        Topics.RELABEL_DLQ, Topics.TRAINING_EVENTS, Topics.MODEL_EVENTS},
-        brokerProperties = {"group.initial.rebalance.delay.ms=0", "offsets.topic.num.partitions=4"})
+@PlatformBroker
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ExternalProducerIngestTests {

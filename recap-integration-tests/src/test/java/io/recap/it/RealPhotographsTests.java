@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.recap.core.domain.ModelRef;
 import io.recap.core.image.ImageDecoder;
-import io.recap.core.messages.Topics;
 import io.recap.service.security.TestApiKeys;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -30,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -40,9 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code POST /corpora/{id}/ingest}, captioned by a RELABEL job on a real relabel worker, and exported back in the
  * corpus's own shape, checked image by image.
  */
-@EmbeddedKafka(partitions = 4, topics = {Topics.CORPUS_INGEST, Topics.RELABEL_REQUESTS, Topics.RELABEL_RESULTS,
-        Topics.RELABEL_DLQ, Topics.TRAINING_EVENTS, Topics.MODEL_EVENTS},
-        brokerProperties = {"group.initial.rebalance.delay.ms=0", "offsets.topic.num.partitions=4"})
+@PlatformBroker
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealPhotographsTests {
 

@@ -1,27 +1,24 @@
 package io.recap.it;
 
 import io.recap.core.domain.JobState;
-import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.json.Json;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.captioner.CaptionerConfig;
-import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.text.Vocabulary;
 import io.recap.orchestrator.TrainingOrchestratorApplication;
 import io.recap.relabel.RelabelWorkerApplication;
 import io.recap.service.security.TestApiKeys;
+import io.recap.testsupport.TestClient;
+import io.recap.testsupport.TinyModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,15 +54,13 @@ public final class RecapPlatform implements AutoCloseable {
             "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
             "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration");
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
-
     private final String brokers;
     private final Path dataDir;
     private final Path imageRoot;
     private final Path configDir;
     private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
     private ConfigurableApplicationContext orchestrator;
-    private int port;
+    private TestClient client;
 
     public RecapPlatform(String brokers, Path tempDir) throws IOException {
         this.brokers = brokers;
@@ -106,7 +101,9 @@ public final class RecapPlatform implements AutoCloseable {
         args.addAll(List.of(extraArgs));
         orchestrator = new SpringApplicationBuilder(TrainingOrchestratorApplication.class)
                 .run(args.toArray(String[]::new));
-        port = Integer.parseInt(orchestrator.getEnvironment().getRequiredProperty("local.server.port"));
+        client = new TestClient(
+                Integer.parseInt(orchestrator.getEnvironment().getRequiredProperty("local.server.port")),
+                Integer.parseInt(orchestrator.getEnvironment().getRequiredProperty("local.management.port")));
         return orchestrator;
     }
 
@@ -136,13 +133,11 @@ public final class RecapPlatform implements AutoCloseable {
     }
 
     /**
-     * Publishes an untrained captioner with an 8-token context into the store: fast, and the pipeline, not
-     * caption quality, is under test. Different seeds give different weights, hence different captions.
+     * Publishes the tiny untrained captioner into the store: fast, and the pipeline, not caption quality, is under
+     * test. Different seeds give different weights, hence different captions.
      */
     public ModelRef publishTinyCaptioner(String name, String version, int seed) throws Exception {
-        Vocabulary vocabulary = Vocabulary.build(List.of("a red circle", "two blue squares at the top left"),
-                List.of("short", "long"), 1);
-        return publishCaptioner(name, version, new CaptionerConfig(32, 4, 8, 32, 1, 2, 0.1f, 8), vocabulary, seed);
+        return TinyModels.captioner(store(), ModelRef.captioner(name, version), seed);
     }
 
     /**
@@ -168,42 +163,31 @@ public final class RecapPlatform implements AutoCloseable {
 
     public ModelRef publishCaptioner(String name, String version, CaptionerConfig config, Vocabulary vocabulary,
             int seed) throws Exception {
-        ModelRef ref = ModelRef.captioner(name, version);
-        try (CaptionerModel model = CaptionerModel.create(config, vocabulary, seed)) {
-            new ModelStore(store()).publish(new ModelManifest(ModelKind.CAPTIONER, name, version, "untrained test captioner",
-                    Map.of("seed", seed), ModelManifest.Lineage.NONE, Map.of(), Instant.now()), model::save);
-        }
-        return ref;
+        return TinyModels.captioner(store(), ModelRef.captioner(name, version), config, vocabulary, seed);
     }
 
     // ------------------------------------------------------------------ REST
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(TestApiKeys.request(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return client.get(path);
     }
 
     public JsonNode getJson(String path) throws IOException, InterruptedException {
-        return Json.mapper().readTree(get(path).body());
+        return client.getJson(path);
     }
 
     /** The JSON body of a response. */
     public static JsonNode json(HttpResponse<String> response) {
-        return Json.mapper().readTree(response.body());
+        return TestClient.json(response);
     }
 
     public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        return HTTP.send(TestApiKeys.request(uri(path)).header("Content-Type", "application/json")
-                .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return client.post(path, json);
     }
 
     /** {@code POST /jobs}; returns the job id. */
     public String submit(String requestJson) throws IOException, InterruptedException {
-        HttpResponse<String> response = post("/jobs", requestJson);
-        if (response.statusCode() != 201) {
-            throw new AssertionError("POST /jobs answered " + response.statusCode() + ": " + response.body());
-        }
-        return Json.mapper().readTree(response.body()).get("jobId").asString();
+        return client.submit(requestJson);
     }
 
     /** Waits until the job is terminal; returns its view. */
@@ -260,7 +244,7 @@ public final class RecapPlatform implements AutoCloseable {
 
     /** The orchestrator's URL of {@code path}. */
     public URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return client.uri(path);
     }
 
     /** {@code --spring.config.location} naming a copy of the {@code application.yml} from {@code app}'s own jar. */

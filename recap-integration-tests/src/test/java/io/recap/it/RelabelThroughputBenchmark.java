@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Timer;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
-import io.recap.core.messages.Topics;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.captioner.CaptionerConfig;
 import io.recap.ml.captioner.CaptionerModel;
@@ -34,7 +33,6 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -59,9 +57,7 @@ import tools.jackson.databind.JsonNode;
  * captioned it too), so the model is loaded and both paths are warm.
  */
 @Tag("benchmark")
-@EmbeddedKafka(partitions = 4, topics = {Topics.CORPUS_INGEST, Topics.RELABEL_REQUESTS, Topics.RELABEL_RESULTS,
-        Topics.RELABEL_DLQ, Topics.TRAINING_EVENTS, Topics.MODEL_EVENTS},
-        brokerProperties = {"group.initial.rebalance.delay.ms=0", "offsets.topic.num.partitions=4"})
+@PlatformBroker
 class RelabelThroughputBenchmark {
 
     private static final int BATCH = 32;

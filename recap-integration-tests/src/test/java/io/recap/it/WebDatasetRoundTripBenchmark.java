@@ -3,7 +3,6 @@ package io.recap.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recap.core.domain.ModelRef;
-import io.recap.core.messages.Topics;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.captioner.DecodingOptions;
@@ -31,7 +30,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.kafka.test.EmbeddedKafkaBroker;
-import org.springframework.kafka.test.context.EmbeddedKafka;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -44,9 +42,7 @@ import tools.jackson.databind.JsonNode;
  * {@code mvn -pl recap-integration-tests test -Dtest=WebDatasetRoundTripBenchmark -Drecap.excluded.groups=none}.
  */
 @Tag("benchmark")
-@EmbeddedKafka(partitions = 4, topics = {Topics.CORPUS_INGEST, Topics.RELABEL_REQUESTS, Topics.RELABEL_RESULTS,
-        Topics.RELABEL_DLQ, Topics.TRAINING_EVENTS, Topics.MODEL_EVENTS},
-        brokerProperties = {"group.initial.rebalance.delay.ms=0", "offsets.topic.num.partitions=4"})
+@PlatformBroker
 class WebDatasetRoundTripBenchmark {
 
     private static final int SHARD = 1000;

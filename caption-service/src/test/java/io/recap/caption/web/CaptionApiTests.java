@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recap.caption.TestCaptioners;
 import io.recap.service.security.TestApiKeys;
+import io.recap.testsupport.TestClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 class CaptionApiTests extends CaptionServiceIntegrationTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestClient.HTTP;
 
     @org.springframework.beans.factory.annotation.Autowired
     io.recap.caption.inference.CaptionRequestHandler handler;
@@ -212,7 +213,7 @@ class CaptionApiTests extends CaptionServiceIntegrationTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(TestApiKeys.request(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return client().get(path);
     }
 
     private HttpResponse<String> postJson(String json) throws Exception {
@@ -236,6 +237,6 @@ class CaptionApiTests extends CaptionServiceIntegrationTest {
     }
 
     private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + (path.startsWith("/actuator") ? managementPort : port) + path);
+        return client().uri(path);
     }
 }

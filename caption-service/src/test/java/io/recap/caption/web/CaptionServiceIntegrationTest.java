@@ -2,13 +2,10 @@ package io.recap.caption.web;
 
 import io.recap.caption.TestCaptioners;
 import io.recap.service.security.TestApiKeys;
-import io.recap.service.web.TestRequests;
+import io.recap.testsupport.ReadyServiceTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -18,19 +15,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * identity, so it has to be this one inherited method rather than a copy in each class.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-abstract class CaptionServiceIntegrationTest {
-
-    @LocalServerPort
-    int port;
-
-    /** Actuator's own port: the service's only serves the API. */
-    @LocalManagementPort
-    int managementPort;
-
-    @BeforeEach
-    void awaitReady() {
-        TestRequests.awaitReady(managementPort);
-    }
+abstract class CaptionServiceIntegrationTest extends ReadyServiceTest {
 
     @DynamicPropertySource
     static void store(DynamicPropertyRegistry registry) throws Exception {

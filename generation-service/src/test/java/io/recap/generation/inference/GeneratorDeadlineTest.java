@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.recap.core.domain.ModelKind;
-import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.model.ModelStore;
 import io.recap.generation.config.GenerationServiceProperties;
-import io.recap.ml.diffusion.DiffusionConfig;
-import io.recap.ml.diffusion.DiffusionModel;
-import io.recap.ml.text.Vocabulary;
+import io.recap.testsupport.TinyModels;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,13 +20,8 @@ class GeneratorDeadlineTest {
     void samplingPastTheRequestTimeoutIsStoppedWithinAStepAndTheNextRequestSamples(@TempDir Path root)
             throws Exception {
         ModelStore store = new ModelStore(root);
-        ModelRef ref = ModelRef.textToImage("deadline-t2i", "v1");
-        try (DiffusionModel model = DiffusionModel.create(DiffusionConfig.smoke(),
-                Vocabulary.build(List.of("a red circle"), List.of(), 1), 3)) {
-            store.publish(new ModelManifest(ModelKind.TEXT_TO_IMAGE, ref.name(), ref.version(), "test", Map.of(),
-                    ModelManifest.Lineage.NONE, Map.of(), Instant.now()), model::save);
-        }
-        store.promote(ref);
+        store.promote(TinyModels.textToImage(root, ModelRef.textToImage("deadline-t2i", "v1"), List.of("a red circle"),
+                3));
         GenerationServiceProperties properties = new GenerationServiceProperties(root, "", Duration.ofSeconds(10), 1,
                 0, Duration.ofMillis(300), null, null, 1000, 8, 2000);
         TextToImageHolder holder = new TextToImageHolder(store, properties);

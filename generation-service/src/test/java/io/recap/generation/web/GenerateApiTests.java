@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.recap.ml.diffusion.DiffusionConfig;
 import io.recap.service.security.TestApiKeys;
+import io.recap.testsupport.TestClient;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** The API over a small untrained model: the contract, not image quality, is under test here. */
 class GenerateApiTests extends GenerationServiceIntegrationTest {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final HttpClient HTTP = TestClient.HTTP;
 
     @Test
     void generatingNeedsAKeyWithTheUserRole() throws Exception {
@@ -147,8 +148,6 @@ class GenerateApiTests extends GenerationServiceIntegrationTest {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        int target = path.startsWith("/actuator") ? managementPort : port;
-        return HTTP.send(TestApiKeys.request(URI.create("http://127.0.0.1:" + target + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return client().get(path);
     }
 }

@@ -3,7 +3,7 @@ package io.recap.relabel.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.recap.broker.LocalKafkaBroker;
+import io.recap.testsupport.TestBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +21,7 @@ class RelabelBrokerRestartTests {
 
     @Test
     void aRunSurvivesABrokerKilledAndRestartedMidway() throws Exception {
-        try (LocalKafkaBroker broker = new LocalKafkaBroker(tempDir.resolve("kafka"), 0, 4).start();
+        try (TestBroker broker = TestBroker.plain(tempDir.resolve("kafka"), 4);
                 RelabelRig rig = new RelabelRig(tempDir, broker.bootstrapServers())) {
             List<String> ids = rig.renderImages(600);
             rig.startWorker();
@@ -29,10 +29,10 @@ class RelabelBrokerRestartTests {
 
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(20))
                     .until(() -> rig.catalogued().size() >= 20);
-            broker.kill();
+            broker.broker().kill();
             int atCrash = rig.catalogued().size();
             Thread.sleep(3_000);
-            broker.start();
+            broker.broker().start();
 
             await().atMost(Duration.ofMinutes(5)).until(() -> rig.catalogued().size() == ids.size());
             assertThat(atCrash).isLessThan(ids.size());

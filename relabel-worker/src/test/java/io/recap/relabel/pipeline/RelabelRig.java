@@ -2,24 +2,18 @@ package io.recap.relabel.pipeline;
 
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.ImageRef;
-import io.recap.core.domain.ModelKind;
-import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.RelabelRequest;
 import io.recap.core.messages.RelabelResult;
-import io.recap.core.model.ModelStore;
-import io.recap.ml.captioner.CaptionerConfig;
-import io.recap.ml.captioner.CaptionerModel;
-import io.recap.ml.text.Vocabulary;
 import io.recap.relabel.RelabelWorkerApplication;
 import io.recap.shapes.render.SceneRenderer;
 import io.recap.shapes.scene.SceneGenerator;
 import io.recap.service.security.TestApiKeys;
+import io.recap.testsupport.TinyModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -86,7 +80,8 @@ final class RelabelRig implements AutoCloseable {
         this.store = Files.createDirectories(tempDir.resolve("store"));
         this.imageRoot = Files.createDirectories(tempDir.resolve("images"));
         this.outside = Files.createDirectories(tempDir.resolve("outside"));
-        publishCaptioner();
+        // The pipeline, not caption quality, is under test.
+        TinyModels.captioner(store, captioner, 11);
         Properties producerProps = new Properties();
         producerProps.putAll(requesterClient);
         producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -94,17 +89,6 @@ final class RelabelRig implements AutoCloseable {
         this.producer = new KafkaProducer<>(producerProps);
         this.collector = new Thread(this::collect, "result-collector");
         collector.start();
-    }
-
-    /** A tiny untrained captioner with a short context: the pipeline, not caption quality, is under test. */
-    private void publishCaptioner() throws Exception {
-        Vocabulary vocabulary = Vocabulary.build(List.of("a red circle", "two blue squares at the top left"),
-                List.of("short", "long"), 1);
-        CaptionerConfig config = new CaptionerConfig(32, 4, 8, 32, 1, 2, 0.1f, 8);
-        try (CaptionerModel model = CaptionerModel.create(config, vocabulary, 11)) {
-            new ModelStore(store).publish(new ModelManifest(ModelKind.CAPTIONER, captioner.name(), captioner.version(),
-                    "test", Map.of(), ModelManifest.Lineage.NONE, Map.of(), Instant.now()), model::save);
-        }
     }
 
     /** Renders {@code count} scenes into the image root; returns their ids. */

@@ -3,8 +3,8 @@ package io.recap.relabel.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.recap.broker.LocalKafkaBroker;
 import io.recap.core.kafka.KafkaAcls;
+import io.recap.testsupport.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,20 +29,15 @@ class RelabelWorkerAclsTests {
                 KafkaAcls.RELABEL_WORKER, "worker-password");
         // Four partitions by default, as many as the binder's min-partition-count: the collector then sees every
         // partition of a topic it subscribed to before the topic existed.
-        try (LocalKafkaBroker broker = new LocalKafkaBroker(tempDir.resolve("kafka"), 0, 4,
-                new LocalKafkaBroker.Sasl("admin-password")).start()) {
-            broker.upsertScramUsers(passwords);
-            broker.applyPlatformAcls();
+        try (TestBroker broker = TestBroker.secured(tempDir.resolve("kafka"), 4, passwords)) {
             // Requests come from the orchestrator's principal; results and dead letters are read as the super user
             // (the orchestrator does not read the worker's dead letters).
             try (RelabelRig rig = new RelabelRig(tempDir, broker.bootstrapServers(),
-                    broker.clientConfig(KafkaAcls.ORCHESTRATOR, passwords.get(KafkaAcls.ORCHESTRATOR)),
+                    broker.clientConfig(KafkaAcls.ORCHESTRATOR),
                     broker.adminConfig())) {
                 List<String> ids = rig.renderImages(12);
                 // No topic exists yet: the worker's binder creates its three, with its own grants.
-                rig.startWorker("--KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT",
-                        "--KAFKA_SASL_USERNAME=" + KafkaAcls.RELABEL_WORKER,
-                        "--KAFKA_SASL_PASSWORD=" + passwords.get(KafkaAcls.RELABEL_WORKER));
+                rig.startWorker(broker.serviceArgs(KafkaAcls.RELABEL_WORKER).toArray(String[]::new));
 
                 rig.sendInBatches(ids, 4);
                 rig.sendRaw(rig.corpus + "/poison", "{\"schemaVersion\":1".getBytes(StandardCharsets.UTF_8));

@@ -1,5 +1,7 @@
 package io.recap.orchestrator.db;
 
+import io.recap.testsupport.TestDatabases;
+
 /** Migrations and repository SQL on H2 in PostgreSQL mode (the embedded default). */
 class H2RepositoryTest extends RepositoryContract {
 

@@ -14,6 +14,7 @@ import io.recap.orchestrator.jobs.Job;
 import io.recap.orchestrator.jobs.JobRepository;
 import io.recap.orchestrator.jobs.T2iFinetuneSpec;
 import io.recap.orchestrator.registry.PromotionRepository;
+import io.recap.testsupport.TestDatabases;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;

@@ -3,7 +3,6 @@ package io.recap.orchestrator.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.recap.broker.LocalKafkaBroker;
 import io.recap.core.domain.ImageRef;
 import io.recap.core.kafka.KafkaAcls;
 import io.recap.core.messages.CorpusIngestBatch;
@@ -13,6 +12,7 @@ import io.recap.orchestrator.TrainingOrchestratorApplication;
 import io.recap.orchestrator.catalog.CatalogService;
 import io.recap.orchestrator.metrics.OrchestratorMetrics;
 import io.recap.orchestrator.trainer.TrainerMain;
+import io.recap.testsupport.TestBroker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,26 +53,22 @@ class KafkaAclsOrchestratorTests {
     @TempDir
     static Path dataDir;
 
-    private static LocalKafkaBroker broker;
+    private static TestBroker broker;
     private static ConfigurableApplicationContext context;
 
     @BeforeAll
     static void start() {
-        broker = new LocalKafkaBroker(dataDir.resolve("kafka"), 0, 1, new LocalKafkaBroker.Sasl("admin-password"))
-                .start();
-        broker.upsertScramUsers(PASSWORDS);
-        broker.applyPlatformAcls();
+        broker = TestBroker.secured(dataDir.resolve("kafka"), 1, PASSWORDS);
         // No topic exists yet: the orchestrator creates them, as it does on a fresh cluster.
-        context = new SpringApplicationBuilder(TrainingOrchestratorApplication.class).run(
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--management.server.port=0",
                 "--recap.security.enabled=false",
                 "--recap.data-dir=" + dataDir,
                 "--recap.orchestrator.topic-partitions=1",
-                "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers(),
-                "--KAFKA_SECURITY_PROTOCOL=SASL_PLAINTEXT",
-                "--KAFKA_SASL_USERNAME=" + KafkaAcls.ORCHESTRATOR,
-                "--KAFKA_SASL_PASSWORD=" + PASSWORDS.get(KafkaAcls.ORCHESTRATOR));
+                "--spring.kafka.bootstrap-servers=" + broker.bootstrapServers()));
+        args.addAll(broker.serviceArgs(KafkaAcls.ORCHESTRATOR));
+        context = new SpringApplicationBuilder(TrainingOrchestratorApplication.class).run(args.toArray(String[]::new));
     }
 
     @AfterAll
@@ -126,7 +122,7 @@ class KafkaAclsOrchestratorTests {
     }
 
     private static void send(String principal, String topic, String key, byte[] value) throws Exception {
-        Map<String, Object> config = new HashMap<>(broker.clientConfig(principal, PASSWORDS.get(principal)));
+        Map<String, Object> config = new HashMap<>(broker.clientConfig(principal));
         config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         // The orchestrator creates the topics while it starts; until then the producer waits for them.

@@ -3,14 +3,13 @@ package io.recap.orchestrator.support;
 import static org.awaitility.Awaitility.await;
 
 import io.recap.core.domain.JobState;
-import io.recap.core.json.Json;
 import io.recap.core.messages.MessageCodec;
 import io.recap.core.messages.RecapMessage;
 import io.recap.service.security.TestApiKeys;
+import io.recap.testsupport.TestClient;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +39,7 @@ import tools.jackson.databind.JsonNode;
         brokerProperties = {"offsets.topic.num.partitions=1", "group.initial.rebalance.delay.ms=0"})
 public abstract class OrchestratorIntegrationTest {
 
-    protected static final HttpClient HTTP = HttpClient.newHttpClient();
+    protected static final HttpClient HTTP = TestClient.HTTP;
     protected static final MessageCodec CODEC = new MessageCodec();
     protected static final Path DATA_DIR;
 
@@ -76,23 +75,25 @@ public abstract class OrchestratorIntegrationTest {
         return DATA_DIR.resolve("store");
     }
 
+    /** The service's API and Actuator, called with the admin test key. */
+    protected TestClient client() {
+        return new TestClient(port, managementPort);
+    }
+
     protected HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(TestApiKeys.request(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return client().get(path);
     }
 
     protected HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
-        HttpRequest.BodyPublisher body = json == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(json);
-        return HTTP.send(TestApiKeys.request(uri(path)).header("Content-Type", "application/json")
-                .POST(body).build(), HttpResponse.BodyHandlers.ofString());
+        return client().post(path, json);
     }
 
     protected static JsonNode json(HttpResponse<String> response) {
-        return Json.mapper().readTree(response.body());
+        return TestClient.json(response);
     }
 
     protected JsonNode getJson(String path) throws IOException, InterruptedException {
-        return json(get(path));
+        return client().getJson(path);
     }
 
     protected void send(String topic, RecapMessage message) throws Exception {
@@ -105,11 +106,7 @@ public abstract class OrchestratorIntegrationTest {
 
     /** Submits a job and returns its id. */
     protected String submit(String requestJson) throws Exception {
-        HttpResponse<String> response = post("/jobs", requestJson);
-        if (response.statusCode() != 201) {
-            throw new AssertionError("POST /jobs answered " + response.statusCode() + ": " + response.body());
-        }
-        return json(response).get("jobId").asString();
+        return client().submit(requestJson);
     }
 
     protected JsonNode awaitState(String jobId, JobState state) {
@@ -123,7 +120,7 @@ public abstract class OrchestratorIntegrationTest {
     }
 
     protected URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + (path.startsWith("/actuator") ? managementPort : port) + path);
+        return client().uri(path);
     }
 
     protected static String utf8(byte[] bytes) {

@@ -7,7 +7,6 @@ import io.recap.core.domain.JobState;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
-import io.recap.core.json.Json;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.text.Vocabulary;
 import io.recap.orchestrator.executor.AttemptOutcome;
@@ -17,10 +16,8 @@ import io.recap.shapes.corpus.CorpusEntry;
 import io.recap.shapes.corpus.CorpusGenerator;
 import io.recap.shapes.corpus.CorpusManifest;
 import io.recap.shapes.text.AltTextConfig;
+import io.recap.testsupport.TestClient;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -54,7 +52,6 @@ import tools.jackson.databind.JsonNode;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ProcessExecutorTests {
 
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final Path DATA_DIR;
     private static final String CORPUS = "process-shapes";
     private static final ModelRef VOCABULARY = ModelRef.captioner("process-vocabulary", "v1");
@@ -70,6 +67,9 @@ class ProcessExecutorTests {
 
     @LocalServerPort
     int port;
+
+    @LocalManagementPort
+    int managementPort;
 
     @Autowired
     ModelStore models;
@@ -207,20 +207,14 @@ class ProcessExecutorTests {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return HTTP.send(TestApiKeys.request(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
+        return new TestClient(port, managementPort).get(path);
     }
 
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return HTTP.send(TestApiKeys.request(uri(path)).header("Content-Type", "application/json")
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return new TestClient(port, managementPort).post(path, body);
     }
 
     private static JsonNode json(HttpResponse<String> response) {
-        return Json.mapper().readTree(response.body());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return TestClient.json(response);
     }
 }

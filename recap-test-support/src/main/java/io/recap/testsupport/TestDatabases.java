@@ -1,4 +1,4 @@
-package io.recap.orchestrator.db;
+package io.recap.testsupport;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,7 +13,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Fresh, migrated databases for tests: H2 in PostgreSQL mode (always) and PostgreSQL on 127.0.0.1:5432
- * (database {@code test}, user {@code postgres}) in a schema of its own, when that server answers.
+ * (database {@code test}, user {@code postgres}) in a schema of its own, when that server answers. The migrations
+ * are the ones on the caller's classpath ({@code db/migration}): the training orchestrator's, the one database.
  */
 public final class TestDatabases {
 
