@@ -3,6 +3,9 @@ package io.recap.core.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recap.core.json.InvalidJsonException;
+import io.recap.core.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +47,22 @@ class DomainVocabularyTest {
         assertThat(ModelRef.parse(ref.toString())).isEqualTo(ref);
         assertThat(ref.storeDirectory()).isEqualTo("models/text-to-image/sd-shapes/v2");
         assertThatThrownBy(() -> ref.requireKind(ModelKind.CAPTIONER)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void modelRefReadsFromJsonAsItsTextFormOrAsAnObjectWhoseKindMayBeThePathSegment() {
+        ModelRef ref = ModelRef.captioner("shapes", "v1");
+        assertThat(readModel("\"captioner/shapes/v1\"")).isEqualTo(ref);
+        assertThat(readModel("{\"kind\":\"captioner\",\"name\":\"shapes\",\"version\":\"v1\"}")).isEqualTo(ref);
+        assertThat(readModel(new String(Json.write(ref), StandardCharsets.UTF_8))).isEqualTo(ref);
+        assertThatThrownBy(() -> readModel("42")).isInstanceOf(InvalidJsonException.class)
+                .hasMessageContaining("kind/name/version");
+        assertThatThrownBy(() -> readModel("\"captioner/shapes\"")).isInstanceOf(InvalidJsonException.class)
+                .hasMessageContaining("kind/name/version");
+    }
+
+    private static ModelRef readModel(String json) {
+        return Json.read(json.getBytes(StandardCharsets.UTF_8), ModelRef.class);
     }
 
     @ParameterizedTest
