@@ -49,20 +49,20 @@ class DomainVocabularyTest {
         assertThatThrownBy(() -> ref.requireKind(ModelKind.CAPTIONER)).isInstanceOf(IllegalArgumentException.class);
     }
 
-    @Test
-    void modelRefReadsFromJsonAsItsTextFormOrAsAnObjectWhoseKindMayBeThePathSegment() {
-        ModelRef ref = ModelRef.captioner("shapes", "v1");
-        assertThat(readModel("\"captioner/shapes/v1\"")).isEqualTo(ref);
-        assertThat(readModel("{\"kind\":\"captioner\",\"name\":\"shapes\",\"version\":\"v1\"}")).isEqualTo(ref);
-        assertThat(readModel(new String(Json.write(ref), StandardCharsets.UTF_8))).isEqualTo(ref);
-        assertThatThrownBy(() -> readModel("42")).isInstanceOf(InvalidJsonException.class)
-                .hasMessageContaining("kind/name/version");
-        assertThatThrownBy(() -> readModel("\"captioner/shapes\"")).isInstanceOf(InvalidJsonException.class)
-                .hasMessageContaining("kind/name/version");
+    /** The text form, an object whose kind is the path segment, and the object the platform writes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\"captioner/shapes/v1\"", "{\"kind\":\"captioner\",\"name\":\"shapes\",\"version\":\"v1\"}",
+            "{\"kind\":\"CAPTIONER\",\"name\":\"shapes\",\"version\":\"v1\"}"})
+    void modelRefReadsFromEachJsonFormItTakes(String json) {
+        assertThat(Json.read(json.getBytes(StandardCharsets.UTF_8), ModelRef.class))
+                .isEqualTo(ModelRef.captioner("shapes", "v1"));
     }
 
-    private static ModelRef readModel(String json) {
-        return Json.read(json.getBytes(StandardCharsets.UTF_8), ModelRef.class);
+    @ParameterizedTest
+    @ValueSource(strings = {"42", "\"captioner/shapes\"", "[\"captioner\"]"})
+    void modelRefRefusesJsonOfNeitherFormNamingTheForms(String json) {
+        assertThatThrownBy(() -> Json.read(json.getBytes(StandardCharsets.UTF_8), ModelRef.class))
+                .isInstanceOf(InvalidJsonException.class).hasMessageContaining("kind/name/version");
     }
 
     @ParameterizedTest
