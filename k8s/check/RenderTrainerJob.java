@@ -1,11 +1,13 @@
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.JobKind;
+import io.recap.core.domain.ModelRef;
 import io.recap.orchestrator.config.KubernetesExecutorProperties;
 import io.recap.orchestrator.config.SchedulingProperties;
 import io.recap.orchestrator.executor.ExecutionRequest;
 import io.recap.orchestrator.executor.kubernetes.KubernetesJobFactory;
-import io.recap.orchestrator.jobs.JobSpecParser;
+import io.recap.orchestrator.jobs.T2iFinetuneSpec;
 import java.util.Map;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
@@ -37,8 +39,8 @@ public class RenderTrainerJob {
                 + " store=" + ctx.getEnvironment().getProperty("recap.orchestrator.store")
                 + " roots=" + ctx.getEnvironment().getProperty("recap.orchestrator.ingest.allowed-roots")
                 + " kafka=" + ctx.getEnvironment().getProperty("spring.kafka.bootstrap-servers"));
-        var spec = JobSpecParser.parse(JobKind.T2I_FINETUNE, Map.of("corpusId", "shapes-10k",
-                "captioner", "captioner/shapes/v1", "captionMix", "mix", "preset", "smoke"));
+        var spec = new T2iFinetuneSpec("shapes-10k", ModelRef.captioner("shapes", "v1"), CaptionMix.RECAP_MIX, "smoke",
+                null);
         Job job = new KubernetesJobFactory(k, k.namespace()).build(new ExecutionRequest("j-0001", 2, spec,
                 Map.of("steps", "100"), "snapshots/s-1", "checkpoints/j-0001", 40L, "checkpoints/j-0001/step-40"));
         System.out.println(new KubernetesSerialization().asYaml(job));

@@ -1,6 +1,8 @@
 package io.recap.core.domain;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Relative weights with which a text-to-image trainer picks each sample's caption style.
@@ -99,6 +101,34 @@ public record CaptionMix(double altWeight, double shortWeight, double longWeight
         }
         return new CaptionMix(weights[CaptionStyle.ALT.ordinal()], weights[CaptionStyle.SHORT.ordinal()],
                 weights[CaptionStyle.LONG.ordinal()]);
+    }
+
+    /**
+     * How JSON gives a mix: any form {@link #parse(String)} takes, or an object of weights
+     * {@code {"altWeight":..,"shortWeight":..,"longWeight":..}} where an absent weight is 0. One creator takes both
+     * shapes so that a value of neither shape is refused with the forms it may take.
+     */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    public static CaptionMix fromJson(Object value) {
+        if (value instanceof String text) {
+            return parse(text);
+        }
+        if (value instanceof Map<?, ?> weights) {
+            return new CaptionMix(weight(weights.get("altWeight")), weight(weights.get("shortWeight")),
+                    weight(weights.get("longWeight")));
+        }
+        throw new IllegalArgumentException("must be a preset (mix, short, long, alt), \"short=0.5,long=0.5\""
+                + " or {altWeight, shortWeight, longWeight}");
+    }
+
+    private static double weight(Object value) {
+        if (value == null) {
+            return 0;
+        }
+        if (value instanceof Number number) {
+            return number.doubleValue();
+        }
+        throw new IllegalArgumentException("weights must be numbers but got '" + value + "'");
     }
 
     /** The explicit form accepted by {@link #parse(String)}, e.g. {@code alt=0,short=0.5,long=0.5}. */

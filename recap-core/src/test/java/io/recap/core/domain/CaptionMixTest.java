@@ -3,6 +3,9 @@ package io.recap.core.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recap.core.json.InvalidJsonException;
+import io.recap.core.json.Json;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,6 +32,23 @@ class CaptionMixTest {
             "short=NaN,long=1", "short=Infinity", "short=1;long=1"})
     void rejectsInvalidMixes(String text) {
         assertThatThrownBy(() -> CaptionMix.parse(text)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsFromJsonAsAnyTextFormOrAsAnObjectOfWeights() {
+        assertThat(readMix("\"mix\"")).isEqualTo(CaptionMix.RECAP_MIX);
+        assertThat(readMix("\"short=1,long=3\"")).isEqualTo(new CaptionMix(0, 1, 3));
+        assertThat(readMix("{\"shortWeight\":1,\"longWeight\":3}")).isEqualTo(new CaptionMix(0, 1, 3));
+        CaptionMix mix = new CaptionMix(0.25, 1, 0.5);
+        assertThat(readMix(new String(Json.write(mix), StandardCharsets.UTF_8))).isEqualTo(mix);
+        assertThatThrownBy(() -> readMix("[1]")).isInstanceOf(InvalidJsonException.class)
+                .hasMessageContaining("must be a preset");
+        assertThatThrownBy(() -> readMix("{\"shortWeight\":\"much\"}")).isInstanceOf(InvalidJsonException.class)
+                .hasMessageContaining("weights must be numbers");
+    }
+
+    private static CaptionMix readMix(String json) {
+        return Json.read(json.getBytes(StandardCharsets.UTF_8), CaptionMix.class);
     }
 
     @Test

@@ -3,6 +3,9 @@ package io.recap.core.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recap.core.json.InvalidJsonException;
+import io.recap.core.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,6 +47,22 @@ class DomainVocabularyTest {
         assertThat(ModelRef.parse(ref.toString())).isEqualTo(ref);
         assertThat(ref.storeDirectory()).isEqualTo("models/text-to-image/sd-shapes/v2");
         assertThatThrownBy(() -> ref.requireKind(ModelKind.CAPTIONER)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The text form, an object whose kind is the path segment, and the object the platform writes. */
+    @ParameterizedTest
+    @ValueSource(strings = {"\"captioner/shapes/v1\"", "{\"kind\":\"captioner\",\"name\":\"shapes\",\"version\":\"v1\"}",
+            "{\"kind\":\"CAPTIONER\",\"name\":\"shapes\",\"version\":\"v1\"}"})
+    void modelRefReadsFromEachJsonFormItTakes(String json) {
+        assertThat(Json.read(json.getBytes(StandardCharsets.UTF_8), ModelRef.class))
+                .isEqualTo(ModelRef.captioner("shapes", "v1"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"42", "\"captioner/shapes\"", "[\"captioner\"]"})
+    void modelRefRefusesJsonOfNeitherFormNamingTheForms(String json) {
+        assertThatThrownBy(() -> Json.read(json.getBytes(StandardCharsets.UTF_8), ModelRef.class))
+                .isInstanceOf(InvalidJsonException.class).hasMessageContaining("kind/name/version");
     }
 
     @ParameterizedTest

@@ -111,7 +111,10 @@ public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandl
         return new ResponseEntity<>(response.getBody(), response.getHeaders(), response.getStatusCode());
     }
 
-    /** A body that turned out larger than the limit while it streamed in is 413, not a parse error. */
+    /**
+     * A body that turned out larger than the limit while it streamed in is 413, not a parse error; a field that a
+     * request record's creator refused while the body was read is answered as that refusal.
+     */
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
@@ -119,7 +122,22 @@ public abstract class ServiceProblemHandler extends ResponseEntityExceptionHandl
         if (tooLarge != null) {
             return new ResponseEntity<>(tooLarge(tooLarge).getBody(), HttpStatus.CONTENT_TOO_LARGE);
         }
-        return super.handleHttpMessageNotReadable(e, headers, status, request);
+        ResponseEntity<Object> refused = refusedWhileReading(e);
+        return refused != null ? refused : super.handleHttpMessageNotReadable(e, headers, status, request);
+    }
+
+    /**
+     * The {@link InvalidFieldException} a request record's creator threw while Jackson read the body (a job's spec is
+     * bound there, once its kind is known), answered like one thrown by a controller; null where there is none, and
+     * the body is malformed instead.
+     */
+    protected ResponseEntity<Object> refusedWhileReading(HttpMessageNotReadableException e) {
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause instanceof InvalidFieldException invalid) {
+                return asObject(invalidField(invalid));
+            }
+        }
+        return null;
     }
 
     /**

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.recap.core.domain.JobKind;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelRef;
-import io.recap.core.domain.Require;
+import io.recap.service.web.InvalidFieldException;
 
 /**
  * Fine-tune the captioner on human SHORT/LONG captions.
@@ -19,17 +19,13 @@ public record CaptionerFinetuneSpec(String humanSet, String corpusId, String pre
         implements JobSpec {
 
     public CaptionerFinetuneSpec {
-        Require.that(humanSet != null || corpusId != null, "one of humanSet or corpusId is required");
-        if (humanSet != null) {
-            Require.safeId(humanSet, "humanSet");
+        SpecFields.optionalId(humanSet, "humanSet");
+        SpecFields.optionalId(corpusId, "corpusId");
+        if (humanSet == null && corpusId == null) {
+            throw new InvalidFieldException("spec.humanSet", "one of spec.humanSet or spec.corpusId is required");
         }
-        if (corpusId != null) {
-            Require.safeId(corpusId, "corpusId");
-        }
-        Presets.require(preset, "preset");
-        if (baseModel != null) {
-            baseModel.requireKind(ModelKind.CAPTIONER);
-        }
+        preset = Presets.require(preset, "preset");
+        SpecFields.ofKind(baseModel, ModelKind.CAPTIONER, "baseModel");
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.recap.orchestrator.jobs;
 
 import io.recap.core.domain.JobKind;
-import io.recap.core.domain.Require;
 import io.recap.core.domain.ModelRef;
 
 /**
@@ -12,7 +11,7 @@ import io.recap.core.domain.ModelRef;
 public record EvaluateSpec(ModelRef model) implements JobSpec {
 
     public EvaluateSpec {
-        Require.present(model, "model");
+        SpecFields.required(model, "model");
     }
 
     @Override

@@ -58,14 +58,13 @@ public class JobService {
     }
 
     /**
-     * Validates and queues a job.
+     * Queues a job whose spec its record has already checked, once the corpus and models it names exist and its
+     * priority, pool and params are acceptable.
      *
      * @throws InvalidFieldException naming the offending field
      */
-    public JobView submit(String kindText, Map<String, Object> specFields, Integer priority, String pool,
-            Map<String, Object> params) {
-        JobKind kind = JobSpecParser.parseKind(kindText);
-        JobSpec spec = JobSpecParser.parse(kind, specFields);
+    public JobView submit(JobSpec spec, Integer priority, String pool, Map<String, Object> params) {
+        JobKind kind = spec.kind();
         checkReferences(spec);
         int effectivePriority = priority == null ? 0 : priority;
         if (Math.abs(effectivePriority) > MAX_PRIORITY) {
@@ -111,7 +110,7 @@ public class JobService {
             }
         }
         if (kind != null && !kind.isBlank()) {
-            kindFilter = JobSpecParser.parseKind(kind);
+            kindFilter = JobSpecs.kind(kind);
         }
         if (limit < 1 || limit > 1000) {
             throw new InvalidFieldException("limit", "limit must be between 1 and 1000");

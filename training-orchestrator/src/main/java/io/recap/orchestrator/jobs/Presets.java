@@ -1,7 +1,8 @@
 package io.recap.orchestrator.jobs;
 
-import io.recap.core.domain.Require;
+import io.recap.service.web.InvalidFieldException;
 import java.util.List;
+import java.util.Locale;
 
 /** Training presets every trainer understands (DESIGN section 5). */
 public final class Presets {
@@ -18,9 +19,14 @@ public final class Presets {
     private Presets() {
     }
 
-    static String require(String preset, String field) {
-        Require.text(preset, field);
-        Require.that(ALL.contains(preset), field + " must be one of " + ALL + " but was '" + preset + "'");
-        return preset;
+    /** The preset named by {@code spec.<name>}, in any case ({@code SMOKE} is {@code smoke}). */
+    static String require(String preset, String name) {
+        SpecFields.required(preset, name);
+        String normalised = preset.trim().toLowerCase(Locale.ROOT);
+        if (!ALL.contains(normalised)) {
+            throw new InvalidFieldException(SpecFields.path(name), SpecFields.path(name) + " must be one of " + ALL
+                    + " but was '" + preset + "'");
+        }
+        return normalised;
     }
 }

@@ -4,7 +4,7 @@ import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.JobKind;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelRef;
-import io.recap.core.domain.Require;
+import io.recap.service.web.InvalidFieldException;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
@@ -14,15 +14,29 @@ import java.util.Set;
  *
  * @param corpusId the corpus
  * @param captioner the captioner version (kind captioner)
- * @param styles captioner-written styles to produce (SHORT, LONG)
+ * @param styles captioner-written styles to produce; absent means both (SHORT, LONG)
  */
 public record RelabelSpec(String corpusId, ModelRef captioner, Set<CaptionStyle> styles) implements JobSpec {
 
     public RelabelSpec {
-        Require.safeId(corpusId, "corpusId");
-        Require.present(captioner, "captioner").requireKind(ModelKind.CAPTIONER);
-        Require.notEmpty(styles, "styles");
-        styles.forEach(style -> Require.that(style.isGenerated(), "style " + style + " is not written by a captioner"));
+        SpecFields.requiredId(corpusId, "corpusId");
+        SpecFields.ofKind(SpecFields.required(captioner, "captioner"), ModelKind.CAPTIONER, "captioner");
+        if (styles == null) {
+            styles = EnumSet.of(CaptionStyle.SHORT, CaptionStyle.LONG);
+        }
+        if (styles.isEmpty()) {
+            throw new InvalidFieldException("spec.styles",
+                    "spec.styles must be a non-empty list of styles (short, long)");
+        }
+        for (CaptionStyle style : styles) {
+            if (style == null) {
+                throw new InvalidFieldException("spec.styles", "spec.styles: caption style is required");
+            }
+            if (!style.isGenerated()) {
+                throw new InvalidFieldException("spec.styles", "spec.styles: style " + style
+                        + " is not written by a captioner (use short, long)");
+            }
+        }
         styles = Collections.unmodifiableSet(EnumSet.copyOf(styles));
     }
 

@@ -5,7 +5,6 @@ import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.JobKind;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelRef;
-import io.recap.core.domain.Require;
 
 /**
  * Fine-tune the text-to-image model (UNet and text encoder) on a relabelled corpus. Before the first
@@ -23,18 +22,13 @@ public record T2iFinetuneSpec(String corpusId, ModelRef captioner, CaptionMix ca
         ModelRef baseModel) implements JobSpec {
 
     public T2iFinetuneSpec {
-        Require.safeId(corpusId, "corpusId");
-        Require.present(captionMix, "captionMix");
-        if (captioner != null) {
-            captioner.requireKind(ModelKind.CAPTIONER);
-        } else {
-            Require.that(captionMix.shortWeight() == 0 && captionMix.longWeight() == 0,
-                    "captioner is required unless captionMix is alt-text only");
-        }
-        Presets.require(preset, "preset");
-        if (baseModel != null) {
-            baseModel.requireKind(ModelKind.TEXT_TO_IMAGE);
-        }
+        SpecFields.required(captionMix, "captionMix");
+        SpecFields.requiredId(corpusId, "corpusId");
+        boolean altOnly = captionMix.shortWeight() == 0 && captionMix.longWeight() == 0;
+        SpecFields.ofKind(altOnly ? captioner : SpecFields.required(captioner, "captioner"), ModelKind.CAPTIONER,
+                "captioner");
+        preset = Presets.require(preset, "preset");
+        SpecFields.ofKind(baseModel, ModelKind.TEXT_TO_IMAGE, "baseModel");
     }
 
     @Override

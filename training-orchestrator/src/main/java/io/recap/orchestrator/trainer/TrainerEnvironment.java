@@ -5,7 +5,7 @@ import io.recap.core.json.Json;
 import io.recap.core.messages.Topics;
 import io.recap.orchestrator.executor.ExecutionRequest;
 import io.recap.orchestrator.jobs.JobSpec;
-import io.recap.orchestrator.jobs.JobSpecParser;
+import io.recap.orchestrator.jobs.JobSpecs;
 import io.recap.service.web.InvalidFieldException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import java.util.Map;
  * {@code RECAP_STORE}.
  *
  * @param jobId {@code RECAP_JOB_ID}
- * @param spec {@code RECAP_JOB_SPEC} parsed for {@code RECAP_JOB_KIND} by {@link JobSpecParser}
+ * @param spec {@code RECAP_JOB_SPEC} bound for {@code RECAP_JOB_KIND} by {@link JobSpecs}, as a request's spec is
  * @param attempt {@code RECAP_JOB_ATTEMPT}
  * @param params {@code RECAP_JOB_PARAMS} (a JSON object; values as text)
  * @param store {@code RECAP_STORE}
@@ -65,7 +65,7 @@ public record TrainerEnvironment(String jobId, JobSpec spec, int attempt, Map<St
         String bootstrap = required(env, "KAFKA_BOOTSTRAP_SERVERS");
         JobKind kind;
         try {
-            kind = JobSpecParser.parseKind(required(env, "RECAP_JOB_KIND"));
+            kind = JobSpecs.kind(required(env, "RECAP_JOB_KIND"));
         } catch (InvalidFieldException e) {
             throw new InvalidEnvironmentException("RECAP_JOB_KIND", e.getMessage());
         }
@@ -75,7 +75,8 @@ public record TrainerEnvironment(String jobId, JobSpec spec, int attempt, Map<St
         }
         JobSpec spec;
         try {
-            spec = JobSpecParser.parse(kind, jsonObject(env, "RECAP_JOB_SPEC", required(env, "RECAP_JOB_SPEC")));
+            spec = JobSpecs.bind(kind, Json.mapper().valueToTree(jsonObject(env, "RECAP_JOB_SPEC",
+                    required(env, "RECAP_JOB_SPEC"))));
         } catch (InvalidFieldException e) {
             throw new InvalidEnvironmentException("RECAP_JOB_SPEC", e.getMessage());
         }

@@ -26,7 +26,7 @@ public class JobController {
 
     @PostMapping
     public ResponseEntity<JobView> submit(@RequestBody JobRequest request) {
-        JobView job = jobs.submit(request.kind(), request.spec(), request.priority(), request.pool(), request.params());
+        JobView job = jobs.submit(request.spec(), request.priority(), request.pool(), request.params());
         return ResponseEntity.created(URI.create("/jobs/" + job.jobId())).body(job);
     }
 

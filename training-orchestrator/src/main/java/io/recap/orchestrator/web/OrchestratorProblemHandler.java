@@ -112,10 +112,17 @@ public class OrchestratorProblemHandler extends ServiceProblemHandler {
         return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getMessage(), "UNSAFE_PATH", null);
     }
 
-    /** Malformed JSON or a wrongly typed field: name the JSON path where Jackson knows it. */
+    /**
+     * Malformed JSON or a wrongly typed field: name the JSON path where Jackson knows it. A field refused while the
+     * body was bound (a job's spec) is not malformed, and is answered as the base answers it.
+     */
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException ex,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ResponseEntity<Object> refused = refusedWhileReading(ex);
+        if (refused != null) {
+            return refused;
+        }
         String field = null;
         String detail = "request body is not valid JSON for this endpoint";
         if (ex.getCause() instanceof JacksonException jackson) {

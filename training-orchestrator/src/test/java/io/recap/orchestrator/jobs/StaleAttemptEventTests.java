@@ -31,8 +31,8 @@ class StaleAttemptEventTests extends OrchestratorIntegrationTest {
             throws Exception {
         // Attempt 1 fails transiently after its first checkpoint; attempt 2 resumes and runs on long enough for the
         // test to finish while it is still RUNNING.
-        String jobId = jobs.submit("CAPTIONER_FINETUNE", Map.of("humanSet", "shapes-human-100", "preset", "smoke"), 0,
-                null, Map.of("simulate", true, "steps", 2000, "stepMillis", 20, "checkpointEvery", 2,
+        String jobId = jobs.submit(new CaptionerFinetuneSpec("shapes-human-100", null, "smoke", null), 0, null,
+                Map.of("simulate", true, "steps", 2000, "stepMillis", 20, "checkpointEvery", 2,
                         "transientFailures", 1)).jobId();
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> {

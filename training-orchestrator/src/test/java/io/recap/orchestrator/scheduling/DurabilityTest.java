@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.recap.core.domain.JobState;
+import io.recap.core.domain.CaptionMix;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.ImageRef;
 import io.recap.core.domain.ModelManifest;
@@ -20,9 +21,11 @@ import io.recap.shapes.corpus.CorpusManifest;
 import io.recap.shapes.text.AltTextConfig;
 import java.util.List;
 import io.recap.orchestrator.TrainingOrchestratorApplication;
+import io.recap.orchestrator.jobs.CaptionerFinetuneSpec;
 import io.recap.orchestrator.jobs.JobAttempt;
 import io.recap.orchestrator.jobs.JobService;
 import io.recap.orchestrator.jobs.JobView;
+import io.recap.orchestrator.jobs.T2iFinetuneSpec;
 import io.recap.orchestrator.support.SimulatedTrainingTasks;
 import io.recap.service.security.TestApiKeys;
 import java.nio.file.Files;
@@ -55,8 +58,8 @@ class DurabilityTest {
         String jobId;
         try (ConfigurableApplicationContext first = start(broker)) {
             JobService jobs = first.getBean(JobService.class);
-            jobId = jobs.submit("CAPTIONER_FINETUNE", Map.of("humanSet", "shapes-human-100", "preset", "smoke"), 0,
-                    null, Map.of("simulate", true, "steps", 10, "stepMillis", 20, "checkpointEvery", 2, "holdAtStep", 4)).jobId();
+            jobId = jobs.submit(new CaptionerFinetuneSpec("shapes-human-100", null, "smoke", null), 0, null,
+                    Map.of("simulate", true, "steps", 10, "stepMillis", 20, "checkpointEvery", 2, "holdAtStep", 4)).jobId();
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 JobView job = jobs.get(jobId);
                 return job.lastCheckpoint() != null && job.lastCheckpoint().step() == 4;
@@ -115,8 +118,8 @@ class DurabilityTest {
                                 CaptionStyle.LONG, e.captions().longCaption())));
             }
             JobService jobs = first.getBean(JobService.class);
-            jobId = jobs.submit("T2I_FINETUNE", Map.of("corpusId", "resume-shapes", "captioner", captioner.toString(),
-                    "captionMix", "mix", "preset", "smoke"), 0, null,
+            jobId = jobs.submit(new T2iFinetuneSpec("resume-shapes", captioner, CaptionMix.RECAP_MIX, "smoke", null),
+                    0, null,
                     // Every checkpoint kept: on a fast machine the trainer runs on for several checkpoints while the
                     // context closes, and the one recorded in the database must still be there to resume from.
                     Map.of("steps", steps, "checkpointEvery", 10, "keepCheckpoints", 100,
