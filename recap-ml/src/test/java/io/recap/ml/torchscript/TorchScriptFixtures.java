@@ -12,17 +12,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The tiny random-weight TorchScript models of {@code src/test/resources/torchscript} (made by
- * {@code scripts/torchscript/make_tiny_fixtures.py}), with BLIP's and Stable Diffusion's file names and signatures.
+ * The tiny random-weight TorchScript models of {@code src/test/resources/torchscript}, with BLIP's and Stable
+ * Diffusion's file names and signatures: {@link #BLIP} and {@link #STABLE_DIFFUSION} made by
+ * {@code scripts/torchscript/make_tiny_fixtures.py}, {@link #HF_BLIP} by {@code scripts/torchscript/export_blip.py}.
  * Other modules get them from this module's test jar; {@link #folder} unpacks them once per JVM.
  */
 public final class TorchScriptFixtures {
 
     public static final String BLIP = "blip-tiny";
     public static final String STABLE_DIFFUSION = "sd-tiny";
+    /** Hugging Face's BLIP architecture with a tiny random configuration, exported by export_blip.py --tiny-random. */
+    public static final String HF_BLIP = "blip-hf-tiny";
 
     private static final Map<String, List<String>> FILES = Map.of(
             BLIP, List.of("vision_encoder.pt", "text_decoder.pt", "tokenizer.json", "torchscript.json"),
+            HF_BLIP, List.of("vision_encoder.pt", "text_decoder.pt", "tokenizer.json", "torchscript.json"),
             STABLE_DIFFUSION, List.of("text_encoder.pt", "unet.pt", "vae_decoder.pt", "vae_encoder.pt", "tokenizer.json",
                     "torchscript.json"));
     private static final Map<String, Path> UNPACKED = new ConcurrentHashMap<>();
