@@ -6,6 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.ImageRef;
+import io.recap.core.domain.ModelKind;
+import io.recap.core.domain.ModelManifest;
+import io.recap.core.domain.ModelRef;
+import io.recap.core.model.ModelStore;
+import io.recap.ml.torchscript.TorchScriptFixtures;
 import io.recap.core.messages.RelabelRequest;
 import io.recap.core.messages.RelabelResult;
 import io.recap.service.security.TestApiKeys;
@@ -15,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -108,6 +114,34 @@ class RelabelPipelineTests {
         assertThat(meters.get("recap.relabel.batch.latency").timer().count()).isPositive();
         // consumer lag, exported by the Kafka binder per group and topic
         assertThat(meters.get("spring.cloud.stream.binder.kafka.offset").gauge()).isNotNull();
+    }
+
+    @Test
+    void anImportedTorchScriptCaptionerRelabelsThroughTheSamePipeline() throws Exception {
+        ModelRef blip = ModelRef.captioner("relabel-blip", "v1");
+        Path fixture = TorchScriptFixtures.folder(TorchScriptFixtures.HF_BLIP);
+        new ModelStore(rig.store).publish(new ModelManifest(ModelKind.CAPTIONER, blip.name(), blip.version(),
+                "blip tiny random", Map.of(), ModelManifest.Lineage.NONE, Map.of(), Instant.now(), Map.of(),
+                ModelManifest.FORMAT_TORCHSCRIPT), staging -> {
+                    try (var files = Files.list(fixture)) {
+                        for (Path file : files.toList()) {
+                            Files.copy(file, staging.resolve(file.getFileName().toString()));
+                        }
+                    }
+                });
+        List<String> ids = rig.renderImages(30);
+        rig.startWorker();
+
+        List<RelabelRequest.Item> items = ids.stream().map(id -> new RelabelRequest.Item(id, rig.refOf(id))).toList();
+        rig.send(new RelabelRequest(rig.corpus, "blip-0", items, blip, EnumSet.of(CaptionStyle.SHORT, CaptionStyle.LONG)));
+
+        await().atMost(Duration.ofMinutes(2)).until(() -> rig.catalogued().size() == ids.size());
+        assertThat(rig.catalog.values()).allSatisfy(result -> {
+            assertThat(result.captioner()).isEqualTo(blip);
+            assertThat(result.succeeded()).as(result.toString()).isTrue();
+            assertThat(result.captions().get(CaptionStyle.SHORT)).isNotBlank();
+            assertThat(result.captions().get(CaptionStyle.LONG)).isNotBlank();
+        });
     }
 
     @Test
