@@ -104,6 +104,11 @@ public final class TorchScriptFineTune {
         return fineTune;
     }
 
+    /** Every step's loss recorded in a checkpoint. */
+    public static List<Float> losses(Path checkpoint) throws IOException {
+        return Json.read(Files.readAllBytes(checkpoint.resolve(STATE_FILE)), State.class).losses();
+    }
+
     /** Whether {@code folder} is a checkpoint this class wrote. */
     public static boolean isCheckpoint(Path folder) {
         return Files.isRegularFile(folder.resolve(STATE_FILE)) && Files.isRegularFile(folder.resolve(OPTIMIZER_FILE));

@@ -84,6 +84,13 @@ public final class CaptionerFinetuneTask implements TrainingTask {
         Path corpusDirectory = corpusDirectory(spec, generate);
 
         ModelRef base = spec.baseModel();
+        if (base != null && context.models().manifest(base).isTorchScript()) {
+            context.throwIfCancelled();
+            CaptionerPipeline pipeline = new CaptionerPipeline(preset, corpusDirectory, corpusSeed, context.models(),
+                    context.checkpointDirectory(), seed).names(baseName, modelName).log(context::log);
+            ImportedCaptionerFinetune.run(base, pipeline, preset, seed, modelName, params, context);
+            return;
+        }
         Optional<Checkpoint> checkpoint = context.lastCheckpoint();
         if (base == null && checkpoint.isPresent()) {
             base = ModelRef.parse(Files.readString(checkpoint.get().path().resolve(BASE_FILE), StandardCharsets.UTF_8)

@@ -13,7 +13,9 @@ import io.recap.core.messages.RelabelResult;
 import io.recap.core.messages.Topics;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.text.Vocabulary;
+import io.recap.ml.torchscript.TorchScriptFixtures;
 import io.recap.orchestrator.executor.local.LocalExecutor;
+import io.recap.orchestrator.registry.ModelImporter;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.orchestrator.support.TestModels;
 import io.recap.service.security.TestApiKeys;
@@ -55,6 +57,9 @@ class RealTrainingTasksTests extends OrchestratorIntegrationTest {
 
     @Autowired
     LocalExecutor localExecutor;
+
+    @Autowired
+    ModelImporter importer;
 
     private Path corpusDir;
     private boolean relabelled;
@@ -277,6 +282,31 @@ class RealTrainingTasksTests extends OrchestratorIntegrationTest {
         Map<String, Double> stored = models.manifest(recap.ref()).metrics();
         assertThat(stored).containsEntry("eval.scenes", 16.0).containsEntry("eval.seed", 777.0)
                 .containsKeys("eval.short.precision", "eval.long.precision", "eval.terse.precision", "eval.alt.recall");
+    }
+
+    @Test
+    void aCaptionerJobFineTunesAnImportedTorchScriptBaseAndPublishesItInTheSameFormat() throws Exception {
+        ModelRef base = importer.importFolder(ModelKind.CAPTIONER, "tasks-blip", "v1",
+                TorchScriptFixtures.folder(TorchScriptFixtures.HF_BLIP)).ref();
+
+        String jobId = submit("""
+                {"kind":"CAPTIONER_FINETUNE","spec":{"humanSet":"%s","preset":"smoke","baseModel":"%s"},
+                 "params":{"modelName":"tasks-blip-recap","fineTuneSteps":"40","checkpointEvery":"20",
+                           "learningRate":"0.003"}}""".formatted(CORPUS, base));
+        JsonNode job = awaitFinished(jobId);
+
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("progress").get("done").asLong()).isEqualTo(40);
+        assertThat(job.get("lastCheckpoint").get("step").asLong()).isEqualTo(40);
+        ModelManifest tuned = models.manifest(ModelRef.captioner("tasks-blip-recap", "v1"));
+        assertThat(tuned.isTorchScript()).isTrue();
+        assertThat(tuned.lineage().parentModel()).isEqualTo(base);
+        assertThat(tuned.lineage().humanSet()).endsWith("/human-16");
+        assertThat(tuned.metrics()).containsKeys("eval.short.recall", "eval.long.recall", "train.final_loss");
+        assertThat(tuned.files().keySet()).containsExactlyInAnyOrder("vision_encoder.pt", "text_decoder.pt",
+                "tokenizer.json", "torchscript.json");
+        assertThat(Files.mismatch(models.directory(tuned.ref()).resolve("text_decoder.pt"),
+                models.directory(base).resolve("text_decoder.pt"))).as("the decoder's weights changed").isNotEqualTo(-1L);
     }
 
     @Test

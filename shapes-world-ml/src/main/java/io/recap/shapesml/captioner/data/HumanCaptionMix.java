@@ -52,6 +52,16 @@ public final class HumanCaptionMix implements CaptionBatchSource {
         return rerender;
     }
 
+    /** Every human caption once with its image (the corpus's own PNG): each image's SHORT, then its LONG. */
+    public List<CaptionExample> examples() {
+        List<CaptionExample> examples = new ArrayList<>(2 * entries.size());
+        for (int i = 0; i < entries.size(); i++) {
+            examples.add(new CaptionExample(images.get(i), CaptionerCorpus.SHORT, entries.get(i).captions().shortCaption()));
+            examples.add(new CaptionExample(images.get(i), CaptionerCorpus.LONG, entries.get(i).captions().longCaption()));
+        }
+        return examples;
+    }
+
     @Override
     public List<CaptionExample> nextBatch(int batchSize) {
         int shorts = batchSize / 2;

@@ -1,6 +1,6 @@
 package io.recap.shapesml.captioner.eval;
 
-import io.recap.ml.captioner.CaptionerModel;
+import io.recap.ml.captioner.Captioner;
 import io.recap.ml.captioner.DecodingOptions;
 import io.recap.ml.captioner.GeneratedCaption;
 import io.recap.shapes.scene.Scene;
@@ -41,7 +41,7 @@ public final class CaptionerEvaluator {
     }
 
     /** Captions every scene in {@code style} and scores the captions. */
-    public QualityRow evaluate(String source, CaptionerModel captioner, String style, DecodingOptions options) {
+    public QualityRow evaluate(String source, Captioner captioner, String style, DecodingOptions options) {
         long begin = System.nanoTime();
         List<String> texts = new ArrayList<>(scenes.size());
         for (int from = 0; from < scenes.size(); from += BATCH) {

@@ -6,6 +6,7 @@ import io.recap.core.domain.ModelRef;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.captioner.CaptionBatchSource;
 import io.recap.ml.captioner.CaptionerConfig;
+import io.recap.ml.captioner.Captioner;
 import io.recap.ml.captioner.CaptionerModel;
 import io.recap.ml.captioner.CaptionerTrainer;
 import io.recap.ml.captioner.CaptionerTrainingPreset;
@@ -239,11 +240,8 @@ public final class CaptionerPipeline {
             }
             TrainingReport report = train(captioner, preset.fineTuning(), batches, "finetune", preset.frozenParts());
             ModelRef ref = ModelRef.captioner(recapName, versionFor(recapName));
-            String who = "RECAP fine-tuned `" + ref + "`";
             long begin = System.nanoTime();
-            List<QualityRow> quality = List.of(
-                    evaluate(captioner, who, CaptionerCorpus.SHORT, preset.shortDecoding()),
-                    evaluate(captioner, who, CaptionerCorpus.LONG, preset.longDecoding()));
+            List<QualityRow> quality = evaluateFineTuned(captioner, ref);
             Duration evaluation = Duration.ofNanos(System.nanoTime() - begin);
             Map<String, Object> hyper = hyperParameters(captioner, preset.fineTuning(), report);
             hyper.put("data", (ablationImages > 0 ? "ABLATION, train split: " : "human split only: ")
@@ -263,6 +261,13 @@ public final class CaptionerPipeline {
         }
     }
 
+    /** SHORT and LONG quality of a fine-tuned captioner, of either format, on the held-out scenes. */
+    public List<QualityRow> evaluateFineTuned(Captioner captioner, ModelRef ref) {
+        String who = "RECAP fine-tuned `" + ref + "`";
+        return List.of(evaluate(captioner, who, CaptionerCorpus.SHORT, preset.shortDecoding()),
+                evaluate(captioner, who, CaptionerCorpus.LONG, preset.longDecoding()));
+    }
+
     private TrainingReport train(CaptionerModel captioner, CaptionerTrainingPreset training,
             CaptionBatchSource source, String stage, List<String> frozen) {
         Path curve = artifacts.resolve("loss-" + stage + "-" + preset.name() + ".png");
@@ -275,7 +280,7 @@ public final class CaptionerPipeline {
         return report;
     }
 
-    private QualityRow evaluate(CaptionerModel captioner, String who, String style, DecodingOptions options) {
+    private QualityRow evaluate(Captioner captioner, String who, String style, DecodingOptions options) {
         QualityRow row = evaluator().evaluate(who, captioner, style, options);
         log.accept(String.format(Locale.ROOT, "eval %s %s (%s) on %d scenes in %.1f s: P %.3f R %.3f, names every"
                 + " object %.1f%%, hallucinated %.3f/caption, %.1f tokens; e.g. \"%s\"", who, style, row.decoding(),
@@ -338,7 +343,8 @@ public final class CaptionerPipeline {
         return manifest.ref();
     }
 
-    private String versionFor(String name) {
+    /** The next free version of {@code name} in the store ({@code v1}, {@code v2}, ...), or the fixed one. */
+    public String versionFor(String name) {
         if (version != null) {
             return version;
         }
