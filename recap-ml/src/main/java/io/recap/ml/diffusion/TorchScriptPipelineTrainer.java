@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.recap.core.domain.CaptionMix;
 import io.recap.ml.image.ImageTensors;
 import io.recap.ml.torchscript.TorchScriptConfig;
 import io.recap.ml.torchscript.TorchScriptFineTune;
@@ -29,10 +30,6 @@ public final class TorchScriptPipelineTrainer implements AutoCloseable {
 
     /** What the fine-tune trains; the VAE only moves images in and out of the latent space. */
     static final List<String> TRAINED = List.of("text_encoder", "unet");
-
-    /** One training image and its caption (the caption mix is chosen before this point). */
-    public record Example(BufferedImage image, String caption) {
-    }
 
     private final Path modelFolder;
     private final TorchScriptPipeline pipeline;
@@ -76,8 +73,12 @@ public final class TorchScriptPipelineTrainer implements AutoCloseable {
         }
     }
 
-    /** Steps until the step count reaches {@code stopStep} (at most the planned steps), reporting each step. */
-    public void trainUntil(List<Example> examples, int stopStep, Consumer<StepOutcome> onStep) {
+    /**
+     * Steps until the step count reaches {@code stopStep} (at most the planned steps), reporting each step. Each
+     * sample's caption style is drawn by {@code mix}, afresh at every step, as the platform's own trainer does.
+     */
+    public void trainUntil(List<DiffusionExample> examples, CaptionMix mix, int stopStep,
+            Consumer<StepOutcome> onStep) {
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
@@ -89,9 +90,10 @@ public final class TorchScriptPipelineTrainer implements AutoCloseable {
             List<String> captions = new ArrayList<>(batch);
             int[] timesteps = new int[batch];
             for (int i = 0; i < batch; i++) {
-                Example example = examples.get(random.nextInt(examples.size()));
+                DiffusionExample example = examples.get(random.nextInt(examples.size()));
                 images.add(example.image());
-                captions.add(random.nextDouble() < promptDropout ? "" : example.caption());
+                String caption = example.caption(mix.pick(random.nextDouble()));
+                captions.add(random.nextDouble() < promptDropout ? "" : caption);
                 timesteps[i] = random.nextInt(pipeline.schedule().steps());
             }
             long noiseSeed = random.nextLong();

@@ -104,6 +104,18 @@ public final class TorchScriptFineTune {
         return fineTune;
     }
 
+    /** Copies a checkpoint's model files (not its optimizer and step state) into {@code target}, to publish them. */
+    public static void copyModelFiles(Path checkpoint, Path target) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(checkpoint)) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (!name.equals(OPTIMIZER_FILE) && !name.equals(STATE_FILE)) {
+                    Files.copy(file, target.resolve(name));
+                }
+            }
+        }
+    }
+
     /** Every step's loss recorded in a checkpoint. */
     public static List<Float> losses(Path checkpoint) throws IOException {
         return Json.read(Files.readAllBytes(checkpoint.resolve(STATE_FILE)), State.class).losses();

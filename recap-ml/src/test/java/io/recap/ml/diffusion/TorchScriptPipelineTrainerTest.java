@@ -3,6 +3,7 @@ package io.recap.ml.diffusion;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.recap.core.domain.CaptionMix;
 import io.recap.ml.torchscript.TorchScriptDryRun;
 import io.recap.ml.torchscript.TorchScriptFineTune;
 import io.recap.ml.torchscript.TorchScriptFixtures;
@@ -23,8 +24,8 @@ class TorchScriptPipelineTrainerTest {
     static final TorchScriptFineTune.Settings SETTINGS = new TorchScriptFineTune.Settings(150, 2e-3f, 10, 8, 1f, 3L);
     static final Path BASE = TorchScriptFixtures.folder(TorchScriptFixtures.STABLE_DIFFUSION);
 
-    static List<TorchScriptPipelineTrainer.Example> examples() {
-        List<TorchScriptPipelineTrainer.Example> examples = new ArrayList<>();
+    static List<DiffusionExample> examples() {
+        List<DiffusionExample> examples = new ArrayList<>();
         Color[] colours = {Color.RED, Color.GREEN, Color.BLUE, Color.YELLOW};
         String[] names = {"red", "green", "blue", "yellow"};
         for (int i = 0; i < colours.length; i++) {
@@ -35,7 +36,8 @@ class TorchScriptPipelineTrainerTest {
             graphics.setColor(colours[i]);
             graphics.fillRect(16, 16, 32, 32);
             graphics.dispose();
-            examples.add(new TorchScriptPipelineTrainer.Example(image, "a " + names[i] + " square"));
+            examples.add(new DiffusionExample(image, "photo " + i, "a " + names[i] + " square",
+                    "one " + names[i] + " square in the middle"));
         }
         return examples;
     }
@@ -45,7 +47,7 @@ class TorchScriptPipelineTrainerTest {
             @TempDir Path temp) throws Exception {
         Path tuned = temp.resolve("tuned");
         try (TorchScriptPipelineTrainer trainer = TorchScriptPipelineTrainer.start(BASE, SETTINGS, 0.14f)) {
-            trainer.trainUntil(examples(), SETTINGS.steps(), outcome -> { });
+            trainer.trainUntil(examples(), CaptionMix.RECAP_MIX, SETTINGS.steps(), outcome -> { });
             trainer.checkpoint(tuned);
 
             List<Float> losses = trainer.losses();
@@ -64,17 +66,17 @@ class TorchScriptPipelineTrainerTest {
     void aResumedFineTuneContinuesTheStepCountAndTheLossesOfTheUninterruptedRun(@TempDir Path temp) throws Exception {
         List<Float> uninterrupted;
         try (TorchScriptPipelineTrainer trainer = TorchScriptPipelineTrainer.start(BASE, SETTINGS, 0.14f)) {
-            trainer.trainUntil(examples(), 20, outcome -> { });
+            trainer.trainUntil(examples(), CaptionMix.RECAP_MIX, 20, outcome -> { });
             uninterrupted = trainer.losses();
         }
         Path checkpoint = temp.resolve("checkpoint");
         try (TorchScriptPipelineTrainer trainer = TorchScriptPipelineTrainer.start(BASE, SETTINGS, 0.14f)) {
-            trainer.trainUntil(examples(), 12, outcome -> { });
+            trainer.trainUntil(examples(), CaptionMix.RECAP_MIX, 12, outcome -> { });
             trainer.checkpoint(checkpoint);
         }
         try (TorchScriptPipelineTrainer resumed = TorchScriptPipelineTrainer.resume(checkpoint, 0.14f)) {
             assertThat(resumed.stepCount()).isEqualTo(12);
-            resumed.trainUntil(examples(), 20, outcome -> { });
+            resumed.trainUntil(examples(), CaptionMix.RECAP_MIX, 20, outcome -> { });
 
             assertThat(resumed.stepCount()).isEqualTo(20);
             for (int step = 12; step < 20; step++) {

@@ -8,21 +8,19 @@ import io.recap.ml.captioner.TorchScriptCaptioner;
 import io.recap.ml.captioner.TorchScriptCaptionerTrainer;
 import io.recap.ml.torchscript.TorchScriptFineTune;
 import io.recap.orchestrator.task.Checkpoint;
+import io.recap.orchestrator.task.ModelVersions;
 import io.recap.orchestrator.task.TaskContext;
 import io.recap.orchestrator.task.TaskParams;
 import io.recap.shapesml.captioner.eval.QualityRow;
 import io.recap.shapesml.captioner.pipeline.CaptionerPipeline;
 import io.recap.shapesml.captioner.pipeline.CaptionerPipelinePreset;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * CAPTIONER_FINETUNE from an imported TorchScript captioner (a BLIP exported by export_blip.py): the graphs are
@@ -41,6 +39,13 @@ final class ImportedCaptionerFinetune {
 
     static void run(ModelRef base, CaptionerPipeline pipeline, CaptionerPipelinePreset preset, int seed,
             String modelName, TaskParams params, TaskContext context) throws IOException {
+        Optional<ModelManifest> already = ModelVersions.publishedBy(context.models(), ModelKind.CAPTIONER, modelName,
+                context.jobId());
+        if (already.isPresent()) {
+            context.log("model " + already.get().ref() + " was already published by this job; nothing to train");
+            context.metrics(null, already.get().metrics());
+            return;
+        }
         int steps = preset.fineTuning().steps();
         TorchScriptFineTune.Settings settings = new TorchScriptFineTune.Settings(steps,
                 (float) params.doubleValue("learningRate", DEFAULT_LEARNING_RATE, 1e-8, 1),
@@ -96,21 +101,13 @@ final class ImportedCaptionerFinetune {
         hyper.put("fineTune", settings);
         hyper.put("humanCaptions", examples.size());
         hyper.put("torchscript", baseManifest.hyperParameters().get("torchscript"));
+        hyper.put(ModelVersions.JOB_ID, context.jobId());
         ModelManifest manifest = new ModelManifest(ModelKind.CAPTIONER, ref.name(), ref.version(),
                 baseManifest.architecture(), hyper, new ModelManifest.Lineage(pipeline.corpus().id(), null, null, base,
                         pipeline.corpus().humanSetId()), metrics, java.time.Instant.now(), Map.of(),
                 ModelManifest.FORMAT_TORCHSCRIPT);
         Path source = finalCheckpoint;
-        context.models().publish(manifest, staging -> {
-            try (Stream<Path> files = Files.list(source)) {
-                for (Path file : files.toList()) {
-                    String name = file.getFileName().toString();
-                    if (!name.equals(TorchScriptFineTune.OPTIMIZER_FILE) && !name.equals(TorchScriptFineTune.STATE_FILE)) {
-                        Files.copy(file, staging.resolve(name), StandardCopyOption.COPY_ATTRIBUTES);
-                    }
-                }
-            }
-        });
+        context.models().publish(manifest, staging -> TorchScriptFineTune.copyModelFiles(source, staging));
         context.progress(steps, steps, null);
         context.metrics((long) steps, metrics);
         context.log(String.format(Locale.ROOT, "published %s fine-tuned from imported %s; eval SHORT recall %.3f, "

@@ -144,6 +144,11 @@ public final class T2iFinetuneTask implements TrainingTask {
         DjlRuntime.prepareCurrentThread();
         List<Path> roots = new ArrayList<>(imageRoots);
         roots.add(context.store().root());
+        if (spec.baseModel() != null && context.models().manifest(spec.baseModel()).isTorchScript()) {
+            ImportedPipelineFinetune.run(spec, snapshotKey, roots, settings.modelName(), new TaskParams(context.params()),
+                    context);
+            return;
+        }
         Optional<Checkpoint> resumeFrom = context.lastCheckpoint();
         DiffusionConfig config = settings.config();
         ModelRef parent = spec.baseModel();

@@ -310,6 +310,35 @@ class RealTrainingTasksTests extends OrchestratorIntegrationTest {
     }
 
     @Test
+    void aTextToImageJobFineTunesAnImportedStableDiffusionShapedBaseOnTheRecapMix() throws Exception {
+        relabelledCorpus();
+        ModelRef base = importer.importFolder(ModelKind.TEXT_TO_IMAGE, "tasks-sd", "v1",
+                TorchScriptFixtures.folder(TorchScriptFixtures.STABLE_DIFFUSION)).ref();
+
+        String jobId = submit("""
+                {"kind":"T2I_FINETUNE",
+                 "spec":{"corpusId":"%s","captioner":"%s","captionMix":"mix","preset":"smoke","baseModel":"%s"},
+                 "params":{"steps":30,"checkpointEvery":15,"batchSize":4,"learningRate":0.002,
+                           "modelName":"tasks-sd-recap"}}""".formatted(CORPUS, CAPTIONER, base));
+        JsonNode job = awaitFinished(jobId);
+
+        assertThat(job.get("state").asString()).as(job.toString()).isEqualTo("SUCCEEDED");
+        assertThat(job.get("progress").get("done").asLong()).isEqualTo(30);
+        assertThat(job.get("lastCheckpoint").get("step").asLong()).isEqualTo(30);
+        assertThat(job.get("logTail").toString()).contains("fine-tuning imported " + base + " on 64 images");
+        ModelManifest tuned = models.manifest(ModelRef.textToImage("tasks-sd-recap", "v1"));
+        assertThat(tuned.isTorchScript()).isTrue();
+        assertThat(tuned.lineage().parentModel()).isEqualTo(base);
+        assertThat(tuned.lineage().captionerRef()).isEqualTo(CAPTIONER);
+        assertThat(tuned.lineage().captionMix()).isEqualTo(CaptionMix.RECAP_MIX);
+        assertThat(tuned.metrics()).containsKey("train.final_loss");
+        assertThat(tuned.files().keySet()).contains("unet.pt", "text_encoder.pt", "vae_decoder.pt", "vae_encoder.pt")
+                .doesNotContain("optimizer.state", "fine-tune.json");
+        assertThat(Files.mismatch(models.directory(tuned.ref()).resolve("unet.pt"),
+                models.directory(base).resolve("unet.pt"))).as("the UNet's weights changed").isNotEqualTo(-1L);
+    }
+
+    @Test
     void badParamsAndUnknownCorporaFailWithAReasonNamingThem() throws Exception {
         relabelledCorpus();
         String badSteps = submit("""
