@@ -122,42 +122,68 @@ public final class DiffusionModel implements AutoCloseable {
      * always returns the same images. An empty prompt samples unconditionally.
      */
     public List<BufferedImage> sample(List<String> prompts, SamplingOptions options) {
+        List<NoiseRow> rows = new ArrayList<>();
+        for (String prompt : prompts) {
+            for (int k = 0; k < options.imagesPerPrompt(); k++) {
+                rows.add(new NoiseRow(prompt == null ? "" : prompt, options.seed(), rows.size()));
+            }
+        }
+        return sampleRows(rows, options.steps(), options.guidanceScale());
+    }
+
+    /**
+     * Images for several requests sampled together, request-major. Image k of a request starts from noise seeded
+     * by (its seed, k), as {@code sample(List.of(prompt), options)} with that seed draws it: a request's noise does
+     * not depend on what else is in the batch.
+     */
+    public List<BufferedImage> sample(List<SamplingRequest> requests, int steps, float guidance) {
+        List<NoiseRow> rows = new ArrayList<>();
+        for (SamplingRequest request : requests) {
+            for (int k = 0; k < request.count(); k++) {
+                rows.add(new NoiseRow(request.prompt(), request.seed(), k));
+            }
+        }
+        return sampleRows(rows, steps, guidance);
+    }
+
+    /** One image to sample: its prompt and the seeded stream its initial noise comes from. */
+    record NoiseRow(String prompt, long seed, int index) {
+    }
+
+    private List<BufferedImage> sampleRows(List<NoiseRow> rows, int steps, float guidance) {
         // A web server's request thread has PyTorch's autograd on: every pass would record a graph.
         DjlRuntime.prepareCurrentThread();
-        List<String> rows = new ArrayList<>();
-        for (String prompt : prompts) {
-            rows.addAll(Collections.nCopies(options.imagesPerPrompt(), prompt == null ? "" : prompt));
-        }
         List<BufferedImage> images = new ArrayList<>(rows.size());
         DdimSampler sampler = new DdimSampler(block, schedule, getConfig().prediction());
         for (int from = 0; from < rows.size(); from += SAMPLING_BATCH) {
-            int to = Math.min(rows.size(), from + SAMPLING_BATCH);
+            List<NoiseRow> chunk = rows.subList(from, Math.min(rows.size(), from + SAMPLING_BATCH));
             // Every array of the chunk lives in this manager and scope; nothing outlives it.
             try (NDManager manager = model.getNDManager().newSubManager(); NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray noise = initialNoise(manager, options.seed(), from, to);
-                NDArray promptIds = tokenize(manager, rows.subList(from, to));
-                NDArray emptyIds = tokenize(manager, Collections.nCopies(to - from, ""),
+                NDArray noise = initialNoise(manager, chunk);
+                NDArray promptIds = tokenize(manager, chunk.stream().map(NoiseRow::prompt).toList());
+                NDArray emptyIds = tokenize(manager, Collections.nCopies(chunk.size(), ""),
                         (int) promptIds.getShape().get(1));
                 NDArray result = sampler.sample(new ParameterStore(manager, false), noise, promptIds, emptyIds,
-                        options.steps(), options.guidanceScale());
+                        steps, guidance);
                 images.addAll(ImageTensors.toImages(result));
             }
         }
         return images;
     }
 
-    /** Standard normal noise for images {@code from..to-1}, each from its own seeded stream. */
-    NDArray initialNoise(NDManager manager, long seed, int from, int to) {
+    /** Standard normal noise for the rows, each image from its own seeded stream. */
+    NDArray initialNoise(NDManager manager, List<NoiseRow> rows) {
         int size = getConfig().imageSize();
         int perImage = 3 * size * size;
-        float[] values = new float[(to - from) * perImage];
+        float[] values = new float[rows.size() * perImage];
         float[] image = new float[perImage];
-        for (int i = from; i < to; i++) {
-            new CheckpointableRandom(CheckpointableRandom.derive(seed, i)).fillGaussian(image);
-            System.arraycopy(image, 0, values, (i - from) * perImage, perImage);
+        for (int i = 0; i < rows.size(); i++) {
+            NoiseRow row = rows.get(i);
+            new CheckpointableRandom(CheckpointableRandom.derive(row.seed(), row.index())).fillGaussian(image);
+            System.arraycopy(image, 0, values, i * perImage, perImage);
         }
-        return manager.create(values, new Shape(to - from, 3, size, size));
+        return manager.create(values, new Shape(rows.size(), 3, size, size));
     }
 
     /**
