@@ -1,9 +1,9 @@
 package io.recap.core.batch;
 
 /**
- * How many units (see {@link BatchHandler#weight}) the next batch can expect, and how long it may wait for them.
+ * How many requests the next batch can expect, and how long it may wait for them.
  *
- * <p>While a batch holds fewer units than the largest of the last {@value #WINDOW} batches,
+ * <p>While a batch holds fewer requests than the largest of the last {@value #WINDOW} batches,
  * it may wait for them up to a quarter of the previous pass's time (at least
  * {@code maxBatchDelay}, at most {@code maxFillWait}), so the wait never costs more than a
  * quarter of a pass. Clients that wait for their answer before asking again come back together

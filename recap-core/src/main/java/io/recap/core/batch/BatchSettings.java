@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param maxBatchSize most units (images, requests: what {@link BatchHandler#weight} counts) in one batch
  * @param maxBatchDelay how long the first request of a batch waits for company when others are queued or in flight
- * @param maxFillWait the most a batch may wait for as many units as recent batches held (clients in a closed loop
+ * @param maxFillWait the most a batch may wait for as many requests as recent batches held (clients in a closed loop
  *     come back together); the wait is also at most a quarter of the previous pass; {@code maxBatchDelay} or less
  *     turns this off
  * @param queueCapacity requests waiting beyond this are refused

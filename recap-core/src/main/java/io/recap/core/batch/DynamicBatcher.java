@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * requests to the {@link BatchHandler}. The next batch forms while nothing runs, so clients that come back after
  * their answer stay one batch (separately running batches would split them into ever smaller cohorts).
  *
- * <p>How long the first request waits ({@link BatchDemand}): while the batch holds fewer units than recent batches
- * did, up to the fill wait; otherwise up to the batch delay, unless it came alone: nothing else queued or in flight
+ * <p>How long the first request waits ({@link BatchDemand}): while the batch holds fewer requests than recent
+ * batches did, up to the fill wait (requests, not units: one client asking for many images is not many clients
+ * coming back); otherwise up to the batch delay, unless it came alone: nothing else queued or in flight
  * (submitted and not yet answered) when it was taken. Such a request goes at once, since holding it for company
  * that shows no sign of coming would only add the delay to its latency.
  *
@@ -147,7 +148,7 @@ public final class DynamicBatcher<T, R> {
         while (units < settings.maxBatchSize()) {
             BatchJob<T, R> next = queue.poll();
             if (next == null) {
-                boolean expectingMore = units < expected;
+                boolean expectingMore = batch.size() < expected;
                 if (alone && !expectingMore) {
                     break;
                 }
@@ -164,7 +165,7 @@ public final class DynamicBatcher<T, R> {
             batch.add(next);
             units += weight(next);
         }
-        demand.rememberBatchSize(units);
+        demand.rememberBatchSize(batch.size());
         return batch;
     }
 

@@ -116,6 +116,15 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void oneHeavyRequestIsOneClientSoTheNextRequestAloneIsNotHeldForCompany() throws Exception {
+        start(new BatchSettings(32, Duration.ofMinutes(10), Duration.ofMinutes(10), 64));
+
+        assertThat(submitAll("a:8").get(0).get(LONG.toSeconds(), TimeUnit.SECONDS)).isEqualTo("done a:8");
+        assertThat(submitAll("a:1").get(0).get(LONG.toSeconds(), TimeUnit.SECONDS)).isEqualTo("done a:1");
+        assertThat(batcher.demand().expectedBatchSize()).isEqualTo(1);
+    }
+
+    @Test
     void requestsThatComeBackLateStillJoinTheBatchRecentDemandPredicts() throws Exception {
         start(new BatchSettings(32, Duration.ofMillis(5), Duration.ofSeconds(3), 64));
         holdTheBatchingThread();
