@@ -145,6 +145,7 @@ public final class DynamicBatcher<T, R> {
         long fillDeadline = start + demand.fillWaitNanos();
         int expected = demand.expectedBatchSize();
         boolean alone = queue.isEmpty() && inFlight.get() <= 1;
+        boolean shortfall = false;
         while (units < settings.maxBatchSize()) {
             BatchJob<T, R> next = queue.poll();
             if (next == null) {
@@ -155,6 +156,7 @@ public final class DynamicBatcher<T, R> {
                 long wait = (expectingMore ? fillDeadline : batchDeadline) - System.nanoTime();
                 next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : null;
                 if (next == null) {
+                    shortfall = expectingMore;
                     break;
                 }
             }
@@ -165,7 +167,11 @@ public final class DynamicBatcher<T, R> {
             batch.add(next);
             units += weight(next);
         }
-        demand.rememberBatchSize(batch.size());
+        if (shortfall) {
+            demand.rememberShortfall(batch.size());
+        } else {
+            demand.rememberBatchSize(batch.size());
+        }
         return batch;
     }
 

@@ -143,6 +143,21 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void whenDemandFallsOneFillWaitThatComesUpShortResetsTheEstimate() throws Exception {
+        start(new BatchSettings(32, Duration.ofMillis(20), Duration.ofSeconds(1), 64));
+        holdTheBatchingThread();
+        awaitAll(releaseAfterQueueing("a:1", "a:1", "a:1", "a:1", "a:1", "a:1", "a:1", "a:1"));
+        Thread.sleep(50); // the batcher has recorded the batch of eight
+        assertThat(batcher.demand().expectedBatchSize()).isEqualTo(8);
+
+        // One client is left: its request waits for the seven once, in vain; from then on nobody is expected.
+        awaitAll(submitAll("a:1"));
+        Thread.sleep(50);
+        assertThat(batcher.demand().expectedBatchSize()).isEqualTo(1);
+        assertThat(groups.subList(1, groups.size())).extracting(List::size).containsExactly(8, 1);
+    }
+
+    @Test
     void aFullQueueRefusesAtOnceAndQueuesNothing() throws Exception {
         start(new BatchSettings(32, Duration.ZERO, Duration.ZERO, 2));
         holdTheBatchingThread();
