@@ -91,7 +91,7 @@ public class CaptionBatcher implements SmartLifecycle, BatchHandler<CaptionBatch
     }
 
     /** Into how many slices a group of {@code images} is cut: at most one per worker, none under {@link #MIN_SLICE}. */
-    static int sliceCount(int images, int workers) {
+    public static int sliceCount(int images, int workers) {
         return Math.max(1, Math.min(workers, images / MIN_SLICE));
     }
 

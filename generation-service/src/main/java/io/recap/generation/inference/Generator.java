@@ -82,7 +82,7 @@ public class Generator implements BatchHandler<GenerationRequest, Generator.Samp
     }
 
     @PreDestroy
-    void stop() {
+    public void close() {
         batcher.stop();
         sampler.shutdownNow();
     }

@@ -22,7 +22,7 @@ final class TestGenerators {
     record Running(Generator generator, TextToImageHolder holder) implements AutoCloseable {
         @Override
         public void close() {
-            generator.stop();
+            generator.close();
             holder.close();
         }
     }
