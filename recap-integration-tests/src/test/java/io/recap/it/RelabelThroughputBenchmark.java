@@ -36,7 +36,7 @@ import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Relabel throughput end to end through Kafka with ONE worker, against the same captioner's offline batched
+ * Relabel throughput end to end through Kafka with one worker (or {@code recap.bench.workers}), against the same captioner's offline batched
  * throughput on this machine: same model, same images, both styles, greedy decoding in batches of 32.
  * Skipped by default (tag {@code benchmark}); run with
  * {@code mvn -pl recap-integration-tests test -Dtest=RelabelThroughputBenchmark -Drecap.excluded.groups=none}.
@@ -48,7 +48,8 @@ import tools.jackson.databind.JsonNode;
  * each on a fresh corpus; offline is measured before the first and after each, and each run compared with the
  * offline runs around it, since the machine's load drifts); {@code recap.bench.workerArgs} (extra command-line
  * arguments for the worker, space-separated, e.g.
- * {@code --spring.cloud.stream.bindings.relabel-in-0.consumer.concurrency=2}).
+ * {@code --spring.cloud.stream.bindings.relabel-in-0.consumer.concurrency=2}); {@code recap.bench.workers} (1: workers
+ * started in this JVM, one consumer group over the topic's 4 partitions).
  *
  * <p>Offline: images decoded into memory first, then only {@code caption(...)} is timed. End to end: from
  * {@code POST /jobs} until the job is SUCCEEDED, with everything in between (scheduling, publishing,
@@ -63,12 +64,13 @@ class RelabelThroughputBenchmark {
     private static final int BATCH = 32;
 
     @Test
-    void endToEndThroughputWithOneWorkerAgainstOfflineBatchedCaptioning(EmbeddedKafkaBroker broker,
+    void endToEndThroughputOfTheWorkersAgainstOfflineBatchedCaptioning(EmbeddedKafkaBroker broker,
             @TempDir Path tempDir) throws Exception {
         int images = Integer.getInteger("recap.bench.images", 256);
         int rounds = Integer.getInteger("recap.bench.rounds", 3);
         String modelDir = System.getProperty("recap.bench.model");
         String configName = System.getProperty("recap.bench.config", "small");
+        int workerCount = Integer.getInteger("recap.bench.workers", 1);
 
         try (RecapPlatform platform = new RecapPlatform(broker.getBrokersAsString(), tempDir)) {
             CaptionerConfig config = modelDir != null ? configOf(Path.of(modelDir)) : switch (configName) {
@@ -100,7 +102,9 @@ class RelabelThroughputBenchmark {
                     workerArgs.add(extra);
                 }
             }
-            platform.startWorker(workerArgs.toArray(String[]::new));
+            for (int w = 0; w < workerCount; w++) {
+                platform.startWorker(workerArgs.toArray(String[]::new));
+            }
             for (int round = 0; round < rounds; round++) {
                 ingest(platform, "bench-" + round, corpora.get(round), images);
             }
@@ -109,7 +113,8 @@ class RelabelThroughputBenchmark {
             List<Double> offline = new ArrayList<>();
             List<Double> endToEnd = new ArrayList<>();
             List<Double> ratios = new ArrayList<>();
-            Timer batches = platform.workers().get(0).getBean(MeterRegistry.class).timer("recap.relabel.batch.latency");
+            List<Timer> batches = platform.workers().stream()
+                    .map(worker -> worker.getBean(MeterRegistry.class).timer("recap.relabel.batch.latency")).toList();
             double captioningSeconds = 0;
             double endToEndSeconds = 0;
             long mismatches = 0;
@@ -120,14 +125,14 @@ class RelabelThroughputBenchmark {
                 offline.add(offline(model, corpora.get(0)).rate());
                 Map<String, Long> cpuBefore = threadCpu();
                 for (int round = 0; round < rounds; round++) {
-                    double inWorker = batches.totalTime(TimeUnit.SECONDS);
+                    double inWorker = totalSeconds(batches);
                     double rate = relabel(platform, "bench-" + round, captioner, images);
                     endToEnd.add(rate);
-                    double captioning = batches.totalTime(TimeUnit.SECONDS) - inWorker;
+                    double captioning = totalSeconds(batches) - inWorker;
                     captioningSeconds += captioning;
                     endToEndSeconds += images / rate;
-                    System.out.printf(Locale.ROOT, "  worker busy reading and captioning for %.1f s "
-                            + "(recap.relabel.batch.latency, summed over its consumer threads)%n", captioning);
+                    System.out.printf(Locale.ROOT, "  workers busy reading and captioning for %.1f s "
+                            + "(recap.relabel.batch.latency, summed over their consumer threads)%n", captioning);
                     Offline same = offline(model, corpora.get(round));
                     offline.add(same.rate());
                     // Same model, same images, greedy: the worker must have written exactly the offline captions
@@ -155,15 +160,19 @@ class RelabelThroughputBenchmark {
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             System.out.printf(Locale.ROOT, "offline batched, images/s:        %s -> mean %.1f%n", format(offline),
                     offlineMean);
-            System.out.printf(Locale.ROOT, "through Kafka, 1 worker, images/s: %s -> mean %.1f%n", format(endToEnd),
-                    endToEndMean);
+            System.out.printf(Locale.ROOT, "through Kafka, %d worker(s), images/s: %s -> mean %.1f%n", workerCount,
+                    format(endToEnd), endToEndMean);
             System.out.printf(Locale.ROOT, "ratio per run (vs the offline runs around it): %s -> median %.2f; "
                     + "ratio of means %.2f%n", ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList(),
                     median, endToEndMean / offlineMean);
-            System.out.printf(Locale.ROOT, "worker busy reading and captioning (sum over its consumer threads) / "
+            System.out.printf(Locale.ROOT, "workers busy reading and captioning (sum over their consumer threads) / "
                     + "end-to-end time: %.2f%n%n", captioningSeconds / endToEndSeconds);
             assertThat(mismatches).as("captions differing from offline").isZero();
         }
+    }
+
+    private static double totalSeconds(List<Timer> timers) {
+        return timers.stream().mapToDouble(timer -> timer.totalTime(TimeUnit.SECONDS)).sum();
     }
 
     /** Offline throughput of one corpus and the captions it produced ({@code imageId/STYLE} to text). */

@@ -1,5 +1,6 @@
 package io.recap.caption.config;
 
+import io.recap.core.batch.BatchSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -13,7 +14,8 @@ import org.springframework.util.unit.DataSize;
  * @param model an explicit captioner ({@code captioner/name/version}); empty means the promoted one
  * @param modelPollInterval how often the promoted pointer is re-read to pick up a promotion
  * @param maxBatchSize most images decoded in one forward pass
- * @param maxBatchDelay how long the first request of a batch waits for company
+ * @param maxBatchDelay how long the first request of a batch waits for company (not at all when it came alone:
+ *     nothing else queued or in flight)
  * @param maxFillWait the most a batch may wait for as many requests as recent batches held (clients in
  *     a closed loop come back together); the wait is also at most a quarter of the previous decoding
  *     pass; {@code maxBatchDelay} or less turns this off
@@ -47,11 +49,14 @@ public record CaptionServiceProperties(
         @DefaultValue("2s") Duration decodeWait) {
 
     public CaptionServiceProperties {
-        if (maxFillWait.isNegative() || maxBatchDelay.isNegative()) {
-            throw new IllegalArgumentException("batch delays must not be negative");
+        new BatchSettings(maxBatchSize, maxBatchDelay, maxFillWait, queueCapacity); // checks them
+        if (workers < 1 || maxBeamSize < 1) {
+            throw new IllegalArgumentException("workers and beam size must be positive");
         }
-        if (maxBatchSize < 1 || workers < 1 || queueCapacity < 1 || maxBeamSize < 1) {
-            throw new IllegalArgumentException("batch size, workers, queue capacity and beam size must be positive");
-        }
+    }
+
+    /** How the caption batcher forms its batches. */
+    public BatchSettings batching() {
+        return new BatchSettings(maxBatchSize, maxBatchDelay, maxFillWait, queueCapacity);
     }
 }

@@ -4,21 +4,19 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.recap.caption.config.CaptionServiceProperties;
+import io.recap.core.batch.BatchHandler;
+import io.recap.core.batch.BatchJob;
+import io.recap.core.batch.DynamicBatcher;
+import io.recap.core.batch.QueueFullException;
 import io.recap.core.domain.ModelRef;
 import io.recap.ml.captioner.DecodingOptions;
 import io.recap.ml.runtime.DjlRuntime;
 import io.recap.service.model.ModelNotLoadedException;
 import java.awt.image.BufferedImage;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -27,9 +25,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Dynamic batching in the manner of DJL Serving: requests wait in a bounded queue; one thread
- * takes the first, keeps collecting until the batch is full or the first request has waited long
- * enough ({@link BatchDemand}), and decodes each (style, beam) group of the batch.
+ * Caption requests batched by the shared {@link DynamicBatcher} (bounded queue, batch delay, fill wait, no wait
+ * for a request alone); each batch is decoded per (style, beam) group.
  *
  * <p>On a CPU a group is decoded by {@code workers} threads at once, each on its own slice of the
  * images, the engine's intra-op threads split among them. On a CPU that beats one pass spread over every
@@ -40,7 +37,7 @@ import org.springframework.stereotype.Component;
  * (separately running batches would split the clients into cohorts of ever smaller batches).
  */
 @Component
-public class CaptionBatcher implements SmartLifecycle {
+public class CaptionBatcher implements SmartLifecycle, BatchHandler<CaptionBatcher.Query, CaptionBatcher.Caption> {
 
     private static final Logger log = LoggerFactory.getLogger(CaptionBatcher.class);
     /** Fewer images than this per slice are not worth a thread of their own. */
@@ -50,7 +47,8 @@ public class CaptionBatcher implements SmartLifecycle {
     record BatchKey(String style, int beamSize) {
     }
 
-    private record Pending(BufferedImage image, BatchKey key, CompletableFuture<Caption> result, long deadlineNanos) {
+    /** One image to caption, in one style. */
+    record Query(BufferedImage image, BatchKey key) {
     }
 
     /** One decoded caption and the model version that wrote it. */
@@ -58,32 +56,25 @@ public class CaptionBatcher implements SmartLifecycle {
     }
 
     private final CaptionerHolder captioner;
-    private final int maxBatchSize;
     private final int workers;
     private volatile int slicesPerBatch = 1;
     private final long timeoutNanos;
-    private final BlockingQueue<Pending> queue;
-    private final BatchDemand demand;
+    private final DynamicBatcher<Query, Caption> batcher;
     private final DistributionSummary batchSizes;
     private final MeterRegistry meters;
     private volatile ExecutorService sliceWorkers;
-    private volatile Thread batcher;
-    private volatile boolean running;
 
     public CaptionBatcher(CaptionerHolder captioner, CaptionServiceProperties properties, MeterRegistry meters) {
         this.captioner = captioner;
-        this.maxBatchSize = properties.maxBatchSize();
         this.workers = properties.workers();
         this.timeoutNanos = properties.requestTimeout().toNanos();
-        this.queue = new ArrayBlockingQueue<>(properties.queueCapacity());
-        this.demand = new BatchDemand(maxBatchSize, properties.maxBatchDelay().toNanos(),
-                properties.maxFillWait().toNanos());
+        this.batcher = new DynamicBatcher<>("caption-batcher", properties.batching(), this);
         this.meters = meters;
         this.batchSizes = DistributionSummary.builder("recap.caption.batch.size")
                 .description("images decoded in one batch (all its slices)")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
                 .register(meters);
-        meters.gauge("recap.caption.queue.depth", queue, BlockingQueue::size);
+        meters.gauge("recap.caption.queue.depth", batcher, DynamicBatcher::queueDepth);
     }
 
     /**
@@ -92,88 +83,42 @@ public class CaptionBatcher implements SmartLifecycle {
      * @throws QueueFullException when the queue is at capacity (nothing is queued then)
      */
     public CompletableFuture<Caption> submit(BufferedImage image, String style, int beamSize) {
-        Pending pending = new Pending(image, new BatchKey(style, beamSize), new CompletableFuture<>(),
-                System.nanoTime() + timeoutNanos);
-        if (!running || !queue.offer(pending)) {
-            throw new QueueFullException(queue.remainingCapacity() + queue.size());
-        }
-        return pending.result();
+        return batcher.submit(new Query(image, new BatchKey(style, beamSize)), System.nanoTime() + timeoutNanos);
     }
 
     public int queueDepth() {
-        return queue.size();
-    }
-
-    BatchDemand demand() {
-        return demand;
+        return batcher.queueDepth();
     }
 
     /** Into how many slices a group of {@code images} is cut: at most one per worker, none under {@link #MIN_SLICE}. */
-    static int sliceCount(int images, int workers) {
+    public static int sliceCount(int images, int workers) {
         return Math.max(1, Math.min(workers, images / MIN_SLICE));
     }
 
-    private void run() {
-        List<Pending> batch = new ArrayList<>(maxBatchSize);
-        while (running) {
-            try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                long start = System.nanoTime();
-                long batchDeadline = start + demand.batchDelayNanos();
-                long fillDeadline = start + demand.fillWaitNanos();
-                int expected = demand.expectedBatchSize();
-                while (batch.size() < maxBatchSize) {
-                    long wait = (batch.size() < expected ? fillDeadline : batchDeadline) - System.nanoTime();
-                    Pending next = wait > 0 ? queue.poll(wait, TimeUnit.NANOSECONDS) : queue.poll();
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
-                }
-                demand.rememberBatchSize(batch.size());
-                long decodeStart = System.nanoTime();
-                decode(batch);
-                demand.rememberPass(System.nanoTime() - decodeStart);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
-                log.error("caption batch failed", e);
-                batch.forEach(p -> p.result().completeExceptionally(e));
-            } finally {
-                batch.clear();
-            }
-        }
+    @Override
+    public Object compatibilityKey(Query query) {
+        return query.key();
+    }
+
+    @Override
+    public Throwable expired(Query query) {
+        return new TimeoutException("request timed out in the caption queue");
+    }
+
+    @Override
+    public Throwable stopped() {
         // Whatever is still queued at shutdown is answered, not dropped silently.
-        queue.forEach(p -> p.result().completeExceptionally(new ModelNotLoadedException("captioner", "the service is shutting down")));
-        queue.clear();
+        return new ModelNotLoadedException("captioner", "the service is shutting down");
     }
 
-    private void decode(List<Pending> batch) {
-        long now = System.nanoTime();
-        Map<BatchKey, List<Pending>> groups = new LinkedHashMap<>();
-        for (Pending pending : batch) {
-            if (now > pending.deadlineNanos()) {
-                pending.result().completeExceptionally(new TimeoutException("request timed out in the caption queue"));
-            } else {
-                groups.computeIfAbsent(pending.key(), k -> new ArrayList<>()).add(pending);
-            }
-        }
-        for (Map.Entry<BatchKey, List<Pending>> group : groups.entrySet()) {
-            decodeGroup(group.getKey(), group.getValue());
-        }
-    }
-
-    private void decodeGroup(BatchKey key, List<Pending> group) {
+    @Override
+    public void handle(List<BatchJob<Query, Caption>> group) {
+        BatchKey key = group.get(0).input().key();
         Timer.Sample sample = Timer.start(meters);
         try {
             // The read lock (withModel) keeps the model loaded until every slice is done.
             captioner.withModel((ref, model) -> {
-                List<BufferedImage> images = group.stream().map(Pending::image).toList();
+                List<BufferedImage> images = group.stream().map(job -> job.input().image()).toList();
                 model.captionInSlices(images, key.style(), DecodingOptions.beam(key.beamSize()),
                         sliceCount(group.size(), slicesPerBatch), sliceWorkers, (from, captions) -> {
                             for (int i = 0; i < captions.size(); i++) {
@@ -182,9 +127,6 @@ public class CaptionBatcher implements SmartLifecycle {
                         });
                 return null;
             });
-        } catch (RuntimeException e) {
-            // Requests of the slices that succeeded are answered already; this completes the rest.
-            group.forEach(p -> p.result().completeExceptionally(e));
         } finally {
             sample.stop(Timer.builder("recap.caption.batch.latency")
                     .description("time to decode one batch (all its slices)")
@@ -203,12 +145,8 @@ public class CaptionBatcher implements SmartLifecycle {
             thread.setDaemon(true);
             return thread;
         });
-        running = true;
-        Thread thread = new Thread(this::run, "caption-batcher");
-        thread.setDaemon(true);
-        batcher = thread;
-        thread.start();
-        log.info("caption batches of at most {}, decoded in up to {} slices at once", maxBatchSize, slicesPerBatch);
+        batcher.start();
+        log.info("caption batches decoded in up to {} slices at once", slicesPerBatch);
     }
 
     /** On a GPU one pass already runs the whole batch on the device; slices would only queue there. */
@@ -224,15 +162,7 @@ public class CaptionBatcher implements SmartLifecycle {
 
     @Override
     public void stop() {
-        running = false;
-        Thread thread = batcher;
-        if (thread != null) {
-            try {
-                thread.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        batcher.stop();
         ExecutorService pool = sliceWorkers;
         if (pool != null) {
             pool.shutdown();
@@ -241,6 +171,6 @@ public class CaptionBatcher implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return batcher.isRunning();
     }
 }

@@ -1,6 +1,6 @@
 package io.recap.caption.web;
 
-import io.recap.caption.inference.QueueFullException;
+import io.recap.core.batch.QueueFullException;
 import io.recap.core.image.ImageValidationException;
 import io.recap.service.web.Problems;
 import io.recap.service.web.ServiceProblemHandler;

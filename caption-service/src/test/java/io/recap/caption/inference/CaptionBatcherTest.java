@@ -2,13 +2,13 @@ package io.recap.caption.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.recap.caption.TestCaptioners;
 import io.recap.caption.config.CaptionServiceProperties;
 import io.recap.core.model.ModelStore;
+import io.recap.ml.captioner.DecodingOptions;
+import io.recap.ml.captioner.GeneratedCaption;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,66 +17,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.util.unit.DataSize;
 
-/** Batches fill up to the demand recent batches showed, instead of fragmenting, and are decoded in slices at once. */
+/** Batches are decoded in slices at once, each request answered with its own caption (the batching itself: DynamicBatcherTest in recap-core). */
 class CaptionBatcherTest {
 
     @TempDir
     Path store;
-
-    @Test
-    void requestsThatComeBackLateStillJoinTheBatchRecentDemandPredicts() throws Exception {
-        CaptionServiceProperties properties = properties(32, Duration.ofSeconds(3), 1);
-        SimpleMeterRegistry meters = new SimpleMeterRegistry();
-        CaptionerHolder holder = loadedCaptioner(properties);
-        CaptionBatcher batcher = new CaptionBatcher(holder, properties, meters);
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(TestCaptioners.samplePng()));
-        batcher.start();
-        try {
-            // Eight requests at once form one batch of eight: the demand to expect from now on.
-            awaitAll(submit(batcher, image, 8));
-            Thread.sleep(50); // the worker has recorded its pass; pretend it took 4 s (a slow CPU)
-            batcher.demand().rememberPass(Duration.ofSeconds(4).toNanos());
-            // Four come back, the other four 100 ms later (far beyond the 5 ms batch delay, within
-            // a quarter of a pass): still one batch of eight.
-            List<CompletableFuture<CaptionBatcher.Caption>> late = new ArrayList<>(submit(batcher, image, 4));
-            Thread.sleep(100);
-            late.addAll(submit(batcher, image, 4));
-            awaitAll(late);
-        } finally {
-            batcher.stop();
-            holder.close();
-        }
-        DistributionSummary sizes = meters.get("recap.caption.batch.size").summary();
-        assertThat(sizes.count()).isEqualTo(2);
-        assertThat(sizes.totalAmount()).isEqualTo(16);
-        assertThat(batcher.demand().expectedBatchSize()).isEqualTo(8);
-    }
-
-    @Test
-    void demandIsTheLargestRecentBatchAndFadesAfterTheWindowAndTheWaitFollowsThePassTime() {
-        BatchDemand demand = new BatchDemand(32, Duration.ofMillis(5).toNanos(), Duration.ofMillis(50).toNanos());
-        assertThat(demand.expectedBatchSize()).isEqualTo(1);
-        demand.rememberBatchSize(64);
-        assertThat(demand.expectedBatchSize()).isEqualTo(32); // never beyond the largest batch
-        for (int i = 0; i < BatchDemand.WINDOW - 1; i++) {
-            demand.rememberBatchSize(3);
-            assertThat(demand.expectedBatchSize()).isEqualTo(32);
-        }
-        demand.rememberBatchSize(1);
-        assertThat(demand.expectedBatchSize()).isEqualTo(3);
-
-        // The wait for company: a quarter of the last pass, within [maxBatchDelay, maxFillWait].
-        assertThat(demand.fillWaitNanos()).isEqualTo(Duration.ofMillis(5).toNanos());
-        demand.rememberPass(Duration.ofMillis(100).toNanos());
-        assertThat(demand.fillWaitNanos()).isEqualTo(Duration.ofMillis(25).toNanos());
-        demand.rememberPass(Duration.ofSeconds(4).toNanos());
-        assertThat(demand.fillWaitNanos()).isEqualTo(Duration.ofMillis(50).toNanos());
-    }
 
     @Test
     void batchesDecodedInSlicesAnswerEveryRequestWithTheCaptionOfItsOwnImage() throws Exception {
@@ -88,7 +37,8 @@ class CaptionBatcherTest {
         for (int i = 0; i < 24; i++) {
             images.add(noise(random));
         }
-        List<String> alone = holder.withModel((ref, model) -> model.greedy(images, "short"));
+        List<String> alone = holder.withModel((ref, model) -> model.caption(images, "short",
+                DecodingOptions.greedy()).stream().map(GeneratedCaption::text).toList());
         assertThat(new HashSet<>(alone)).as("distinct images get distinct captions").hasSizeGreaterThan(1);
         CaptionBatcher batcher = new CaptionBatcher(holder, properties, meters);
         batcher.start();
@@ -139,20 +89,5 @@ class CaptionBatcherTest {
             }
         }
         return image;
-    }
-
-    private static List<CompletableFuture<CaptionBatcher.Caption>> submit(CaptionBatcher batcher, BufferedImage image,
-            int count) {
-        List<CompletableFuture<CaptionBatcher.Caption>> futures = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            futures.add(batcher.submit(image, "short", 1));
-        }
-        return futures;
-    }
-
-    private static void awaitAll(List<CompletableFuture<CaptionBatcher.Caption>> futures) throws Exception {
-        for (CompletableFuture<CaptionBatcher.Caption> future : futures) {
-            assertThat(future.get(30, TimeUnit.SECONDS).text()).isNotNull();
-        }
     }
 }

@@ -18,7 +18,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * {@code @DynamicPropertySource} method counts by identity, so it has to be this one inherited method.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"recap.generation.max-concurrent=1", "recap.generation.max-waiting=0"})
+        properties = "recap.generation.max-waiting=1")
 abstract class GenerationServiceIntegrationTest extends ReadyServiceTest {
 
     @DynamicPropertySource

@@ -28,6 +28,9 @@ public interface Captioner extends AutoCloseable {
     /** The side of the square images the captioner takes (larger ones are shrunk to it first). */
     int inputSize();
 
+    /** The caption styles it can be asked for (lower case, for example {@code short}, {@code long}). */
+    List<String> styles();
+
     @Override
     void close();
 

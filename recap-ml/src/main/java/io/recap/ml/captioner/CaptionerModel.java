@@ -164,6 +164,11 @@ public final class CaptionerModel implements Captioner {
         return getConfig().imageSize();
     }
 
+    @Override
+    public List<String> styles() {
+        return getVocabulary().styles();
+    }
+
     /** Number of trainable weights. */
     public long parameterCount() {
         long count = 0;

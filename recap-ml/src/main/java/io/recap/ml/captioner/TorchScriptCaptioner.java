@@ -154,6 +154,11 @@ public final class TorchScriptCaptioner implements Captioner {
                 + config.prompts().keySet().stream().map(s -> s.toLowerCase(Locale.ROOT)).sorted().toList());
     }
 
+    @Override
+    public List<String> styles() {
+        return config.prompts().keySet().stream().map(style -> style.toLowerCase(Locale.ROOT)).sorted().toList();
+    }
+
     /** The side of the square images the vision encoder takes. */
     @Override
     public int inputSize() {

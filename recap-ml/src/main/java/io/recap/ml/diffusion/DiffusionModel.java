@@ -35,7 +35,7 @@ import java.util.List;
  * ones to sample with. Sampling may run from several threads at once, but not while the model
  * trains.
  */
-public final class DiffusionModel implements AutoCloseable {
+public final class DiffusionModel implements TextToImage {
 
     public static final String CONFIG_FILE = "diffusion-config.json";
     public static final String PARAMETERS_NAME = "text-to-image";
@@ -120,35 +120,61 @@ public final class DiffusionModel implements AutoCloseable {
      * of prompt p starts from noise seeded by (seed, p * imagesPerPrompt + k), so the same call
      * always returns the same images. An empty prompt samples unconditionally.
      */
+    @Override
     public List<BufferedImage> sample(List<String> prompts, SamplingOptions options) {
+        return sampleRows(NoiseRow.of(prompts, options), options.steps(), options.guidanceScale());
+    }
+
+    /**
+     * Images for several requests sampled together, request-major. Image k of a request starts from noise seeded
+     * by (its seed, k), as {@code sample(List.of(prompt), options)} with that seed draws it: a request's noise does
+     * not depend on what else is in the batch.
+     */
+    @Override
+    public List<BufferedImage> sample(List<SamplingRequest> requests, int steps, float guidance) {
+        return sampleRows(NoiseRow.of(requests), steps, guidance);
+    }
+
+    private List<BufferedImage> sampleRows(List<NoiseRow> rows, int steps, float guidance) {
         // A web server's request thread has PyTorch's autograd on: every pass would record a graph.
         DjlRuntime.prepareCurrentThread();
-        List<String> rows = new ArrayList<>();
-        for (String prompt : prompts) {
-            rows.addAll(Collections.nCopies(options.imagesPerPrompt(), prompt == null ? "" : prompt));
-        }
         List<BufferedImage> images = new ArrayList<>(rows.size());
         DdimSampler sampler = new DdimSampler(block, schedule, getConfig().prediction());
         for (int from = 0; from < rows.size(); from += SAMPLING_BATCH) {
-            int to = Math.min(rows.size(), from + SAMPLING_BATCH);
+            List<NoiseRow> chunk = rows.subList(from, Math.min(rows.size(), from + SAMPLING_BATCH));
             // Every array of the chunk lives in this manager and scope; nothing outlives it.
             try (NDManager manager = model.getNDManager().newSubManager(); NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray noise = initialNoise(manager, options.seed(), from, to);
-                NDArray promptIds = tokenize(manager, rows.subList(from, to));
-                NDArray emptyIds = tokenize(manager, Collections.nCopies(to - from, ""),
+                NDArray noise = initialNoise(manager, chunk);
+                NDArray promptIds = tokenize(manager, chunk.stream().map(NoiseRow::prompt).toList());
+                NDArray emptyIds = tokenize(manager, Collections.nCopies(chunk.size(), ""),
                         (int) promptIds.getShape().get(1));
                 NDArray result = sampler.sample(new ParameterStore(manager, false), noise, promptIds, emptyIds,
-                        options.steps(), options.guidanceScale());
+                        steps, guidance);
                 images.addAll(ImageTensors.toImages(result));
             }
         }
         return images;
     }
 
-    /** Standard normal noise for images {@code from..to-1}, each from its own seeded stream. */
-    NDArray initialNoise(NDManager manager, long seed, int from, int to) {
-        return SeededNoise.gaussian(manager, seed, from, to, 3, getConfig().imageSize());
+    @Override
+    public int imageSize() {
+        return getConfig().imageSize();
+    }
+
+    @Override
+    public int promptTokens(String prompt) {
+        return tokenizer.countTokens(null, prompt);
+    }
+
+    @Override
+    public int contextLength() {
+        return tokenizer.contextLength();
+    }
+
+    /** Standard normal noise for the rows, each image from its own seeded stream. */
+    NDArray initialNoise(NDManager manager, List<NoiseRow> rows) {
+        return SeededNoise.gaussian(manager, rows, 3, getConfig().imageSize());
     }
 
     /**

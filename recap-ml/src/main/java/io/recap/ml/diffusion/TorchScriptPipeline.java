@@ -27,7 +27,7 @@ import java.util.List;
  * {@code vae_decoder} (latents / scale → image (B, 3, 8h, 8w) in [-1, 1]). Sampling is the platform's DDIM (eta 0)
  * with classifier-free guidance over the training schedule {@code torchscript.json} names.
  */
-public final class TorchScriptPipeline implements AutoCloseable {
+public final class TorchScriptPipeline implements TextToImage {
 
     /** Images per pass, as for the platform's own model; latents are small, the UNet is what costs. */
     private static final int SAMPLING_BATCH = 16;
@@ -83,21 +83,26 @@ public final class TorchScriptPipeline implements AutoCloseable {
      *
      * @throws SamplingCancelledException when the calling thread is interrupted (checked before every step)
      */
+    @Override
     public List<BufferedImage> sample(List<String> prompts, SamplingOptions options) {
+        return sampleRows(NoiseRow.of(prompts, options), options.steps(), options.guidanceScale());
+    }
+
+    @Override
+    public List<BufferedImage> sample(List<SamplingRequest> requests, int steps, float guidance) {
+        return sampleRows(NoiseRow.of(requests), steps, guidance);
+    }
+
+    private List<BufferedImage> sampleRows(List<NoiseRow> rows, int steps, float guidance) {
         DjlRuntime.prepareCurrentThread();
-        List<String> rows = new ArrayList<>();
-        for (String prompt : prompts) {
-            rows.addAll(Collections.nCopies(options.imagesPerPrompt(), prompt == null ? "" : prompt));
-        }
         List<BufferedImage> images = new ArrayList<>(rows.size());
         TorchScriptConfig.Latent latent = config.latent();
         for (int from = 0; from < rows.size(); from += SAMPLING_BATCH) {
-            int to = Math.min(rows.size(), from + SAMPLING_BATCH);
+            List<NoiseRow> chunk = rows.subList(from, Math.min(rows.size(), from + SAMPLING_BATCH));
             try (NDManager manager = graphs.manager("unet").newSubManager(); NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
-                NDArray noise = SeededNoise.gaussian(manager, options.seed(), from, to, latent.channels(), latent.size());
-                NDArray latents = denoise(manager, noise, rows.subList(from, to), options.steps(),
-                        options.guidanceScale());
+                NDArray noise = SeededNoise.gaussian(manager, chunk, latent.channels(), latent.size());
+                NDArray latents = denoise(manager, noise, chunk.stream().map(NoiseRow::prompt).toList(), steps, guidance);
                 images.addAll(ImageTensors.toImages(decode(latents)));
             }
         }
@@ -164,8 +169,19 @@ public final class TorchScriptPipeline implements AutoCloseable {
     }
 
     /** The side of the square images the pipeline draws. */
+    @Override
     public int imageSize() {
         return config.latent().size() * config.latent().downsample();
+    }
+
+    @Override
+    public int promptTokens(String prompt) {
+        return tokenizer.words(prompt == null ? "" : prompt).length + 2;
+    }
+
+    @Override
+    public int contextLength() {
+        return tokenizer.maxTokens();
     }
 
     public NoiseSchedule schedule() {

@@ -115,7 +115,7 @@ public final class TorchScriptPipelineTrainer implements AutoCloseable {
         }
         NDArray clean = pipeline.encode(ImageTensors.toTensor(manager, images, pipeline.imageSize()));
         Shape latentShape = clean.getShape();
-        NDArray noise = SeededNoise.gaussian(manager, noiseSeed, 0, batch, (int) latentShape.get(1),
+        NDArray noise = SeededNoise.gaussian(manager, noiseSeed, batch, (int) latentShape.get(1),
                 (int) latentShape.get(2));
         NDArray a = manager.create(signal, new Shape(batch, 1, 1, 1));
         NDArray s = manager.create(noiseLevel, new Shape(batch, 1, 1, 1));

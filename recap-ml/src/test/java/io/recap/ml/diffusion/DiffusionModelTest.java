@@ -142,6 +142,20 @@ class DiffusionModelTest {
     }
 
     @Test
+    void aRequestSampledWithOthersStartsFromItsOwnNoiseAndGetsTheImagesItGetsAlone() {
+        List<BufferedImage> batched = model.sample(List.of(new SamplingRequest("a red picture", 7, 1),
+                new SamplingRequest("blue", 9, 2), new SamplingRequest("blue", 7, 1)), 4, 2f);
+        List<BufferedImage> alone = model.sample(List.of("blue"), new SamplingOptions(4, 2f, 2, 9));
+
+        assertThat(batched).hasSize(4);
+        for (int k = 0; k < 2; k++) {
+            assertThat(maxPixelDifference(batched.get(1 + k), alone.get(k))).as("image %d", k).isLessThanOrEqualTo(1);
+        }
+        // The seed, not the place in the batch, picks the noise: another seed gives another image.
+        assertThat(pixels(batched.get(3))).isNotEqualTo(pixels(batched.get(1)));
+    }
+
+    @Test
     void savedModelLoadsAndSamplesTheSameImages(@TempDir Path directory) throws Exception {
         model.save(directory);
         SamplingOptions options = new SamplingOptions(3, 1.5f, 1, 5);

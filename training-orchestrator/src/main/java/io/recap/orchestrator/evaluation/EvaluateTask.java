@@ -3,9 +3,9 @@ package io.recap.orchestrator.evaluation;
 import io.recap.core.domain.JobKind;
 import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelRef;
-import io.recap.ml.captioner.CaptionerModel;
+import io.recap.ml.captioner.Captioner;
 import io.recap.ml.captioner.DecodingOptions;
-import io.recap.ml.diffusion.DiffusionModel;
+import io.recap.ml.diffusion.TextToImage;
 import io.recap.ml.diffusion.SamplingOptions;
 import io.recap.ml.evaluation.ContrastiveModel;
 import io.recap.ml.evaluation.FeatureNetwork;
@@ -97,13 +97,13 @@ public final class EvaluateTask implements TrainingTask {
         int longBeam = params.intValue("longBeam", 1, 1, 16);
         DjlRuntime.prepareCurrentThread();
         Path scratch = Files.createTempDirectory("recap-evaluate-" + context.jobId());
-        try (CaptionerModel captioner = CaptionerModel.load(context.models().directory(ref))) {
-            int size = Math.max(SceneRenderer.MIN_SIZE, captioner.getConfig().imageSize());
+        try (Captioner captioner = Captioner.load(context.models().directory(ref))) {
+            int size = Math.max(SceneRenderer.MIN_SIZE, captioner.inputSize());
             // Every generated scene is an eval-split scene: none of them was ever a training scene of this seed.
             CorpusGenerator.generate(new CorpusConfig(scratch, count, seed, size, 0, count, AltTextConfig.defaults()),
                     line -> { });
             List<EvaluationScene> scenes = CaptionerCorpus.read(scratch).evaluation(count);
-            List<String> styles = captioner.getVocabulary().styles();
+            List<String> styles = captioner.styles();
             context.log(String.format(Locale.ROOT, "evaluating %s on %d generated scenes (seed %d, %dx%d) in styles %s",
                     ref, scenes.size(), seed, size, size, styles));
             long total = (long) scenes.size() * styles.size();
@@ -167,12 +167,12 @@ public final class EvaluateTask implements TrainingTask {
         DjlRuntime.prepareCurrentThread();
         ModelRef featureRef = evaluator(params, "featureNetwork", FEATURE_NETWORK, context);
         ModelRef contrastiveRef = evaluator(params, "contrastiveModel", CONTRASTIVE_MODEL, context);
-        try (DiffusionModel model = DiffusionModel.load(context.models().directory(ref));
+        try (TextToImage model = TextToImage.load(context.models().directory(ref));
                 FeatureNetwork features = featureRef == null ? null
                         : FeatureNetwork.load(context.models().directory(featureRef));
                 ContrastiveModel contrastive = contrastiveRef == null ? null
                         : ContrastiveModel.load(context.models().directory(contrastiveRef))) {
-            int size = model.getConfig().imageSize();
+            int size = model.imageSize();
             context.log(String.format(Locale.ROOT, "evaluating %s: %d held-out prompts (seed %d, %d-%d objects, worded"
                     + " %s) x %d images, DDIM %d steps, guidance %.2f, %dx%d; FID/KID on %s, CLIP score on %s", ref,
                     settings.prompts(), settings.seed(), settings.minObjects(), settings.maxObjects(), wordings,

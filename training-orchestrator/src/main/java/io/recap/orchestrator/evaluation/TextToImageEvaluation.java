@@ -1,6 +1,6 @@
 package io.recap.orchestrator.evaluation;
 
-import io.recap.ml.diffusion.DiffusionModel;
+import io.recap.ml.diffusion.TextToImage;
 import io.recap.ml.diffusion.SamplingOptions;
 import io.recap.ml.evaluation.Bootstrap;
 import io.recap.ml.evaluation.ContrastiveModel;
@@ -49,7 +49,7 @@ import java.util.function.IntConsumer;
  */
 public final class TextToImageEvaluation {
 
-    /** Prompts sampled per call: DiffusionModel samples in chunks of this many rows anyway. */
+    /** Prompts sampled per call: the models sample in chunks of this many rows anyway. */
     static final int PROMPT_BATCH = 8;
 
     /**
@@ -121,7 +121,7 @@ public final class TextToImageEvaluation {
      * @param contrastive the CLIP-score model, or null to leave it out
      * @param progress called with the number of prompts done; may throw to cancel
      */
-    public static Result run(DiffusionModel model, Settings settings, FeatureNetwork features,
+    public static Result run(TextToImage model, Settings settings, FeatureNetwork features,
             ContrastiveModel contrastive, IntConsumer progress) {
         List<Prompt> prompts = prompts(settings);
         int perPrompt = settings.imagesPerPrompt();
@@ -163,7 +163,7 @@ public final class TextToImageEvaluation {
         }
         Map<String, Double> metrics = metrics(settings, prompts, outcomes);
         if (features != null) {
-            int size = model.getConfig().imageSize();
+            int size = model.imageSize();
             List<BufferedImage> real = prompts.stream()
                     .map(p -> ImageTensors.resized(SceneRenderer.render(p.scene(), Math.max(SceneRenderer.MIN_SIZE,
                             size), SceneGenerator.sceneSeed(settings.seed(), p.index())), size))

@@ -1,17 +1,20 @@
-package io.recap.caption.inference;
+package io.recap.core.batch;
+
+import java.util.Arrays;
 
 /**
- * How many requests one worker's next batch can expect, and how long it may wait for them.
+ * How many requests the next batch can expect, and how long it may wait for them.
  *
  * <p>While a batch holds fewer requests than the largest of the last {@value #WINDOW} batches,
- * it may wait for them up to a quarter of the previous decoding pass's time (at least
+ * it may wait for them up to a quarter of the previous pass's time (at least
  * {@code maxBatchDelay}, at most {@code maxFillWait}), so the wait never costs more than a
  * quarter of a pass. Clients that wait for their answer before asking again come back together
  * after each pass, but on a busy machine not within a few milliseconds: without this, 32 such
- * clients split into two cohorts that stay out of step for good, and every pass decodes half a
+ * clients split into two cohorts that stay out of step for good, and every pass runs half a
  * batch. With one client the largest recent batch is 1, so nobody waits for company that is not
- * coming; when demand falls, the estimate forgets it after a few batches. Updated by the batching
- * thread only.
+ * coming (and {@link DynamicBatcher} skips the batch delay too when nothing else is queued or in
+ * flight); when demand falls, the first fill wait that comes up short resets the estimate. Updated
+ * by the batching thread only.
  */
 final class BatchDemand {
 
@@ -57,5 +60,15 @@ final class BatchDemand {
     void rememberBatchSize(int size) {
         recentBatchSizes[recentIndex] = size;
         recentIndex = (recentIndex + 1) % WINDOW;
+    }
+
+    /**
+     * A batch waited the whole fill wait and still came up short: the clients that made the recent batches are not
+     * coming back together any more, so the estimate starts again from this batch instead of making the next
+     * batches wait too.
+     */
+    void rememberShortfall(int size) {
+        Arrays.fill(recentBatchSizes, 0);
+        rememberBatchSize(size);
     }
 }
