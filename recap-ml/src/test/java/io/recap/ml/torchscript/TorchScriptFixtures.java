@@ -1,11 +1,15 @@
 package io.recap.ml.torchscript;
 
+import io.recap.core.domain.ModelManifest;
+import io.recap.core.domain.ModelRef;
+import io.recap.core.model.ModelStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,6 +64,21 @@ public final class TorchScriptFixtures {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Publishes the fixture into {@code store} as {@code ref}, in the torchscript format, as an import would. */
+    public static ModelRef publish(ModelStore store, String name, ModelRef ref) {
+        Path folder = folder(name);
+        store.publish(new ModelManifest(ref.kind(), ref.name(), ref.version(), name + " (test fixture)", Map.of(),
+                ModelManifest.Lineage.NONE, Map.of(), Instant.now(), Map.of(), ModelManifest.FORMAT_TORCHSCRIPT),
+                staging -> {
+                    try (Stream<Path> files = Files.list(folder)) {
+                        for (Path file : files.toList()) {
+                            Files.copy(file, staging.resolve(file.getFileName().toString()));
+                        }
+                    }
+                });
+        return ref;
     }
 
     /** A copy of the fixture in {@code target}, for tests that break or replace its files. */

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.ImageRef;
-import io.recap.core.domain.ModelKind;
-import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.model.ModelStore;
 import io.recap.ml.torchscript.TorchScriptFixtures;
@@ -20,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -118,17 +115,8 @@ class RelabelPipelineTests {
 
     @Test
     void anImportedTorchScriptCaptionerRelabelsThroughTheSamePipeline() throws Exception {
-        ModelRef blip = ModelRef.captioner("relabel-blip", "v1");
-        Path fixture = TorchScriptFixtures.folder(TorchScriptFixtures.HF_BLIP);
-        new ModelStore(rig.store).publish(new ModelManifest(ModelKind.CAPTIONER, blip.name(), blip.version(),
-                "blip tiny random", Map.of(), ModelManifest.Lineage.NONE, Map.of(), Instant.now(), Map.of(),
-                ModelManifest.FORMAT_TORCHSCRIPT), staging -> {
-                    try (var files = Files.list(fixture)) {
-                        for (Path file : files.toList()) {
-                            Files.copy(file, staging.resolve(file.getFileName().toString()));
-                        }
-                    }
-                });
+        ModelRef blip = TorchScriptFixtures.publish(new ModelStore(rig.store), TorchScriptFixtures.HF_BLIP,
+                ModelRef.captioner("relabel-blip", "v1"));
         List<String> ids = rig.renderImages(30);
         rig.startWorker();
 
