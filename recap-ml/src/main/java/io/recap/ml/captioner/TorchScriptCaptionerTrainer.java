@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import io.recap.ml.torchscript.TorchScriptConfig;
 import io.recap.ml.torchscript.TorchScriptFineTune;
+import io.recap.ml.torchscript.TorchScriptTrainer;
 import io.recap.ml.training.MaskedSoftmaxCrossEntropy;
 import io.recap.ml.training.StepOutcome;
 import java.io.IOException;
@@ -20,7 +21,7 @@ import java.util.function.Consumer;
  * fine-tuned. Batches are drawn with the fine-tune's own random stream, so a resumed run sees the batches the
  * uninterrupted run would have.
  */
-public final class TorchScriptCaptionerTrainer implements AutoCloseable {
+public final class TorchScriptCaptionerTrainer implements TorchScriptTrainer {
 
     private final Path modelFolder;
     private final TorchScriptCaptioner captioner;
@@ -107,11 +108,12 @@ public final class TorchScriptCaptionerTrainer implements AutoCloseable {
                 .evaluate(new NDList(manager.create(targets, shape)), new NDList(logits));
     }
 
-    /** Writes a checkpoint (an imported model folder plus the optimizer state) to {@code folder}. */
+    @Override
     public void checkpoint(Path folder) {
         fineTune.checkpoint(modelFolder, folder);
     }
 
+    @Override
     public int stepCount() {
         return fineTune.stepCount();
     }

@@ -8,6 +8,7 @@ import io.recap.core.domain.CaptionMix;
 import io.recap.ml.image.ImageTensors;
 import io.recap.ml.torchscript.TorchScriptConfig;
 import io.recap.ml.torchscript.TorchScriptFineTune;
+import io.recap.ml.torchscript.TorchScriptTrainer;
 import io.recap.ml.torchscript.TorchScriptImportException;
 import io.recap.ml.training.CheckpointableRandom;
 import io.recap.ml.training.StepOutcome;
@@ -26,7 +27,7 @@ import java.util.function.Consumer;
  * classifier-free guidance keeps working. Batches, timesteps and noise come from the fine-tune's own random stream,
  * so a resumed run continues the uninterrupted one.
  */
-public final class TorchScriptPipelineTrainer implements AutoCloseable {
+public final class TorchScriptPipelineTrainer implements TorchScriptTrainer {
 
     /** What the fine-tune trains; the VAE only moves images in and out of the latent space. */
     static final List<String> TRAINED = List.of("text_encoder", "unet");
@@ -126,11 +127,12 @@ public final class TorchScriptPipelineTrainer implements AutoCloseable {
         return output.sub(target).square().mean();
     }
 
-    /** Writes a checkpoint (an imported model folder plus the optimizer state) to {@code folder}. */
+    @Override
     public void checkpoint(Path folder) {
         fineTune.checkpoint(modelFolder, folder);
     }
 
+    @Override
     public int stepCount() {
         return fineTune.stepCount();
     }

@@ -8,6 +8,7 @@ import io.recap.ml.captioner.TorchScriptCaptioner;
 import io.recap.ml.captioner.TorchScriptCaptionerTrainer;
 import io.recap.ml.torchscript.TorchScriptFineTune;
 import io.recap.orchestrator.task.Checkpoint;
+import io.recap.orchestrator.task.CheckpointedFineTune;
 import io.recap.orchestrator.task.ModelVersions;
 import io.recap.orchestrator.task.TaskContext;
 import io.recap.orchestrator.task.TaskParams;
@@ -54,38 +55,18 @@ final class ImportedCaptionerFinetune {
         int checkpointEvery = params.intValue("checkpointEvery", Math.max(1, steps / 4), 1, 10_000_000);
         List<CaptionExample> examples = pipeline.corpus().fineTuning(seed, false).examples();
 
-        Optional<Checkpoint> last = context.lastCheckpoint()
-                .filter(checkpoint -> TorchScriptFineTune.isCheckpoint(checkpoint.path()));
-        TorchScriptCaptionerTrainer trainer = last.isPresent()
-                ? TorchScriptCaptionerTrainer.resume(last.get().path())
-                : TorchScriptCaptionerTrainer.start(context.models().directory(base), settings);
+        Optional<Checkpoint> last = CheckpointedFineTune.resumable(context);
+        if (last.isEmpty()) {
+            context.log(String.format(Locale.ROOT, "fine-tuning imported %s on %d human captions (%d images, SHORT and "
+                    + "LONG) for %d steps of %d, lr %.2g", base, examples.size(), examples.size() / 2, steps,
+                    settings.batchSize(), settings.learningRate()));
+        }
         Path finalCheckpoint;
-        try (trainer) {
-            if (last.isPresent()) {
-                context.progressStartsAt(trainer.stepCount());
-                context.log("resumed the imported fine-tune at step " + trainer.stepCount() + " (attempt "
-                        + context.attempt() + ")");
-            } else {
-                context.log(String.format(Locale.ROOT, "fine-tuning imported %s on %d human captions (%d images, "
-                        + "SHORT and LONG) for %d steps of %d, lr %.2g", base, examples.size(), examples.size() / 2,
-                        steps, settings.batchSize(), settings.learningRate()));
-            }
-            context.progress(trainer.stepCount(), steps, null);
-            finalCheckpoint = null;
-            while (trainer.stepCount() < steps) {
-                int stop = Math.min(steps, trainer.stepCount() + checkpointEvery);
-                trainer.trainUntil(examples, stop, outcome -> {
-                    context.progress(trainer.stepCount(), steps, (double) outcome.loss());
-                    context.throwIfCancelled();
-                });
-                finalCheckpoint = context.checkpointDirectory().resolve(String.format(Locale.ROOT, "imported-%08d",
-                        trainer.stepCount()));
-                trainer.checkpoint(finalCheckpoint);
-                context.checkpoint(trainer.stepCount(), finalCheckpoint);
-            }
-            if (finalCheckpoint == null) {
-                finalCheckpoint = last.orElseThrow().path();
-            }
+        try (TorchScriptCaptionerTrainer trainer = last.isPresent()
+                ? TorchScriptCaptionerTrainer.resume(last.get().path())
+                : TorchScriptCaptionerTrainer.start(context.models().directory(base), settings)) {
+            finalCheckpoint = CheckpointedFineTune.train(context, trainer, steps, checkpointEvery, last,
+                    (stop, onStep) -> trainer.trainUntil(examples, stop, onStep));
         }
         ModelRef ref = ModelRef.captioner(modelName, pipeline.versionFor(modelName));
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -106,8 +87,7 @@ final class ImportedCaptionerFinetune {
                 baseManifest.architecture(), hyper, new ModelManifest.Lineage(pipeline.corpus().id(), null, null, base,
                         pipeline.corpus().humanSetId()), metrics, java.time.Instant.now(), Map.of(),
                 ModelManifest.FORMAT_TORCHSCRIPT);
-        Path source = finalCheckpoint;
-        context.models().publish(manifest, staging -> TorchScriptFineTune.copyModelFiles(source, staging));
+        CheckpointedFineTune.publish(context, manifest, finalCheckpoint);
         context.progress(steps, steps, null);
         context.metrics((long) steps, metrics);
         context.log(String.format(Locale.ROOT, "published %s fine-tuned from imported %s; eval SHORT recall %.3f, "

@@ -9,6 +9,7 @@ import io.recap.ml.torchscript.TorchScriptConfig;
 import io.recap.ml.torchscript.TorchScriptFineTune;
 import io.recap.orchestrator.jobs.T2iFinetuneSpec;
 import io.recap.orchestrator.task.Checkpoint;
+import io.recap.orchestrator.task.CheckpointedFineTune;
 import io.recap.orchestrator.task.ModelVersions;
 import io.recap.orchestrator.task.TaskContext;
 import io.recap.orchestrator.task.TaskParams;
@@ -65,34 +66,18 @@ final class ImportedPipelineFinetune {
         float promptDropout = (float) params.doubleValue("promptDropout", DEFAULT_PROMPT_DROPOUT, 0, 0.99);
         int checkpointEvery = params.intValue("checkpointEvery", Math.max(1, steps / 4), 1, 10_000_000);
 
-        Optional<Checkpoint> last = context.lastCheckpoint()
-                .filter(checkpoint -> TorchScriptFineTune.isCheckpoint(checkpoint.path()));
-        TorchScriptPipelineTrainer trainer = last.isPresent()
+        Optional<Checkpoint> last = CheckpointedFineTune.resumable(context);
+        if (last.isEmpty()) {
+            context.log(String.format(Locale.ROOT, "fine-tuning imported %s on %d images, mix %s, for %d steps of %d, "
+                    + "lr %.2g, prompt dropout %.2f", base, dataset.examples().size(), spec.captionMix(), steps,
+                    settings.batchSize(), settings.learningRate(), promptDropout));
+        }
+        Path finalCheckpoint;
+        try (TorchScriptPipelineTrainer trainer = last.isPresent()
                 ? TorchScriptPipelineTrainer.resume(last.get().path(), promptDropout)
-                : TorchScriptPipelineTrainer.start(baseFolder, settings, promptDropout);
-        Path finalCheckpoint = last.map(Checkpoint::path).orElse(null);
-        try (trainer) {
-            if (last.isPresent()) {
-                context.progressStartsAt(trainer.stepCount());
-                context.log("resumed the imported fine-tune at step " + trainer.stepCount() + " (attempt "
-                        + context.attempt() + ")");
-            } else {
-                context.log(String.format(Locale.ROOT, "fine-tuning imported %s on %d images, mix %s, for %d steps of "
-                        + "%d, lr %.2g, prompt dropout %.2f", base, dataset.examples().size(), spec.captionMix(), steps,
-                        settings.batchSize(), settings.learningRate(), promptDropout));
-            }
-            context.progress(trainer.stepCount(), steps, null);
-            while (trainer.stepCount() < steps) {
-                int stop = Math.min(steps, trainer.stepCount() + checkpointEvery);
-                trainer.trainUntil(dataset.examples(), spec.captionMix(), stop, outcome -> {
-                    context.progress(trainer.stepCount(), steps, (double) outcome.loss());
-                    context.throwIfCancelled();
-                });
-                finalCheckpoint = context.checkpointDirectory().resolve(String.format(Locale.ROOT, "imported-%08d",
-                        trainer.stepCount()));
-                trainer.checkpoint(finalCheckpoint);
-                context.checkpoint(trainer.stepCount(), finalCheckpoint);
-            }
+                : TorchScriptPipelineTrainer.start(baseFolder, settings, promptDropout)) {
+            finalCheckpoint = CheckpointedFineTune.train(context, trainer, steps, checkpointEvery, last,
+                    (stop, onStep) -> trainer.trainUntil(dataset.examples(), spec.captionMix(), stop, onStep));
         }
         List<Float> losses = TorchScriptFineTune.losses(finalCheckpoint);
         Map<String, Double> metrics = new LinkedHashMap<>();
@@ -110,8 +95,7 @@ final class ImportedPipelineFinetune {
                 baseManifest.architecture(), hyper, new ModelManifest.Lineage(spec.corpusId(), spec.captioner(),
                         spec.captionMix(), base, null), metrics, Instant.now(), Map.of(),
                 ModelManifest.FORMAT_TORCHSCRIPT);
-        Path source = finalCheckpoint;
-        context.models().publish(manifest, staging -> TorchScriptFineTune.copyModelFiles(source, staging));
+        CheckpointedFineTune.publish(context, manifest, finalCheckpoint);
         context.progress(steps, steps, null);
         context.metrics((long) steps, metrics);
         context.log("published " + manifest.ref() + " fine-tuned from imported " + base + " with mix " + spec.captionMix());
