@@ -10,6 +10,7 @@ import io.recap.core.domain.ModelKind;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.model.ModelIntegrityException;
 import io.recap.core.store.LocalBlobStore;
+import io.recap.orchestrator.registry.ModelImporter;
 import io.recap.orchestrator.registry.ModelRegistry;
 import io.recap.orchestrator.registry.PromotionPolicy;
 import io.recap.orchestrator.registry.PromotionRefusedException;
@@ -29,6 +30,9 @@ import org.springframework.test.web.servlet.MockMvc;
 @WebMvcTest(ModelController.class)
 @AutoConfigureMockMvc(addFilters = false)
 class ModelPromotionEndpointTest {
+
+    @MockitoBean
+    ModelImporter importer;
 
     @MockitoBean
     ModelRegistry registry;
