@@ -1,5 +1,8 @@
 package io.recap.generation.bench;
 
+import static io.recap.service.bench.ServingBenchmarks.copyShippedModel;
+import static io.recap.service.bench.ServingBenchmarks.median;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.recap.core.model.ModelStore;
 import io.recap.generation.config.GenerationServiceProperties;
@@ -7,11 +10,9 @@ import io.recap.generation.inference.GenerationRequest;
 import io.recap.generation.inference.Generator;
 import io.recap.generation.inference.TextToImageHolder;
 import io.recap.ml.diffusion.SamplingOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.util.FileSystemUtils;
 
 /**
  * Batching across requests against one request for many images, and a lone request's latency against the path
@@ -53,8 +53,7 @@ class GenerationBatchingBenchmark {
 
     @Test
     void batchedThroughputAndLoneLatency(@TempDir Path store) throws Exception {
-        Path shipped = Path.of(System.getProperty("recap.bench.models", "../models"));
-        FileSystemUtils.copyRecursively(shipped.resolve(MODEL), Files.createDirectories(store.resolve("models").resolve(MODEL)));
+        copyShippedModel(MODEL, store);
         int rounds = Integer.getInteger("recap.bench.rounds", 5);
         int loneRequests = Integer.getInteger("recap.bench.lone", 4);
         int perClient = Integer.getInteger("recap.bench.perClient", 2);
@@ -161,12 +160,5 @@ class GenerationBatchingBenchmark {
 
     private static double seconds(long beginNanos) {
         return (System.nanoTime() - beginNanos) / 1e9;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }
