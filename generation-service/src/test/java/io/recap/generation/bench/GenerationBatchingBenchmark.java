@@ -31,7 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <ul>
  *   <li><b>count 8</b>: one request for 8 images, images/s;</li>
- *   <li><b>c8</b>: 8 clients, each asking for one image and asking again as soon as it has it, images/s;</li>
+ *   <li><b>c8</b>: 8 clients, each asking for one image and asking again as soon as it has it
+ *       ({@code recap.bench.perClient} times: enough that the phase's first request, which finds the batcher idle
+ *       and goes alone, weighs little), images/s;</li>
  *   <li><b>c1</b>: one request for one image at a time, latency, through the {@link Generator} and through the path
  *       every request took before batching (a long-lived sampler thread calling
  *       {@code DiffusionModel.sample(List.of(prompt), options)}), alternating.</li>
@@ -56,7 +58,7 @@ class GenerationBatchingBenchmark {
         copyShippedModel(MODEL, store);
         int rounds = Integer.getInteger("recap.bench.rounds", 5);
         int loneRequests = Integer.getInteger("recap.bench.lone", 4);
-        int perClient = Integer.getInteger("recap.bench.perClient", 2);
+        int perClient = Integer.getInteger("recap.bench.perClient", 4);
         GenerationServiceProperties properties = new GenerationServiceProperties(store, MODEL, Duration.ofHours(1),
                 16, Duration.ofMinutes(10), 16, Duration.ofMillis(10), Duration.ofMillis(250), null, null, 200, 8, 2000);
         TextToImageHolder holder = new TextToImageHolder(new ModelStore(store), properties);
