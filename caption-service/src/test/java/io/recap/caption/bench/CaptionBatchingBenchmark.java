@@ -1,5 +1,8 @@
 package io.recap.caption.bench;
 
+import static io.recap.service.bench.ServingBenchmarks.copyShippedModel;
+import static io.recap.service.bench.ServingBenchmarks.median;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.recap.caption.config.CaptionServiceProperties;
 import io.recap.caption.inference.CaptionBatcher;
@@ -10,11 +13,9 @@ import io.recap.ml.captioner.DecodingOptions;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -25,7 +26,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.util.FileSystemUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -53,8 +53,7 @@ class CaptionBatchingBenchmark {
 
     @Test
     void servedAgainstOfflineAtConcurrencyOneAndThirtyTwo(@TempDir Path store) throws Exception {
-        Path shipped = Path.of(System.getProperty("recap.bench.models", "../models"));
-        FileSystemUtils.copyRecursively(shipped.resolve(MODEL), Files.createDirectories(store.resolve("models").resolve(MODEL)));
+        copyShippedModel(MODEL, store);
         int rounds = Integer.getInteger("recap.bench.rounds", 5);
         double seconds = Double.parseDouble(System.getProperty("recap.bench.seconds", "10"));
         CaptionServiceProperties properties = new CaptionServiceProperties(store, MODEL, Duration.ofHours(1), BATCH,
@@ -166,12 +165,5 @@ class CaptionBatchingBenchmark {
             images.add(image);
         }
         return images;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

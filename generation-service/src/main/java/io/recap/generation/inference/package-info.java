@@ -1,2 +1,2 @@
-/** The loaded text-to-image model and the bounded gate in front of it. */
+/** The loaded text-to-image model, the dynamic batcher in front of it and the batch sampler behind it. */
 package io.recap.generation.inference;

@@ -1,5 +1,8 @@
 package io.recap.generation.bench;
 
+import static io.recap.service.bench.ServingBenchmarks.copyShippedModel;
+import static io.recap.service.bench.ServingBenchmarks.median;
+
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.recap.core.model.ModelStore;
 import io.recap.generation.config.GenerationServiceProperties;
@@ -7,11 +10,9 @@ import io.recap.generation.inference.GenerationRequest;
 import io.recap.generation.inference.Generator;
 import io.recap.generation.inference.TextToImageHolder;
 import io.recap.ml.diffusion.SamplingOptions;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
@@ -21,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.util.FileSystemUtils;
 
 /**
  * Batching across requests against one request for many images, and a lone request's latency against the path
@@ -31,7 +31,9 @@ import org.springframework.util.FileSystemUtils;
  *
  * <ul>
  *   <li><b>count 8</b>: one request for 8 images, images/s;</li>
- *   <li><b>c8</b>: 8 clients, each asking for one image and asking again as soon as it has it, images/s;</li>
+ *   <li><b>c8</b>: 8 clients, each asking for one image and asking again as soon as it has it
+ *       ({@code recap.bench.perClient} times: enough that the phase's first request, which finds the batcher idle
+ *       and goes alone, weighs little), images/s;</li>
  *   <li><b>c1</b>: one request for one image at a time, latency, through the {@link Generator} and through the path
  *       every request took before batching (a long-lived sampler thread calling
  *       {@code DiffusionModel.sample(List.of(prompt), options)}), alternating.</li>
@@ -53,11 +55,10 @@ class GenerationBatchingBenchmark {
 
     @Test
     void batchedThroughputAndLoneLatency(@TempDir Path store) throws Exception {
-        Path shipped = Path.of(System.getProperty("recap.bench.models", "../models"));
-        FileSystemUtils.copyRecursively(shipped.resolve(MODEL), Files.createDirectories(store.resolve("models").resolve(MODEL)));
+        copyShippedModel(MODEL, store);
         int rounds = Integer.getInteger("recap.bench.rounds", 5);
         int loneRequests = Integer.getInteger("recap.bench.lone", 4);
-        int perClient = Integer.getInteger("recap.bench.perClient", 2);
+        int perClient = Integer.getInteger("recap.bench.perClient", 4);
         GenerationServiceProperties properties = new GenerationServiceProperties(store, MODEL, Duration.ofHours(1),
                 16, Duration.ofMinutes(10), 16, Duration.ofMillis(10), Duration.ofMillis(250), null, null, 200, 8, 2000);
         TextToImageHolder holder = new TextToImageHolder(new ModelStore(store), properties);
@@ -161,12 +162,5 @@ class GenerationBatchingBenchmark {
 
     private static double seconds(long beginNanos) {
         return (System.nanoTime() - beginNanos) / 1e9;
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -113,9 +113,10 @@ class GenerateApiTests extends GenerationServiceIntegrationTest {
 
     @Test
     void aBurstBeyondCapacityIsAnswered503WithRetryAfter() throws Exception {
+        // One request samples and one may wait (max-waiting 1); the rest find the queue full.
         List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            burst.add(HTTP.sendAsync(request("{\"prompt\":\"a red circle\",\"steps\":100,\"count\":8}", "application/json"),
+            burst.add(HTTP.sendAsync(request("{\"prompt\":\"a red circle\",\"steps\":20,\"count\":8}", "application/json"),
                     HttpResponse.BodyHandlers.ofString()));
         }
         List<HttpResponse<String>> responses = burst.stream().map(CompletableFuture::join).toList();

@@ -127,11 +127,8 @@ class DynamicBatcherTest {
     @Test
     void requestsThatComeBackLateStillJoinTheBatchRecentDemandPredicts() throws Exception {
         start(new BatchSettings(32, Duration.ofMillis(5), Duration.ofSeconds(3), 64));
-        holdTheBatchingThread();
-        awaitAll(releaseAfterQueueing("a:1", "a:1", "a:1", "a:1", "a:1", "a:1", "a:1", "a:1"));
-        // Eight came together: the demand to expect from now on. Once the batcher has recorded that pass, pretend
-        // it took 4 s (a slow CPU): a short batch may then wait up to 1 s for the rest.
-        Thread.sleep(50);
+        eightComeTogether();
+        // Pretend that pass took 4 s (a slow CPU): a short batch may then wait up to 1 s for the rest.
         batcher.demand().rememberPass(Duration.ofSeconds(4).toNanos());
         List<CompletableFuture<String>> late = new ArrayList<>(submitAll("a:1", "a:1", "a:1", "a:1"));
         Thread.sleep(100); // far beyond the 5 ms batch delay
@@ -145,10 +142,7 @@ class DynamicBatcherTest {
     @Test
     void whenDemandFallsOneFillWaitThatComesUpShortResetsTheEstimate() throws Exception {
         start(new BatchSettings(32, Duration.ofMillis(20), Duration.ofSeconds(1), 64));
-        holdTheBatchingThread();
-        awaitAll(releaseAfterQueueing("a:1", "a:1", "a:1", "a:1", "a:1", "a:1", "a:1", "a:1"));
-        Thread.sleep(50); // the batcher has recorded the batch of eight
-        assertThat(batcher.demand().expectedBatchSize()).isEqualTo(8);
+        eightComeTogether();
 
         // One client is left: its request waits for the seven once, in vain; from then on nobody is expected.
         awaitAll(submitAll("a:1"));
@@ -220,6 +214,14 @@ class DynamicBatcherTest {
     private void holdTheBatchingThread() throws InterruptedException {
         batcher.submit("gate", NO_DEADLINE);
         assertThat(gateEntered.await(LONG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Eight requests form one batch: the demand to expect from then on, once the batcher has recorded it. */
+    private void eightComeTogether() throws Exception {
+        holdTheBatchingThread();
+        awaitAll(releaseAfterQueueing("a:1", "a:1", "a:1", "a:1", "a:1", "a:1", "a:1", "a:1"));
+        Thread.sleep(50);
+        assertThat(batcher.demand().expectedBatchSize()).isEqualTo(8);
     }
 
     /** Queues the inputs behind the held gate, then opens it: they are all queued when the next batch forms. */
