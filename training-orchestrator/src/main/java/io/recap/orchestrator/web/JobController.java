@@ -1,5 +1,6 @@
 package io.recap.orchestrator.web;
 
+import io.recap.orchestrator.jobs.JobRepository;
 import io.recap.orchestrator.jobs.JobService;
 import io.recap.orchestrator.jobs.JobView;
 import java.net.URI;
@@ -13,7 +14,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** {@code /jobs}: submit, list (by state and kind), read (progress, metrics, attempts, log tail), cancel. */
+/** {@code /jobs}: submit, list (by state and kind), read (progress, metrics, attempts, log tail), its loss curve, cancel. */
 @RestController
 @RequestMapping("/jobs")
 public class JobController {
@@ -39,6 +40,12 @@ public class JobController {
     @GetMapping("/{jobId}")
     public JobView get(@PathVariable String jobId) {
         return jobs.get(jobId);
+    }
+
+    /** The losses the job reported with its progress, {@code [{step, loss}]} in step order: its loss curve. */
+    @GetMapping("/{jobId}/losses")
+    public List<JobRepository.LossPoint> losses(@PathVariable String jobId) {
+        return jobs.losses(jobId);
     }
 
     @PostMapping("/{jobId}/cancel")

@@ -80,6 +80,12 @@ class JobApiTests extends OrchestratorIntegrationTest {
             assertThat(finished.get("metrics").get("steps").get("value").asDouble()).isEqualTo(10.0);
         });
 
+        JsonNode losses = getJson("/jobs/" + jobId + "/losses");
+        JsonNode last = losses.get(losses.size() - 1);
+        assertThat(last.get("step").asLong()).as("every reported loss, by step").isEqualTo(10);
+        assertThat(last.get("loss").asDouble()).isEqualTo(1.0 / 11);
+        assertThat(get("/jobs/no-such-job/losses").statusCode()).isEqualTo(404);
+
         assertThat(getJson("/jobs?state=SUCCEEDED&kind=t2i-finetune").toString()).contains(jobId);
         assertThat(getJson("/jobs?state=FAILED").toString()).doesNotContain(jobId);
         assertThat(get("/actuator/prometheus").body()).contains("recap_orchestrator_queue_wait_seconds_count{",
