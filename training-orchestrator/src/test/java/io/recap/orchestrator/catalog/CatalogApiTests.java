@@ -104,6 +104,7 @@ class CatalogApiTests extends OrchestratorIntegrationTest {
         assertThat(corpus.get("captions").get("captioner/shapes/v1").get("LONG").asLong()).isEqualTo(1);
         assertThat(corpus.get("captions").get("captioner/shapes/v2").get("SHORT").asLong()).isEqualTo(1);
         assertThat(corpus.get("relabelFailures").get("captioner/shapes/v1").asLong()).isEqualTo(1);
+        assertThat(corpus.get("relabelFailureReasons").get("captioner/shapes/v1").get("TRUNCATED").asLong()).isEqualTo(1);
 
         Path snapshot = snapshot("corpus-b", V1);
         JsonNode manifest = Json.mapper().readTree(Files.readAllBytes(snapshot.resolve("snapshot.json")));
