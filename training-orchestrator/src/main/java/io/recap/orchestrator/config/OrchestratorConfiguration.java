@@ -268,6 +268,8 @@ class OrchestratorConfiguration {
     @Bean
     EndpointRules orchestratorEndpointRules() {
         return requests -> requests
+                // The console's static pages hold no data: the browser fetches data with the user's key.
+                .requestMatchers(HttpMethod.GET, "/console", "/console/", "/console/**").permitAll()
                 .requestMatchers(HttpMethod.POST, "/jobs", "/jobs/*/cancel", "/corpora/*/ingest", "/corpora/*/snapshots")
                 .hasRole(Role.OPERATOR.name())
                 .requestMatchers(HttpMethod.GET, "/corpora/*/export", "/corpora/*/exports/*")

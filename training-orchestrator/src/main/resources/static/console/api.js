@@ -1,0 +1,62 @@
+// Every call to the REST API: the signed-in user's key as X-API-Key (docs/security.md, "The web console"), JSON in
+// and out, and the API's problem+json turned into an ApiError carrying its detail.
+
+const KEY = 'recap.console.apiKey';
+
+export function apiKey() {
+  return sessionStorage.getItem(KEY);
+}
+
+export function signOut() {
+  sessionStorage.removeItem(KEY);
+}
+
+export class ApiError extends Error {
+  constructor(status, problem) {
+    super(problem.detail || problem.title || `HTTP ${status}`);
+    this.status = status;
+    this.problem = problem;
+  }
+}
+
+/** Signs in with a key when the API accepts it for a read; throws ApiError otherwise and keeps nothing. */
+export async function signIn(key) {
+  await call('/corpora', {key});
+  sessionStorage.setItem(KEY, key);
+}
+
+export function get(path) {
+  return call(path);
+}
+
+export function post(path, body) {
+  return call(path, {method: 'POST', body});
+}
+
+async function call(path, {method = 'GET', body, key = apiKey()} = {}) {
+  const headers = {Accept: 'application/json'};
+  if (key) headers['X-API-Key'] = key;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, {method, headers, body: body === undefined ? undefined : JSON.stringify(body)});
+  const text = await response.text();
+  let json = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    json = {detail: text};
+  }
+  if (!response.ok) {
+    const error = new ApiError(response.status, json || {});
+    if (response.status === 401 && key === apiKey()) {
+      signOut();
+      window.dispatchEvent(new CustomEvent('recap:signed-out', {detail: error.message}));
+    }
+    throw error;
+  }
+  return json;
+}
+
+/** The path of one model version from its ref ({kind: 'TEXT_TO_IMAGE', name, version}). */
+export function modelPath(ref) {
+  return `${ref.kind.toLowerCase().replace(/_/g, '-')}/${ref.name}/${ref.version}`;
+}
