@@ -1,0 +1,285 @@
+package io.recap.orchestrator.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.recap.core.domain.CaptionStyle;
+import io.recap.core.domain.ImageRef;
+import io.recap.core.domain.ModelRef;
+import io.recap.core.messages.CorpusIngestBatch;
+import io.recap.core.messages.RelabelResult;
+import io.recap.core.messages.Topics;
+import io.recap.core.model.ModelStore;
+import io.recap.orchestrator.support.OrchestratorIntegrationTest;
+import io.recap.orchestrator.support.TestModels;
+import io.recap.service.security.TestApiKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The web console ({@code /console}) in headless Chromium driven by Selenium, against the whole orchestrator (real
+ * broker, database, store, simulated training jobs): sign-in, a corpus, a job run to the end, a model promoted.
+ * Needs Debian's {@code chromium} and {@code chromium-driver} (.ci/run installs them); without them it is skipped.
+ * Each page's screenshot goes to {@code recap.console.screenshots} (default {@code target/console-screenshots};
+ * {@code -Drecap.console.screenshots=../docs/console} refreshes the README's).
+ */
+class ConsoleBrowserTests extends OrchestratorIntegrationTest {
+
+    private static final Path CHROMIUM = Path.of(System.getProperty("recap.chromium", "/usr/bin/chromium"));
+    private static final Path CHROMEDRIVER = Path.of(System.getProperty("recap.chromedriver", "/usr/bin/chromedriver"));
+    private static final Path SCREENSHOTS = Path.of(System.getProperty("recap.console.screenshots",
+            "target/console-screenshots"));
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final ModelRef CAPTIONER = ModelRef.captioner("console-cap", "v1");
+    private static final ModelRef FAILING_CAPTIONER = ModelRef.captioner("console-cap", "v2");
+    private static final String CORPUS = "console-corpus";
+
+    private static WebDriver browser;
+
+    @Autowired
+    ModelStore models;
+
+    @BeforeAll
+    static void startBrowser() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "console browser tests skipped: " + CHROMIUM + " and " + CHROMEDRIVER + " are needed "
+                        + "(apt-get install chromium chromium-driver)");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--window-size=1280,1000");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @BeforeEach
+    void corpusAndModels() throws Exception {
+        TestModels.captioner(models, CAPTIONER.name(), CAPTIONER.version());
+        TestModels.textToImage(models, "console-sd", "v1", CORPUS, CAPTIONER);
+        if (get("/corpora/" + CORPUS).statusCode() == 200) {
+            return;
+        }
+        List<CorpusIngestBatch.Item> items = IntStream.rangeClosed(1, 12)
+                .mapToObj(i -> new CorpusIngestBatch.Item("img-" + i, ImageRef.ofUri("file:/data/img-" + i + ".png"),
+                        "alt " + i))
+                .toList();
+        send(Topics.CORPUS_INGEST, new CorpusIngestBatch(CORPUS, "b1", items));
+        await().atMost(PATIENCE).until(() -> get("/corpora/" + CORPUS).statusCode() == 200);
+        for (int i = 1; i <= 12; i++) {
+            Map<CaptionStyle, String> captions = i % 2 == 0
+                    ? Map.of(CaptionStyle.SHORT, "shape " + i, CaptionStyle.LONG, "a long caption of shape " + i)
+                    : Map.of(CaptionStyle.SHORT, "shape " + i);
+            send(Topics.RELABEL_RESULTS, RelabelResult.success("img-" + i, CORPUS, "r1", CAPTIONER, captions));
+            send(Topics.RELABEL_RESULTS, RelabelResult.failure("img-" + i, CORPUS, "r2", FAILING_CAPTIONER,
+                    i % 3 == 0 ? "DECODE" : "TRUNCATED", "image " + i + " could not be read"));
+        }
+        await().atMost(PATIENCE).until(() -> {
+            JsonNode corpus = getJson("/corpora/" + CORPUS);
+            return corpus.get("captions").path(CAPTIONER.toString()).path("LONG").asLong() == 6
+                    && corpus.get("relabelFailures").path(FAILING_CAPTIONER.toString()).asLong() == 12;
+        });
+    }
+
+    @Test
+    void aKeyTheApiRefusesIsNotKeptAndAnAcceptedOneOpensTheCorpora() throws Exception {
+        signOut();
+        browser.get(url("/console/index.html#/corpora"));
+        WebElement key = waitFor(By.id("api-key"));
+        assertThat(browser.switchTo().activeElement()).as("the key field has focus").isEqualTo(key);
+        key.sendKeys("recap_not-a-key", Keys.ENTER);
+        waitForText(By.cssSelector("#login [role=alert]"), "Not signed in");
+        assertThat(storedKey()).isNull();
+        screenshot("login");
+
+        key.clear();
+        key.sendKeys(TestApiKeys.VIEWER, Keys.ENTER);
+        WebElement corpora = waitFor(By.id("corpora"));
+        assertThat(browser.getCurrentUrl()).as("back where the user was going").endsWith("#/corpora");
+        assertThat(storedKey()).isEqualTo(TestApiKeys.VIEWER);
+        WebElement row = corpora.findElement(By.xpath(".//tr[td/a[text()='" + CORPUS + "']]"));
+        assertThat(row.getText()).contains(getJson("/corpora/" + CORPUS).get("imageCount").asString());
+        screenshot("corpora");
+
+        browser.findElement(By.id("sign-out")).click();
+        waitFor(By.id("api-key"));
+        assertThat(storedKey()).isNull();
+    }
+
+    @Test
+    void aCorpusShowsItsCountsAndCaptionCoverageAndPagesThroughItsFailuresWithTheArrowKeys() throws Exception {
+        signIn(TestApiKeys.VIEWER);
+        browser.get(url("/console/index.html#/corpora"));
+        waitFor(By.linkText(CORPUS)).click();
+
+        JsonNode corpus = getJson("/corpora/" + CORPUS);
+        WebElement facts = waitFor(By.id("corpus-facts"));
+        assertThat(facts.getText()).contains("Images\n" + corpus.get("imageCount").asLong(),
+                "Ingest batches\n" + corpus.get("batchCount").asLong());
+        String coverage = waitFor(By.id("coverage")).getText();
+        assertThat(coverage).contains(CAPTIONER + " 6 (50 %) 12 (100 %)");
+        assertThat(waitFor(By.id("failure-counts")).getText()).contains(FAILING_CAPTIONER + " 12 DECODE 4, TRUNCATED 8");
+
+        waitForText(By.id("failures-position"), "Page 1 of 2 (12 failures)");
+        assertThat(rows(By.cssSelector("#failure-list tbody tr"))).hasSize(10);
+        assertThat(browser.findElement(By.id("failure-list")).getText()).contains("TRUNCATED", "DECODE");
+        screenshot("corpus");
+        WebElement next = browser.findElement(By.id("failures-next"));
+        next.sendKeys(Keys.ARROW_RIGHT);
+        waitForText(By.id("failures-position"), "Page 2 of 2");
+        assertThat(rows(By.cssSelector("#failure-list tbody tr"))).hasSize(2);
+        assertThat(next.isEnabled()).isFalse();
+        browser.findElement(By.id("failures-previous")).sendKeys(Keys.ARROW_LEFT);
+        waitForText(By.id("failures-position"), "Page 1 of 2");
+    }
+
+    @Test
+    void aSubmittedJobIsRefusedWithTheServersReasonThenRunsToTheEndWithItsLossCurve() throws Exception {
+        signIn(TestApiKeys.OPERATOR);
+        browser.get(url("/console/index.html#/jobs"));
+        new Select(waitFor(By.id("job-kind"))).selectByValue("EVALUATE");
+        WebElement spec = browser.findElement(By.id("job-spec"));
+        spec.clear();
+        spec.sendKeys("{}");
+        browser.findElement(By.cssSelector("#submit-job button[type=submit]")).click();
+        waitForText(By.cssSelector("#submit-status [role=alert]"), "spec.model");
+
+        spec.clear();
+        spec.sendKeys("{\"model\": \"" + CAPTIONER + "\"}");
+        WebElement params = browser.findElement(By.id("job-params"));
+        params.clear();
+        params.sendKeys("{\"simulate\": true, \"steps\": 20, \"stepMillis\": 100}");
+        browser.findElement(By.cssSelector("#submit-job button[type=submit]")).click();
+
+        new WebDriverWait(browser, PATIENCE).until(ExpectedConditions.urlMatches("#/jobs/[^/]+$"));
+        String jobId = browser.getCurrentUrl().replaceAll(".*#/jobs/", "");
+        WebElement cancel = waitFor(By.id("cancel-job"));
+        new WebDriverWait(browser, PATIENCE).until(driver -> "SUCCEEDED".equals(
+                driver.findElement(By.id("main")).getDomAttribute("data-job-state")));
+        assertThat(cancel.isDisplayed()).as("a finished job cannot be cancelled").isFalse();
+
+        JsonNode job = getJson("/jobs/" + jobId);
+        JsonNode losses = getJson("/jobs/" + jobId + "/losses");
+        assertThat(losses.size()).isGreaterThan(1);
+        assertThat(losses.get(losses.size() - 1).get("step").asLong()).isEqualTo(20);
+        WebElement curve = waitFor(By.id("loss-curve"));
+        assertThat(curve.getDomAttribute("data-points")).isEqualTo(Integer.toString(losses.size()));
+        assertThat(curve.getDomAttribute("aria-label")).endsWith("at step 20");
+        assertThat(browser.findElement(By.id("job-facts")).getText()).contains("20 / 20", "EVALUATE");
+        assertThat(browser.findElement(By.id("attempts")).getText()).contains("SUCCEEDED");
+        assertThat(browser.findElement(By.id("log-tail")).getText())
+                .contains(job.get("logTail").get(job.get("logTail").size() - 1).asString());
+        screenshot("job");
+
+        browser.findElement(By.linkText("Jobs")).click();
+        WebElement row = waitFor(By.xpath("//table[@id='jobs']//tr[td/a[text()='" + jobId + "']]"));
+        assertThat(row.getText()).contains("EVALUATE", "SUCCEEDED", "20 / 20");
+        screenshot("jobs");
+    }
+
+    @Test
+    void aModelShowsItsLineageAndMetricsAndIsPromotedOnlyAfterConfirmation() throws Exception {
+        signIn(TestApiKeys.ADMIN);
+        browser.get(url("/console/index.html#/models/text-to-image"));
+        waitFor(By.id("models"));
+        screenshot("models");
+        waitFor(By.linkText("text-to-image/console-sd/v1")).click();
+
+        WebElement lineage = waitFor(By.id("lineage"));
+        List<String> labels = new ArrayList<>();
+        lineage.findElements(By.cssSelector("g.node")).forEach(node -> labels.add(node.getDomAttribute("data-label")));
+        assertThat(labels).containsExactlyInAnyOrder("text-to-image/console-sd/v1", CAPTIONER.toString(),
+                "shapes-human-100", CORPUS);
+        assertThat(lineage.getText()).contains("captions SHORT 50 % / LONG 50 %", "human captions", "images of");
+        assertThat(waitFor(By.id("model-metrics")).getText()).contains("fid 14.84", "objectAccuracy 0.8434");
+        assertThat(waitFor(By.id("promoted-state")).getText()).isEqualTo("no");
+        screenshot("model");
+
+        waitFor(By.id("promote")).click();
+        assertThat(browser.switchTo().activeElement().getDomAttribute("id")).as("focus on the safe choice")
+                .isEqualTo("confirm-keep");
+        browser.switchTo().activeElement().sendKeys(Keys.ENTER);
+        new WebDriverWait(browser, PATIENCE).until(ExpectedConditions.invisibilityOfElementLocated(By.id("confirm")));
+        assertThat(getJson("/models/text-to-image/console-sd/v1").get("promoted").asBoolean()).isFalse();
+
+        browser.findElement(By.id("promote")).click();
+        waitFor(By.id("confirm-yes")).click();
+        waitForText(By.id("promote-status"), "Promoted at");
+        assertThat(browser.findElement(By.id("promoted-state")).getText()).isEqualTo("yes, the current one");
+        assertThat(getJson("/models/text-to-image/console-sd/v1").get("promoted").asBoolean()).isTrue();
+        assertThat(browser.findElement(By.id("promote")).isDisplayed()).isFalse();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    /** Signs in through the login page, as a user does. */
+    private void signIn(String key) {
+        signOut();
+        browser.get(url("/console/index.html#/login"));
+        waitFor(By.id("api-key")).sendKeys(key, Keys.ENTER);
+        waitFor(By.id("corpora"));
+    }
+
+    private void signOut() {
+        browser.get(url("/console/index.html#/login"));
+        ((JavascriptExecutor) browser).executeScript("sessionStorage.clear()");
+    }
+
+    private String storedKey() {
+        return (String) ((JavascriptExecutor) browser)
+                .executeScript("return sessionStorage.getItem('recap.console.apiKey')");
+    }
+
+    private WebElement waitFor(By locator) {
+        return new WebDriverWait(browser, PATIENCE).until(ExpectedConditions.visibilityOfElementLocated(locator));
+    }
+
+    private void waitForText(By locator, String text) {
+        new WebDriverWait(browser, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(locator, text));
+    }
+
+    private List<WebElement> rows(By locator) {
+        return browser.findElements(locator);
+    }
+
+    private void screenshot(String page) throws IOException {
+        Files.createDirectories(SCREENSHOTS);
+        Files.write(SCREENSHOTS.resolve(page + ".png"),
+                ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+}
