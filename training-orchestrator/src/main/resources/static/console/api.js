@@ -33,6 +33,13 @@ export function post(path, body) {
   return call(path, {method: 'POST', body});
 }
 
+/** A file the API serves (an image) as a blob: URL, since an <img src> cannot carry the key header. */
+export async function blobUrl(path) {
+  const response = await fetch(path, {headers: {'X-API-Key': apiKey()}});
+  if (!response.ok) throw new ApiError(response.status, {detail: `HTTP ${response.status}`});
+  return URL.createObjectURL(await response.blob());
+}
+
 async function call(path, {method = 'GET', body, key = apiKey()} = {}) {
   const headers = {Accept: 'application/json'};
   if (key) headers['X-API-Key'] = key;

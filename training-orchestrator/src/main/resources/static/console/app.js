@@ -4,6 +4,7 @@ import {apiKey, signOut} from './api.js';
 import {h} from './dom.js';
 import {loginPage} from './pages/login.js';
 import {corporaPage, corpusPage} from './pages/corpora.js';
+import {captionsPage} from './pages/captions.js';
 import {jobsPage, jobPage} from './pages/jobs.js';
 import {modelsPage, modelPage} from './pages/models.js';
 
@@ -11,6 +12,7 @@ const routes = [
   [/^#\/login$/, loginPage],
   [/^#\/corpora$/, corporaPage],
   [/^#\/corpora\/([^/]+)$/, corpusPage],
+  [/^#\/corpora\/([^/]+)\/captions$/, captionsPage],
   [/^#\/jobs$/, jobsPage],
   [/^#\/jobs\/([^/]+)$/, jobPage],
   [/^#\/models$/, modelsPage],

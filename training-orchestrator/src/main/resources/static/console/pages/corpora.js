@@ -39,6 +39,8 @@ export async function corpusPage(main, corpusId) {
     ['Created', time(corpus.createdAt)],
   ], {id: 'corpus-facts'}));
 
+  main.append(h('p', {}, h('a', {href: `#/corpora/${encodeURIComponent(corpusId)}/captions`, id: 'browse-captions'},
+    'Browse the images with their captions')));
   main.append(h('h2', {}, 'Caption coverage'));
   const captioners = Object.entries(corpus.captions || {});
   if (captioners.length === 0) {

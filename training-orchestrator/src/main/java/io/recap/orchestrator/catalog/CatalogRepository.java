@@ -140,6 +140,14 @@ public class CatalogRepository {
     public record ImageRow(String imageId, String uri, String altText) {
     }
 
+    public Optional<ImageRow> image(String corpusId, String imageId) {
+        return jdbc.sql("SELECT image_id, image_uri, alt_text FROM images WHERE corpus_id = ? AND image_id = ?")
+                .params(corpusId, imageId)
+                .query((rs, i) -> new ImageRow(rs.getString("image_id"), rs.getString("image_uri"),
+                        rs.getString("alt_text")))
+                .optional();
+    }
+
     /** Captions by one captioner version for images with ids in [{@code fromImageId}, {@code toImageId}]. */
     public Map<String, Map<CaptionStyle, String>> captions(String corpusId, String captioner, String fromImageId,
             String toImageId) {

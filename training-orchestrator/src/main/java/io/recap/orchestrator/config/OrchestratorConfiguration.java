@@ -8,6 +8,7 @@ import io.recap.orchestrator.registry.ModelImporter;
 import io.recap.core.store.AllowedRoots;
 import io.recap.core.store.LocalBlobStore;
 import io.recap.orchestrator.captioner.CaptionerFinetuneTask;
+import io.recap.orchestrator.catalog.CaptionBrowser;
 import io.recap.orchestrator.catalog.CatalogListeners;
 import io.recap.orchestrator.catalog.CatalogRepository;
 import io.recap.orchestrator.catalog.CatalogService;
@@ -114,6 +115,11 @@ class OrchestratorConfiguration {
             AllowedRoots ingestAllowedRoots, Clock clock, OrchestratorProperties properties) {
         return new CatalogService(repository, tx, blobStore, new LocalBlobStore(ingestAllowedRoots.roots().get(0)), clock,
                 properties.snapshotShardSize());
+    }
+
+    @Bean
+    CaptionBrowser captionBrowser(CatalogRepository repository, AllowedRoots ingestAllowedRoots) {
+        return new CaptionBrowser(repository, ingestAllowedRoots);
     }
 
     @Bean

@@ -11,7 +11,9 @@ import io.recap.core.messages.CorpusIngestBatch;
 import io.recap.core.messages.RelabelResult;
 import io.recap.core.messages.Topics;
 import io.recap.orchestrator.metrics.OrchestratorMetrics;
+import io.recap.orchestrator.support.IngestFixtures;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
+import io.recap.service.security.TestApiKeys;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -137,6 +139,46 @@ class CatalogApiTests extends OrchestratorIntegrationTest {
                 && getJson("/corpora/corpus-c").get("captions").has("captioner/shapes/v1"));
         assertThat(getJson("/corpora/corpus-c").get("captions").get("captioner/shapes/v1").get("SHORT").asLong())
                 .isEqualTo(1);
+    }
+
+    @Test
+    void theImagesComeAPageAtATimeWithTheirAltTextCaptionsAndFailuresAndEachImagesFileIsServed() throws Exception {
+        Path png = IngestFixtures.png(DATA_DIR.resolve("corpora/corpus-d/d1.png"));
+        send(Topics.CORPUS_INGEST, new CorpusIngestBatch("corpus-d", "b1", List.of(
+                new CorpusIngestBatch.Item("d1", ImageRef.ofUri(png.toUri().toString()), "alt one"),
+                new CorpusIngestBatch.Item("d2", ImageRef.ofUri(png.resolveSibling("gone.png").toUri().toString()),
+                        "alt two"),
+                new CorpusIngestBatch.Item("d3", ImageRef.ofUri("file:/data/d3.png"), "alt three"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/corpora/corpus-d").statusCode() == 200);
+        send(Topics.RELABEL_RESULTS, RelabelResult.success("d1", "corpus-d", "r1", V1,
+                Map.of(CaptionStyle.SHORT, "a red bar", CaptionStyle.LONG, "a red bar on the left of a white field")));
+        send(Topics.RELABEL_RESULTS, RelabelResult.failure("d2", "corpus-d", "r1", V1, "DECODE", "not an image"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> getJson("/corpora/corpus-d").get("relabelFailures")
+                .has(V1.toString()) && getJson("/corpora/corpus-d").get("captions").has(V1.toString()));
+
+        JsonNode first = getJson("/corpora/corpus-d/images?size=2&captioner=" + V1);
+        assertThat(first.get("images")).hasSize(2);
+        assertThat(first.get("images").get(0).get("altText").asString()).isEqualTo("alt one");
+        assertThat(first.get("images").get(0).get("captions").get("LONG").asString())
+                .isEqualTo("a red bar on the left of a white field");
+        assertThat(first.get("images").get(1).get("failure").asString()).isEqualTo("DECODE");
+        assertThat(first.get("next").asString()).isEqualTo("d2");
+        JsonNode last = getJson("/corpora/corpus-d/images?size=2&after=d2");
+        assertThat(last.get("images")).hasSize(1);
+        assertThat(last.get("images").get(0).get("imageId").asString()).isEqualTo("d3");
+        assertThat(last.get("images").get(0).get("captions").size()).as("no captioner asked for").isZero();
+        assertThat(last.get("next").isNull()).as("the last page").isTrue();
+
+        HttpResponse<byte[]> image = HTTP.send(TestApiKeys.request(
+                uri("/corpora/corpus-d/image?imageId=d1")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(image.body()).isEqualTo(Files.readAllBytes(png));
+        HttpResponse<String> gone = get("/corpora/corpus-d/image?imageId=d2");
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.body()).contains("\"reason\":\"IMAGE_NOT_FOUND\"", "is gone");
+        assertThat(get("/corpora/corpus-d/image?imageId=nope").body()).contains("has no image 'nope'");
+        assertThat(get("/corpora/corpus-d/images?size=0").statusCode()).isEqualTo(400);
     }
 
     @Test

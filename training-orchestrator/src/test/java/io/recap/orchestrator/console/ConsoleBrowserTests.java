@@ -14,6 +14,11 @@ import io.recap.core.model.ModelStore;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.orchestrator.support.TestModels;
 import io.recap.service.security.TestApiKeys;
+import io.recap.shapes.render.SceneRenderer;
+import io.recap.shapes.scene.Scene;
+import io.recap.shapes.scene.SceneGenerator;
+import io.recap.shapes.text.CaptionSet;
+import io.recap.shapes.text.CaptionWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +26,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +64,7 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
     private static final ModelRef CAPTIONER = ModelRef.captioner("console-cap", "v1");
     private static final ModelRef FAILING_CAPTIONER = ModelRef.captioner("console-cap", "v2");
     private static final String CORPUS = "console-corpus";
+    private static final int IMAGE_SIZE = 64;
 
     private static WebDriver browser;
 
@@ -96,16 +102,25 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
         if (get("/corpora/" + CORPUS).statusCode() == 200) {
             return;
         }
-        List<CorpusIngestBatch.Item> items = IntStream.rangeClosed(1, 12)
-                .mapToObj(i -> new CorpusIngestBatch.Item("img-" + i, ImageRef.ofUri("file:/data/img-" + i + ".png"),
-                        "alt " + i))
-                .toList();
+        // ShapesWorld scenes with their own alt-text and captions, so that the screenshots show what a corpus looks like.
+        List<CorpusIngestBatch.Item> items = new ArrayList<>();
+        List<CaptionSet> texts = new ArrayList<>();
+        for (int i = 1; i <= 12; i++) {
+            Scene scene = SceneGenerator.generate(42, i);
+            Path file = DATA_DIR.resolve("corpora").resolve(CORPUS).resolve("img-" + i + ".png");
+            Files.createDirectories(file.getParent());
+            ImageIO.write(SceneRenderer.render(scene, IMAGE_SIZE), "png", file.toFile());
+            CaptionSet text = CaptionWriter.captions(scene, i);
+            texts.add(text);
+            items.add(new CorpusIngestBatch.Item("img-" + i, ImageRef.ofUri(file.toUri().toString()), text.altText()));
+        }
         send(Topics.CORPUS_INGEST, new CorpusIngestBatch(CORPUS, "b1", items));
         await().atMost(PATIENCE).until(() -> get("/corpora/" + CORPUS).statusCode() == 200);
         for (int i = 1; i <= 12; i++) {
+            CaptionSet text = texts.get(i - 1);
             Map<CaptionStyle, String> captions = i % 2 == 0
-                    ? Map.of(CaptionStyle.SHORT, "shape " + i, CaptionStyle.LONG, "a long caption of shape " + i)
-                    : Map.of(CaptionStyle.SHORT, "shape " + i);
+                    ? Map.of(CaptionStyle.SHORT, text.shortCaption(), CaptionStyle.LONG, text.longCaption())
+                    : Map.of(CaptionStyle.SHORT, text.shortCaption());
             send(Topics.RELABEL_RESULTS, RelabelResult.success("img-" + i, CORPUS, "r1", CAPTIONER, captions));
             send(Topics.RELABEL_RESULTS, RelabelResult.failure("img-" + i, CORPUS, "r2", FAILING_CAPTIONER,
                     i % 3 == 0 ? "DECODE" : "TRUNCATED", "image " + i + " could not be read"));
@@ -167,6 +182,42 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
         assertThat(next.isEnabled()).isFalse();
         browser.findElement(By.id("failures-previous")).sendKeys(Keys.ARROW_LEFT);
         waitForText(By.id("failures-position"), "Page 1 of 2");
+    }
+
+    @Test
+    void theCaptionBrowserShowsEachImageWithItsAltTextAndBothCaptionsAndPagesWithTheArrowKeys() throws Exception {
+        signIn(TestApiKeys.VIEWER);
+        browser.get(url("/console/index.html#/corpora/" + CORPUS));
+        waitFor(By.id("browse-captions")).click();
+
+        waitForText(By.id("captions-position"), "Images 1–8 of 12");
+        JsonNode page = getJson("/corpora/" + CORPUS + "/images?size=8&captioner=" + CAPTIONER);
+        JsonNode even = null;
+        for (JsonNode image : page.get("images")) {
+            if (image.get("captions").has("LONG")) {
+                even = image;
+                break;
+            }
+        }
+        WebElement card = browser.findElement(By.cssSelector("article[data-image-id='" + even.get("imageId").asString()
+                + "']"));
+        assertThat(card.getText()).contains(even.get("altText").asString(),
+                even.get("captions").get("SHORT").asString(), even.get("captions").get("LONG").asString());
+        new WebDriverWait(browser, PATIENCE).until(driver -> ((Number) ((JavascriptExecutor) driver).executeScript(
+                "return arguments[0].naturalWidth", card.findElement(By.tagName("img")))).intValue() == IMAGE_SIZE);
+        WebElement odd = browser.findElement(By.cssSelector("article[data-image-id='img-1']"));
+        assertThat(odd.getText()).contains("LONG\nnot captioned");
+        screenshot("captions");
+
+        browser.findElement(By.id("captions-next")).sendKeys(Keys.ARROW_RIGHT);
+        waitForText(By.id("captions-position"), "Images 9–12 of 12");
+        assertThat(browser.findElements(By.cssSelector("article.caption-card"))).hasSize(4);
+        assertThat(browser.findElement(By.id("captions-next")).isEnabled()).isFalse();
+
+        new Select(browser.findElement(By.id("captioner"))).selectByValue(FAILING_CAPTIONER.toString());
+        waitForText(By.id("captions-position"), "Images 1–8 of 12");
+        new WebDriverWait(browser, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
+                By.cssSelector("article[data-image-id='img-3']"), "failed: DECODE"));
     }
 
     @Test
