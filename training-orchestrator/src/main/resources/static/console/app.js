@@ -7,6 +7,7 @@ import {corporaPage, corpusPage} from './pages/corpora.js';
 import {captionsPage} from './pages/captions.js';
 import {jobsPage, jobPage} from './pages/jobs.js';
 import {modelsPage, modelPage} from './pages/models.js';
+import {comparePage} from './pages/compare.js';
 
 const routes = [
   [/^#\/login$/, loginPage],
@@ -15,6 +16,7 @@ const routes = [
   [/^#\/corpora\/([^/]+)\/captions$/, captionsPage],
   [/^#\/jobs$/, jobsPage],
   [/^#\/jobs\/([^/]+)$/, jobPage],
+  [/^#\/compare(?:\?(.*))?$/, comparePage],
   [/^#\/models$/, modelsPage],
   [/^#\/models\/([^/]+)$/, modelsPage],
   [/^#\/models\/([^/]+)\/([^/]+)\/([^/]+)$/, modelPage],
@@ -36,7 +38,8 @@ async function render() {
   }
   document.getElementById('sign-out').hidden = !apiKey();
   for (const link of document.querySelectorAll('nav a')) {
-    const current = hash.startsWith(`#/${link.dataset.section}`);
+    const section = hash.startsWith('#/compare') ? 'models' : hash.split(/[/?]/)[1];
+    const current = section === link.dataset.section;
     if (current) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
   }
   const route = routes.find(([pattern]) => pattern.test(hash));
@@ -45,7 +48,7 @@ async function render() {
     main.append(h('h1', {}, 'Not found'), h('p', {}, 'No console page at ', h('code', {}, hash), '.'));
     return;
   }
-  const params = route[0].exec(hash).slice(1).map(decodeURIComponent);
+  const params = route[0].exec(hash).slice(1).map(param => param === undefined ? undefined : decodeURIComponent(param));
   leave = await route[1](main, ...params) || null;
   // Focus the page's heading so that keyboard and screen-reader users start at the new content.
   const heading = main.querySelector('h1');

@@ -1,4 +1,4 @@
-import {get, modelPath, post} from '../api.js';
+import {blobUrl, get, modelPath, post} from '../api.js';
 import {confirmAction} from '../confirm.js';
 import {alert, facts, h, number, s, table, time} from '../dom.js';
 
@@ -14,6 +14,7 @@ function metricsText(metrics) {
 
 export async function modelsPage(main, kind) {
   main.append(h('h1', {}, 'Models'),
+    h('p', {}, h('a', {href: '#/compare', id: 'compare-link'}, 'Compare text-to-image models')),
     h('nav', {class: 'tabs', 'aria-label': 'Model kinds'},
       [['All', '#/models', !kind], ...KINDS.map(k => [k, `#/models/${k}`, kind === k])].map(([label, href, current]) =>
         h('a', {href, 'aria-current': current ? 'page' : null}, label))));
@@ -82,11 +83,22 @@ async function showModel(body, ref) {
     h('h2', {}, 'Metrics'), Object.keys(manifest.metrics || {}).length === 0 ? h('p', {}, 'None recorded.')
       : table(null, ['Metric', 'Value'], Object.entries(manifest.metrics).map(([n, v]) => [n, number(v, 4)]),
         {id: 'model-metrics'}),
+    manifest.kind === 'TEXT_TO_IMAGE' ? [h('h2', {}, 'Evaluation samples'), await evaluationSamples(ref)] : [],
     h('h2', {}, 'Hyper-parameters'), table(null, ['Name', 'Value'],
       Object.entries(manifest.hyperParameters || {}).map(([n, v]) => [n, typeof v === 'object' ? JSON.stringify(v)
         : String(v)]), {id: 'hyper-parameters'}),
     ...((details.promotions || []).length === 0 ? [] : [h('h2', {}, 'Promotions'),
       h('ul', {id: 'promotions'}, details.promotions.map(p => h('li', {}, time(p.promotedAt))))]));
+}
+
+/** The sample sheet of the model's latest evaluation (same prompts and noise for every model), if it has one. */
+async function evaluationSamples(ref) {
+  try {
+    return h('img', {id: 'evaluation-samples', src: await blobUrl(`/models/${ref}/evaluation/samples.png`),
+      alt: `Sample images of ${ref} for the evaluation prompts`, class: 'samples'});
+  } catch {
+    return h('p', {class: 'hint'}, 'No sample sheet yet: an EVALUATE job writes one.');
+  }
 }
 
 /**

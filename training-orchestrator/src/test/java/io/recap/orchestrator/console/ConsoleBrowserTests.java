@@ -10,13 +10,18 @@ import io.recap.core.domain.ModelRef;
 import io.recap.core.messages.CorpusIngestBatch;
 import io.recap.core.messages.RelabelResult;
 import io.recap.core.messages.Topics;
+import io.recap.core.json.Json;
 import io.recap.core.model.ModelStore;
+import io.recap.core.store.LocalBlobStore;
+import io.recap.orchestrator.evaluation.EvaluationRecord;
+import io.recap.orchestrator.evaluation.TextToImageEvaluation;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.orchestrator.support.TestModels;
 import io.recap.service.security.TestApiKeys;
 import io.recap.shapes.render.SceneRenderer;
 import io.recap.shapes.scene.Scene;
 import io.recap.shapes.scene.SceneGenerator;
+import io.recap.shapes.text.CaptionKind;
 import io.recap.shapes.text.CaptionSet;
 import io.recap.shapes.text.CaptionWriter;
 import java.io.IOException;
@@ -26,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -70,6 +76,9 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
 
     @Autowired
     ModelStore models;
+
+    @Autowired
+    LocalBlobStore blobs;
 
     @BeforeAll
     static void startBrowser() {
@@ -295,6 +304,51 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
         assertThat(browser.findElement(By.id("promoted-state")).getText()).isEqualTo("yes, the current one");
         assertThat(getJson("/models/text-to-image/console-sd/v1").get("promoted").asBoolean()).isTrue();
         assertThat(browser.findElement(By.id("promote")).isDisplayed()).isFalse();
+    }
+
+    @Test
+    void twoModelsAreComparedWithEachCategorysDifferenceAndItsIntervalAsTheApiComputesThem() throws Exception {
+        ModelRef alt = TestModels.textToImage(models, "console-alt", "v1", CORPUS, null);
+        ModelRef recap = ModelRef.textToImage("console-sd", "v1");
+        evaluation(alt, 5);
+        evaluation(recap, 15);
+        JsonNode api = getJson("/models/comparison?baseline=" + alt + "&models=" + recap);
+        JsonNode overall = api.get("models").get(1).get("differences").get("overall");
+        assertThat(overall.get("low").asDouble()).as("a gain the evaluation resolves").isPositive();
+
+        signIn(TestApiKeys.VIEWER);
+        browser.get(url("/console/index.html#/models"));
+        waitFor(By.id("compare-link")).click();
+        new Select(waitFor(By.id("baseline"))).selectByValue(alt.toString());
+        browser.findElement(By.cssSelector("#compare-form input[value='" + recap + "']")).click();
+        browser.findElement(By.cssSelector("#compare-form button[type=submit]")).click();
+
+        WebElement row = waitFor(By.cssSelector("table.differences[data-model='" + recap + "'] tr[data-metric='overall']"));
+        assertThat(Double.parseDouble(row.getDomAttribute("data-estimate"))).isEqualTo(overall.get("estimate").asDouble());
+        assertThat(row.getDomAttribute("class")).isEqualTo("difference-better");
+        assertThat(browser.findElement(By.cssSelector("table.differences tr[data-metric='counting_error']"))
+                .getDomAttribute("class")).as("fewer counting errors are the gain").isEqualTo("difference-better");
+        WebElement count = browser.findElement(By.cssSelector("table.differences tr[data-metric='count']"));
+        assertThat(count.getDomAttribute("class")).as("the same outcomes: no difference").isEqualTo("difference-unresolved");
+        assertThat(browser.findElement(By.id("comparison-metrics")).getText()).contains(alt.toString(), recap.toString());
+        assertThat(browser.getCurrentUrl()).as("a comparison can be linked").contains("#/compare?baseline=");
+        screenshot("compare");
+    }
+
+    /** An evaluation record as EVALUATE writes it: {@code passes} of 20 images meet every category. */
+    private void evaluation(ModelRef model, int passes) {
+        List<TextToImageEvaluation.Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            boolean pass = i < passes;
+            outcomes.add(new TextToImageEvaluation.Outcome(i / 2, pass, Map.of("colour", pass, "count", i % 2 == 0),
+                    pass ? 0.0 : 1.0, pass ? 0.3 : 0.2));
+        }
+        List<EvaluationRecord.PromptText> prompts = IntStream.range(0, 10)
+                .mapToObj(i -> new EvaluationRecord.PromptText(i, "prompt " + i, "short")).toList();
+        TextToImageEvaluation.Settings settings = new TextToImageEvaluation.Settings(10, 2, 4, 3.0, 7, 1, 3,
+                List.of(CaptionKind.SHORT), 200);
+        blobs.put(EvaluationRecord.key(model, EvaluationRecord.FILE), Json.writePretty(new EvaluationRecord(model,
+                settings, null, null, Map.of("overall", passes / 20.0), prompts, outcomes)));
     }
 
     private String url(String path) {
