@@ -25,12 +25,24 @@ export async function captionsPage(main, corpusId) {
     .sort();
   const captioner = h('select', {id: 'captioner'},
     captioners.map(c => h('option', {value: c}, c)), h('option', {value: ''}, 'alt-text only'));
+  const filter = h('select', {id: 'caption-filter'},
+    [['', 'all images'], ['lacks=SHORT', 'lacking SHORT'], ['lacks=LONG', 'lacking LONG'],
+      ['has=LONG', 'with LONG'], ['failure=any', 'with a relabel failure'],
+      ...Object.keys(corpus.relabelFailureReasons || {}).flatMap(c => Object.keys(corpus.relabelFailureReasons[c]))
+        .filter((code, i, all) => all.indexOf(code) === i).map(code => [`failure=${code}`, `failed: ${code}`])]
+      .map(([value, label]) => h('option', {value}, label)));
+  const search = h('input', {id: 'caption-search', type: 'search', placeholder: 'words in alt-text or captions',
+    size: 28});
   const previous = h('button', {type: 'button', id: 'captions-previous'}, '← Previous');
   const next = h('button', {type: 'button', id: 'captions-next'}, 'Next →');
   const position = h('span', {id: 'captions-position'});
   const grid = h('div', {id: 'caption-grid', class: 'caption-grid', 'aria-live': 'polite'});
   const section = h('section', {'aria-label': 'Images and captions'},
-    h('div', {class: 'pager'}, h('label', {for: 'captioner'}, 'Captioner'), captioner, previous, position, next),
+    h('form', {class: 'pager', id: 'caption-filters', role: 'search'},
+      h('label', {for: 'captioner'}, 'Captioner'), captioner,
+      h('label', {for: 'caption-filter'}, 'Show'), filter,
+      h('label', {for: 'caption-search'}, 'Search'), search),
+    h('div', {class: 'pager'}, previous, position, next),
     grid);
   main.append(section);
 
@@ -42,6 +54,11 @@ export async function captionsPage(main, corpusId) {
   async function show(wanted) {
     const query = new URLSearchParams({size: PAGE_SIZE});
     if (captioner.value) query.set('captioner', captioner.value);
+    if (filter.value && captioner.value) {
+      const [name, value] = filter.value.split('=');
+      query.set(name, value);
+    }
+    if (search.value.trim()) query.set('q', search.value.trim());
     if (afters[wanted]) query.set('after', afters[wanted]);
     let result;
     try {
@@ -57,8 +74,9 @@ export async function captionsPage(main, corpusId) {
     urls = [];
     grid.replaceChildren(...result.images.map(card));
     const first = page * PAGE_SIZE + 1;
-    position.textContent = result.images.length === 0 ? 'No images'
-      : `Images ${first}–${first + result.images.length - 1} of ${corpus.imageCount}`;
+    const filtered = query.has('q') || query.has('has') || query.has('lacks') || query.has('failure');
+    position.textContent = result.images.length === 0 ? 'No images match'
+      : `Images ${first}–${first + result.images.length - 1} ${filtered ? 'matching' : `of ${corpus.imageCount}`}`;
     previous.disabled = page === 0;
     next.disabled = !nextAfter;
   }
@@ -78,14 +96,20 @@ export async function captionsPage(main, corpusId) {
           image.failure ? `failed: ${image.failure}` : 'not captioned'))));
   }
 
-  captioner.addEventListener('change', () => {
+  const restart = () => {
     afters.length = 1;
     show(0);
+  };
+  captioner.addEventListener('change', restart);
+  filter.addEventListener('change', restart);
+  section.querySelector('#caption-filters').addEventListener('submit', event => {
+    event.preventDefault();
+    restart();
   });
   previous.addEventListener('click', () => show(page - 1));
   next.addEventListener('click', () => show(page + 1));
   section.addEventListener('keydown', event => {
-    if (event.target === captioner) return;
+    if (event.target.matches('select, input')) return;
     if (event.key === 'ArrowLeft' && page > 0) show(page - 1);
     else if (event.key === 'ArrowRight' && nextAfter) show(page + 1);
     else return;

@@ -2,7 +2,6 @@ package io.recap.orchestrator.catalog;
 
 import io.recap.core.domain.CaptionStyle;
 import io.recap.core.domain.ImageRef;
-import io.recap.core.domain.ModelRef;
 import io.recap.core.image.ImageLimits;
 import io.recap.core.store.AllowedRoots;
 import io.recap.core.store.LocalImageBytes;
@@ -26,27 +25,36 @@ public class CaptionBrowser {
         this.imageRoots = imageRoots;
     }
 
-    /** @param captioner whose captions to show; null for the alt-text alone */
-    public CaptionedImagePage page(String corpusId, ModelRef captioner, String after, int size) {
+    /**
+     * @param filter which images, and whose captions to show ({@code filter.captioner()}; null for the alt-text
+     *        alone, and then no caption or failure condition)
+     * @throws IllegalArgumentException for a caption or failure condition without a captioner
+     */
+    public CaptionedImagePage page(String corpusId, CatalogRepository.ImageFilter filter, String after, int size) {
         if (!repository.corpusExists(corpusId)) {
             throw new CorpusNotFoundException(corpusId);
         }
-        List<CatalogRepository.ImageRow> rows = repository.images(corpusId, after, size);
+        if (filter.captioner() == null && (filter.has() != null || filter.lacks() != null || filter.failure() != null)) {
+            throw new IllegalArgumentException("filtering by captions or failures needs a captioner");
+        }
+        List<CatalogRepository.ImageRow> rows = repository.images(corpusId, filter, after, size + 1);
+        String next = rows.size() > size ? rows.get(size - 1).imageId() : null;
+        rows = rows.subList(0, Math.min(size, rows.size()));
         if (rows.isEmpty()) {
-            return new CaptionedImagePage(corpusId, captioner, List.of(), null);
+            return new CaptionedImagePage(corpusId, filter.captioner(), List.of(), null);
         }
         String first = rows.get(0).imageId();
         String last = rows.get(rows.size() - 1).imageId();
+        String captioner = filter.captioner();
         Map<String, Map<CaptionStyle, String>> captions = captioner == null ? Map.of()
-                : repository.captions(corpusId, captioner.toString(), first, last);
+                : repository.captions(corpusId, captioner, first, last);
         Map<String, String> failures = captioner == null ? Map.of()
-                : repository.failureCodes(corpusId, captioner.toString(), first, last);
+                : repository.failureCodes(corpusId, captioner, first, last);
         List<CaptionedImagePage.Image> images = rows.stream()
                 .map(row -> new CaptionedImagePage.Image(row.imageId(), row.altText(),
                         captions.getOrDefault(row.imageId(), Map.of()), failures.get(row.imageId())))
                 .toList();
-        boolean more = !repository.images(corpusId, last, 1).isEmpty();
-        return new CaptionedImagePage(corpusId, captioner, images, more ? last : null);
+        return new CaptionedImagePage(corpusId, captioner, images, next);
     }
 
     /** The image's bytes and media type, read from its file or tar member under the allowed roots. */

@@ -1,7 +1,10 @@
 package io.recap.orchestrator.web;
 
+import io.recap.core.domain.CaptionStyle;
 import io.recap.orchestrator.catalog.CaptionBrowser;
 import io.recap.orchestrator.catalog.CaptionedImagePage;
+import io.recap.orchestrator.catalog.CatalogRepository;
+import io.recap.service.web.InvalidFieldException;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import org.springframework.http.CacheControl;
@@ -27,14 +30,38 @@ public class CorpusImagesController {
         this.browser = browser;
     }
 
-    /** Images after {@code after} in id order; {@code next} in the answer is the next page's {@code after}. */
+    /**
+     * Images after {@code after} in id order, with {@code captioner}'s captions, those that have ({@code has}) or
+     * lack ({@code lacks}) a style by it, have a relabel {@code failure} by it (a code, or {@code any}), or hold
+     * {@code q} in their alt-text or its captions; {@code next} in the answer is the next page's {@code after}.
+     */
     @GetMapping("/images")
     public CaptionedImagePage images(@PathVariable String corpusId,
-            @RequestParam(required = false) String captioner, @RequestParam(required = false) String after,
+            @RequestParam(required = false) String captioner, @RequestParam(required = false) String has,
+            @RequestParam(required = false) String lacks, @RequestParam(required = false) String failure,
+            @RequestParam(required = false) String q, @RequestParam(required = false) String after,
             @RequestParam(defaultValue = "24") @Min(value = 1, message = "size must be 1..200 but was ${validatedValue}")
             @Max(value = 200, message = "size must be 1..200 but was ${validatedValue}") int size) {
-        return browser.page(corpusId, captioner == null || captioner.isBlank() ? null
-                : CorpusController.captionerRef(captioner), after, size);
+        CatalogRepository.ImageFilter filter = new CatalogRepository.ImageFilter(
+                blank(captioner) ? null : CorpusController.captionerRef(captioner).toString(), style("has", has),
+                style("lacks", lacks), blank(failure) ? null : failure.trim(), blank(q) ? null : q.trim());
+        try {
+            return browser.page(corpusId, filter, blank(after) ? null : after, size);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException("captioner", e.getMessage());
+        }
+    }
+
+    private static boolean blank(String text) {
+        return text == null || text.isBlank();
+    }
+
+    private static CaptionStyle style(String param, String text) {
+        try {
+            return blank(text) ? null : CaptionStyle.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidFieldException(param, param + ": " + e.getMessage());
+        }
     }
 
     /** The image's bytes; its id goes as a parameter since ids may hold slashes. */

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -169,6 +170,22 @@ class CatalogApiTests extends OrchestratorIntegrationTest {
         assertThat(last.get("images").get(0).get("captions").size()).as("no captioner asked for").isZero();
         assertThat(last.get("next").isNull()).as("the last page").isTrue();
 
+        assertThat(ids("/corpora/corpus-d/images?captioner=" + V1 + "&lacks=long")).containsExactly("d2", "d3");
+        assertThat(ids("/corpora/corpus-d/images?captioner=" + V1 + "&has=LONG")).containsExactly("d1");
+        assertThat(ids("/corpora/corpus-d/images?captioner=" + V1 + "&failure=any")).containsExactly("d2");
+        assertThat(ids("/corpora/corpus-d/images?captioner=" + V1 + "&failure=TRUNCATED")).isEmpty();
+        assertThat(ids("/corpora/corpus-d/images?captioner=" + V1 + "&q=RED%20BAR")).as("in a caption")
+                .containsExactly("d1");
+        assertThat(ids("/corpora/corpus-d/images?q=two")).as("in the alt-text").containsExactly("d2");
+        assertThat(ids("/corpora/corpus-d/images?q=%25")).as("% is a character, not a wildcard").isEmpty();
+        assertThat(ids("/corpora/corpus-d/images?size=1&captioner=" + V1 + "&lacks=LONG&after=d2"))
+                .containsExactly("d3");
+        HttpResponse<String> noCaptioner = get("/corpora/corpus-d/images?has=LONG");
+        assertThat(noCaptioner.statusCode()).isEqualTo(400);
+        assertThat(noCaptioner.body()).contains("needs a captioner");
+        assertThat(get("/corpora/corpus-d/images?captioner=" + V1 + "&lacks=ALTO").body())
+                .contains("\"field\":\"lacks\"");
+
         HttpResponse<byte[]> image = HTTP.send(TestApiKeys.request(
                 uri("/corpora/corpus-d/image?imageId=d1")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertThat(image.statusCode()).isEqualTo(200);
@@ -191,6 +208,14 @@ class CatalogApiTests extends OrchestratorIntegrationTest {
         HttpResponse<String> bad = post("/corpora/corpus-b/snapshots?captioner=text-to-image/sd/v1", null);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("\"field\":\"captioner\"", "expected a captioner model");
+    }
+
+    private List<String> ids(String path) throws Exception {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        json(response).get("images").forEach(image -> ids.add(image.get("imageId").asString()));
+        return ids;
     }
 
     private Path snapshot(String corpusId, ModelRef captioner) throws Exception {

@@ -223,6 +223,22 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
         assertThat(browser.findElements(By.cssSelector("article.caption-card"))).hasSize(4);
         assertThat(browser.findElement(By.id("captions-next")).isEnabled()).isFalse();
 
+        new Select(browser.findElement(By.id("caption-filter"))).selectByValue("lacks=LONG");
+        waitForText(By.id("captions-position"), "Images 1–6 matching");
+        assertThat(browser.findElements(By.cssSelector("article.caption-card"))).hasSize(6)
+                .allSatisfy(lacking -> assertThat(lacking.getText()).contains("LONG\nnot captioned"));
+        new Select(browser.findElement(By.id("caption-filter"))).selectByValue("");
+        WebElement search = browser.findElement(By.id("caption-search"));
+        search.sendKeys("triangle", Keys.ENTER);
+        int matching = getJson("/corpora/" + CORPUS + "/images?size=8&captioner=" + CAPTIONER + "&q=triangle")
+                .get("images").size();
+        assertThat(matching).as("some scenes have triangles").isPositive();
+        waitForText(By.id("captions-position"), "Images 1–" + matching + " matching");
+        assertThat(browser.findElements(By.cssSelector("article.caption-card"))).hasSize(matching)
+                .allSatisfy(found -> assertThat(found.getText().toLowerCase()).contains("triangle"));
+        search.clear();
+        search.sendKeys(Keys.ENTER);
+
         new Select(browser.findElement(By.id("captioner"))).selectByValue(FAILING_CAPTIONER.toString());
         waitForText(By.id("captions-position"), "Images 1–8 of 12");
         new WebDriverWait(browser, PATIENCE).until(ExpectedConditions.textToBePresentInElementLocated(
