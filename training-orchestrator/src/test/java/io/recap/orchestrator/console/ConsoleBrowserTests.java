@@ -290,6 +290,27 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
     }
 
     @Test
+    void aRunningJobIsCancelledOnlyAfterConfirmationAndItsPageSaysSo() throws Exception {
+        String jobId = submit("{\"kind\":\"EVALUATE\",\"spec\":{\"model\":\"" + CAPTIONER + "\"},"
+                + "\"params\":{\"simulate\":true,\"steps\":100000,\"stepMillis\":20}}");
+        signIn(TestApiKeys.OPERATOR);
+        browser.get(url("/console/index.html#/jobs/" + jobId));
+        new WebDriverWait(browser, PATIENCE).until(driver -> "RUNNING".equals(
+                driver.findElement(By.id("main")).getDomAttribute("data-job-state")));
+
+        waitFor(By.id("cancel-job")).click();
+        waitFor(By.id("confirm-keep")).click();
+        assertThat(getJson("/jobs/" + jobId).get("state").asString()).isEqualTo("RUNNING");
+
+        browser.findElement(By.id("cancel-job")).click();
+        waitFor(By.id("confirm-yes")).click();
+        new WebDriverWait(browser, PATIENCE).until(driver -> "CANCELLED".equals(
+                driver.findElement(By.id("main")).getDomAttribute("data-job-state")));
+        assertThat(browser.findElement(By.id("job-facts")).getText()).contains("cancelled by request");
+        assertThat(getJson("/jobs/" + jobId).get("state").asString()).isEqualTo("CANCELLED");
+    }
+
+    @Test
     void aModelShowsItsLineageAndMetricsAndIsPromotedOnlyAfterConfirmation() throws Exception {
         signIn(TestApiKeys.ADMIN);
         browser.get(url("/console/index.html#/models/text-to-image"));
