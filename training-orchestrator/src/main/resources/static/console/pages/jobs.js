@@ -1,4 +1,4 @@
-import {get, post} from '../api.js';
+import {blobUrl, get, post} from '../api.js';
 import {lossCurve} from '../chart.js';
 import {confirmAction} from '../confirm.js';
 import {alert, duration, facts, h, number, table, time} from '../dom.js';
@@ -124,12 +124,13 @@ export function jobPage(main, jobId) {
     }
   });
   const live = h('div', {'aria-live': 'off'});
-  body.append(h('div', {class: 'buttons'}, cancel), status, live);
-  return poll(async () => {
+  const gallery = jobImages(path);
+  body.append(h('div', {class: 'buttons'}, cancel), status, live, h('h2', {}, 'Sample grids'), gallery.element);
+  const stop = poll(async () => {
     let job;
     let losses;
     try {
-      [job, losses] = await Promise.all([get(path), get(`${path}/losses`)]);
+      [job, losses] = await Promise.all([get(path), get(`${path}/losses`), gallery.refresh()]);
     } catch (error) {
       live.replaceChildren(alert(error.message));
       return false;
@@ -161,4 +162,28 @@ export function jobPage(main, jobId) {
     main.dataset.jobState = job.state;
     return !finished;
   });
+  return () => {
+    stop();
+    gallery.release();
+  };
+}
+
+/** The PNGs the job wrote (sample grids by step, the final grid, the trainer's loss curve), loaded as they appear. */
+function jobImages(path) {
+  const element = h('div', {id: 'job-images', class: 'job-images'}, h('p', {class: 'hint'}, 'None written yet.'));
+  const urls = new Map();
+  async function refresh() {
+    const names = await get(`${path}/images`);
+    const fresh = names.filter(name => !urls.has(name));
+    if (fresh.length === 0) return;
+    await Promise.all(fresh.map(async name => urls.set(name, await blobUrl(`${path}/images/${encodeURIComponent(name)}`))));
+    element.replaceChildren(...names.map(name => h('figure', {'data-name': name},
+      h('img', {src: urls.get(name), alt: label(name)}), h('figcaption', {}, label(name)))));
+  }
+  const label = name => {
+    const step = /^samples-step-0*(\d+)\.png$/.exec(name);
+    if (step) return `samples at step ${step[1]}`;
+    return {'samples-final.png': 'final samples', 'loss-curve.png': "the trainer's loss curve"}[name] || name;
+  };
+  return {element, refresh, release: () => urls.forEach(URL.revokeObjectURL)};
 }

@@ -1,6 +1,6 @@
 package io.recap.orchestrator.catalog;
 
-/** The corpus has no image with that id, or its file can no longer be read. */
+/** An image asked for is not there: a corpus image unknown or whose file is gone, a job image not written. */
 public class ImageNotFoundException extends RuntimeException {
 
     public ImageNotFoundException(String message) {

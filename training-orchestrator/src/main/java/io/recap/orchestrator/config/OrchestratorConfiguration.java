@@ -21,6 +21,7 @@ import io.recap.orchestrator.executor.local.LocalExecutor;
 import io.recap.orchestrator.export.CorpusExporter;
 import io.recap.orchestrator.export.ExportReports;
 import io.recap.orchestrator.ingest.CorpusIngestService;
+import io.recap.orchestrator.jobs.JobImages;
 import io.recap.orchestrator.jobs.JobLifecycle;
 import io.recap.orchestrator.jobs.JobRepository;
 import io.recap.orchestrator.jobs.JobService;
@@ -115,6 +116,11 @@ class OrchestratorConfiguration {
             AllowedRoots ingestAllowedRoots, Clock clock, OrchestratorProperties properties) {
         return new CatalogService(repository, tx, blobStore, new LocalBlobStore(ingestAllowedRoots.roots().get(0)), clock,
                 properties.snapshotShardSize());
+    }
+
+    @Bean
+    JobImages jobImages(JobRepository jobs, LocalBlobStore blobStore) {
+        return new JobImages(jobs, blobStore);
     }
 
     @Bean

@@ -265,6 +265,10 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
 
         new WebDriverWait(browser, PATIENCE).until(ExpectedConditions.urlMatches("#/jobs/[^/]+$"));
         String jobId = browser.getCurrentUrl().replaceAll(".*#/jobs/", "");
+        // A sample grid as a trainer writes one into the job's checkpoint directory while it runs.
+        Path grid = store().resolve("checkpoints/" + jobId + "/samples-step-00000010.png");
+        Files.createDirectories(grid.getParent());
+        ImageIO.write(SceneRenderer.render(SceneGenerator.generate(7, 1), 128), "png", grid.toFile());
         WebElement cancel = waitFor(By.id("cancel-job"));
         new WebDriverWait(browser, PATIENCE).until(driver -> "SUCCEEDED".equals(
                 driver.findElement(By.id("main")).getDomAttribute("data-job-state")));
@@ -279,6 +283,10 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
         assertThat(curve.getDomAttribute("aria-label")).endsWith("at step 20");
         assertThat(browser.findElement(By.id("job-facts")).getText()).contains("20 / 20", "EVALUATE");
         assertThat(browser.findElement(By.id("attempts")).getText()).contains("SUCCEEDED");
+        WebElement figure = waitFor(By.cssSelector("#job-images figure[data-name='samples-step-00000010.png']"));
+        assertThat(figure.getText()).isEqualTo("samples at step 10");
+        new WebDriverWait(browser, PATIENCE).until(driver -> ((Number) ((JavascriptExecutor) driver).executeScript(
+                "return arguments[0].naturalWidth", figure.findElement(By.tagName("img")))).intValue() == 128);
         assertThat(browser.findElement(By.id("log-tail")).getText())
                 .contains(job.get("logTail").get(job.get("logTail").size() - 1).asString());
         screenshot("job");
