@@ -63,7 +63,10 @@ async function call(path, {method = 'GET', body, key = apiKey()} = {}) {
   return json;
 }
 
-/** The path of one model version from its ref ({kind: 'TEXT_TO_IMAGE', name, version}). */
+/**
+ * A model version's ref as the API writes it in paths and parameters:
+ * {kind: 'TEXT_TO_IMAGE', name, version} → text-to-image/name/version.
+ */
 export function modelPath(ref) {
   return `${ref.kind.toLowerCase().replace(/_/g, '-')}/${ref.name}/${ref.version}`;
 }

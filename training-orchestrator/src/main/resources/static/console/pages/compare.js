@@ -1,4 +1,4 @@
-import {get} from '../api.js';
+import {get, modelPath} from '../api.js';
 import {alert, h, number, s, table} from '../dom.js';
 
 /**
@@ -16,7 +16,7 @@ export async function comparePage(main, query) {
     main.append(alert(error.message));
     return;
   }
-  const refs = models.map(m => `text-to-image/${m.model.name}/${m.model.version}`);
+  const refs = models.map(m => modelPath(m.model));
   if (refs.length < 2) {
     main.append(h('p', {}, 'Comparing needs two text-to-image models with evaluations.'));
     return;
@@ -33,8 +33,8 @@ export async function comparePage(main, query) {
     h('button', {type: 'submit'}, 'Compare'));
   form.addEventListener('submit', event => {
     event.preventDefault();
-    const others = boxes.map(label => label.querySelector('input')).filter(box => box.checked && box.value !== baseline.value)
-      .map(box => box.value);
+    const others = boxes.map(label => label.querySelector('input'))
+      .filter(box => box.checked && box.value !== baseline.value).map(box => box.value);
     location.hash = `#/compare?${new URLSearchParams({baseline: baseline.value, models: others.join(',')})}`;
   });
   const result = h('div', {id: 'comparison', 'aria-live': 'polite'});
@@ -50,10 +50,6 @@ export async function comparePage(main, query) {
   }
 }
 
-function refText(ref) {
-  return `${ref.kind.toLowerCase().replace(/_/g, '-')}/${ref.name}/${ref.version}`;
-}
-
 function show(result, comparison) {
   const entries = comparison.models;
   const names = [...new Set(entries.flatMap(entry => Object.keys(entry.metrics)))];
@@ -62,13 +58,14 @@ function show(result, comparison) {
     h('p', {class: 'hint'}, `Same ${settings.prompts} prompts × ${settings.imagesPerPrompt} images, ` +
       `${settings.samplingSteps} sampling steps, guidance ${settings.guidance}, seed ${settings.seed}.`),
     h('h2', {}, 'Metrics'),
-    table(null, ['Metric', ...entries.map(entry => refText(entry.model))],
+    table(null, ['Metric', ...entries.map(entry => modelPath(entry.model))],
       names.map(name => [name, ...entries.map(entry => number(entry.metrics[name], 4))]), {id: 'comparison-metrics'}),
-    h('h2', {}, `Difference from ${refText(comparison.baseline)}, with paired 95 % intervals`));
+    h('h2', {}, `Difference from ${modelPath(comparison.baseline)}, with paired 95 % intervals`));
   for (const entry of entries.slice(1)) {
     const rows = Object.entries(entry.differences);
     const span = Math.max(1e-9, ...rows.map(([, d]) => Math.max(Math.abs(d.low), Math.abs(d.high))));
-    result.append(h('h3', {}, refText(entry.model)), h('table', {class: 'differences', 'data-model': refText(entry.model)},
+    const ref = modelPath(entry.model);
+    result.append(h('h3', {}, ref), h('table', {class: 'differences', 'data-model': ref},
       h('thead', {}, h('tr', {}, ['Category', 'Difference', '95 % interval', ''].map(t => h('th', {scope: 'col'}, t)))),
       h('tbody', {}, rows.map(([name, d]) => {
         const sign = LOWER_IS_BETTER.has(name) ? -1 : 1;

@@ -176,7 +176,8 @@ function jobImages(path) {
     const names = await get(`${path}/images`);
     const fresh = names.filter(name => !urls.has(name));
     if (fresh.length === 0) return;
-    await Promise.all(fresh.map(async name => urls.set(name, await blobUrl(`${path}/images/${encodeURIComponent(name)}`))));
+    await Promise.all(fresh.map(async name =>
+      urls.set(name, await blobUrl(`${path}/images/${encodeURIComponent(name)}`))));
     element.replaceChildren(...names.map(name => h('figure', {'data-name': name},
       h('img', {src: urls.get(name), alt: label(name)}), h('figcaption', {}, label(name)))));
   }

@@ -4,10 +4,6 @@ import {alert, facts, h, number, s, table, time} from '../dom.js';
 
 const KINDS = ['captioner', 'text-to-image', 'evaluator'];
 
-function refText(ref) {
-  return `${ref.kind.toLowerCase().replace(/_/g, '-')}/${ref.name}/${ref.version}`;
-}
-
 function metricsText(metrics) {
   return Object.entries(metrics || {}).map(([name, value]) => `${name} ${number(value)}`).join(', ');
 }
@@ -30,7 +26,7 @@ export async function modelsPage(main, kind) {
     return;
   }
   main.append(table(null, ['Model', 'Architecture', 'Metrics', 'Created', 'Promoted'], models.map(m => [
-    h('a', {href: `#/models/${modelPath(m.model)}`}, refText(m.model)), m.architecture, metricsText(m.metrics),
+    h('a', {href: `#/models/${modelPath(m.model)}`}, modelPath(m.model)), m.architecture, metricsText(m.metrics),
     time(m.createdAt), m.promoted ? h('strong', {class: 'promoted'}, 'promoted') : '']), {id: 'models'}));
 }
 
@@ -115,9 +111,9 @@ async function lineageGraph(details) {
 
 async function lineageNode(manifest, depth) {
   const lineage = manifest.lineage || {};
-  const node = {label: refText(manifest), kind: 'model', href: `#/models/${modelPath(manifest)}`, children: []};
+  const node = {label: modelPath(manifest), kind: 'model', href: `#/models/${modelPath(manifest)}`, children: []};
   const model = async (edge, ref) => {
-    let child = {label: refText(ref), kind: 'model', href: `#/models/${modelPath(ref)}`, children: []};
+    let child = {label: modelPath(ref), kind: 'model', href: `#/models/${modelPath(ref)}`, children: []};
     if (depth > 1) {
       try {
         child = await lineageNode((await get(`/models/${modelPath(ref)}`)).manifest, depth - 1);

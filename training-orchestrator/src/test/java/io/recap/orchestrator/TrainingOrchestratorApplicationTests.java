@@ -33,7 +33,7 @@ class TrainingOrchestratorApplicationTests extends OrchestratorIntegrationTest {
         assertThat(response.body()).contains("\"/jobs\"", "\"/jobs/{jobId}\"", "\"/jobs/{jobId}/cancel\"",
                 "\"/corpora\"", "\"/corpora/{corpusId}\"", "\"/corpora/{corpusId}/snapshots\"", "\"/models\"",
                 "\"/models/{kind}/{name}/{version}\"", "\"/models/{kind}/{name}/{version}/promote\"",
-                "\"/jobs/{jobId}/losses\"", "\"/corpora/{corpusId}/images\"", "\"/corpora/{corpusId}/image\"");
+                "\"/jobs/{jobId}/losses\"", "\"/jobs/{jobId}/images\"", "\"/corpora/{corpusId}/images\"", "\"/corpora/{corpusId}/image\"");
     }
 
     @Test
