@@ -352,6 +352,18 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
     }
 
     @Test
+    void aViewerWhoTriesToPromoteIsToldTheRoleIsMissingAndNothingChanges() throws Exception {
+        ModelRef model = TestModels.textToImage(models, "console-viewed", "v1", CORPUS, CAPTIONER);
+        signIn(TestApiKeys.VIEWER);
+        browser.get(url("/console/index.html#/models/" + model));
+        waitFor(By.id("promote")).click();
+        waitFor(By.id("confirm-yes")).click();
+        waitForText(By.cssSelector("#promote-status [role=alert]"), "needs a role this caller does not have");
+        assertThat(browser.findElement(By.id("promoted-state")).getText()).isEqualTo("no");
+        assertThat(getJson("/models/" + model).get("promoted").asBoolean()).isFalse();
+    }
+
+    @Test
     void twoModelsAreComparedWithEachCategorysDifferenceAndItsIntervalAsTheApiComputesThem() throws Exception {
         ModelRef alt = TestModels.textToImage(models, "console-alt", "v1", CORPUS, null);
         ModelRef recap = ModelRef.textToImage("console-sd", "v1");
