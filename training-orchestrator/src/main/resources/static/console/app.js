@@ -43,13 +43,21 @@ async function render() {
     if (current) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current');
   }
   const route = routes.find(([pattern]) => pattern.test(hash));
-  main.replaceChildren();
+  // Each page renders into its own element: a page still loading when the user moves on writes into a detached
+  // one, never into the next page.
+  const page = h('div');
+  main.replaceChildren(page);
   if (!route) {
-    main.append(h('h1', {}, 'Not found'), h('p', {}, 'No console page at ', h('code', {}, hash), '.'));
+    page.append(h('h1', {}, 'Not found'), h('p', {}, 'No console page at ', h('code', {}, hash), '.'));
     return;
   }
   const params = route[0].exec(hash).slice(1).map(param => param === undefined ? undefined : decodeURIComponent(param));
-  leave = await route[1](main, ...params) || null;
+  const stop = await route[1](page, ...params) || null;
+  if (!page.isConnected) {
+    if (stop) stop();
+    return;
+  }
+  leave = stop;
   // Focus the page's heading so that keyboard and screen-reader users start at the new content.
   const heading = main.querySelector('h1');
   if (heading && !main.contains(document.activeElement)) {

@@ -159,7 +159,7 @@ export function jobPage(main, jobId) {
         : table(null, ['Metric', 'Value', 'Step'], Object.entries(job.metrics).map(([name, m]) =>
           [name, number(m.value, 4), m.step ?? 'run']), {id: 'metrics'}),
       h('h2', {}, 'Log'), h('pre', {id: 'log-tail', class: 'log'}, (job.logTail || []).join('\n')));
-    main.dataset.jobState = job.state;
+    body.dataset.jobState = job.state;
     return !finished;
   });
   return () => {

@@ -271,7 +271,7 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
         ImageIO.write(SceneRenderer.render(SceneGenerator.generate(7, 1), 128), "png", grid.toFile());
         WebElement cancel = waitFor(By.id("cancel-job"));
         new WebDriverWait(browser, PATIENCE).until(driver -> "SUCCEEDED".equals(
-                driver.findElement(By.id("main")).getDomAttribute("data-job-state")));
+                driver.findElement(By.id("job")).getDomAttribute("data-job-state")));
         assertThat(cancel.isDisplayed()).as("a finished job cannot be cancelled").isFalse();
 
         JsonNode job = getJson("/jobs/" + jobId);
@@ -304,7 +304,7 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
         signIn(TestApiKeys.OPERATOR);
         browser.get(url("/console/index.html#/jobs/" + jobId));
         new WebDriverWait(browser, PATIENCE).until(driver -> "RUNNING".equals(
-                driver.findElement(By.id("main")).getDomAttribute("data-job-state")));
+                driver.findElement(By.id("job")).getDomAttribute("data-job-state")));
 
         waitFor(By.id("cancel-job")).click();
         waitFor(By.id("confirm-keep")).click();
@@ -313,7 +313,7 @@ class ConsoleBrowserTests extends OrchestratorIntegrationTest {
         browser.findElement(By.id("cancel-job")).click();
         waitFor(By.id("confirm-yes")).click();
         new WebDriverWait(browser, PATIENCE).until(driver -> "CANCELLED".equals(
-                driver.findElement(By.id("main")).getDomAttribute("data-job-state")));
+                driver.findElement(By.id("job")).getDomAttribute("data-job-state")));
         assertThat(browser.findElement(By.id("job-facts")).getText()).contains("cancelled by request");
         assertThat(getJson("/jobs/" + jobId).get("state").asString()).isEqualTo("CANCELLED");
     }
