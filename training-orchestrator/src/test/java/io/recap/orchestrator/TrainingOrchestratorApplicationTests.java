@@ -32,7 +32,8 @@ class TrainingOrchestratorApplicationTests extends OrchestratorIntegrationTest {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("\"/jobs\"", "\"/jobs/{jobId}\"", "\"/jobs/{jobId}/cancel\"",
                 "\"/corpora\"", "\"/corpora/{corpusId}\"", "\"/corpora/{corpusId}/snapshots\"", "\"/models\"",
-                "\"/models/{kind}/{name}/{version}\"", "\"/models/{kind}/{name}/{version}/promote\"");
+                "\"/models/{kind}/{name}/{version}\"", "\"/models/{kind}/{name}/{version}/promote\"",
+                "\"/jobs/{jobId}/losses\"", "\"/jobs/{jobId}/images\"", "\"/corpora/{corpusId}/images\"", "\"/corpora/{corpusId}/image\"");
     }
 
     @Test

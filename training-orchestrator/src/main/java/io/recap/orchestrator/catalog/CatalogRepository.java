@@ -9,6 +9,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -138,6 +139,78 @@ public class CatalogRepository {
 
     /** One catalogued image. */
     public record ImageRow(String imageId, String uri, String altText) {
+    }
+
+    /**
+     * Images in id order after {@code afterImageId} (null: from the start) that pass {@code filter}, whose caption
+     * and failure conditions are about {@code filter.captioner()}.
+     */
+    public List<ImageRow> images(String corpusId, ImageFilter filter, String afterImageId, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT i.image_id, i.image_uri, i.alt_text FROM images i WHERE i.corpus_id = ?");
+        List<Object> params = new ArrayList<>(List.of(corpusId));
+        if (afterImageId != null) {
+            sql.append(" AND i.image_id > ?");
+            params.add(afterImageId);
+        }
+        String caption = "SELECT 1 FROM captions c WHERE c.corpus_id = i.corpus_id AND c.image_id = i.image_id "
+                + "AND c.captioner = ?";
+        if (filter.has() != null) {
+            sql.append(" AND EXISTS (").append(caption).append(" AND c.style = ?)");
+            params.addAll(List.of(filter.captioner(), filter.has().name()));
+        }
+        if (filter.lacks() != null) {
+            sql.append(" AND NOT EXISTS (").append(caption).append(" AND c.style = ?)");
+            params.addAll(List.of(filter.captioner(), filter.lacks().name()));
+        }
+        if (filter.failure() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM relabel_failures f WHERE f.corpus_id = i.corpus_id "
+                    + "AND f.image_id = i.image_id AND f.captioner = ?");
+            params.add(filter.captioner());
+            if (!filter.failure().equals(ImageFilter.ANY_FAILURE)) {
+                sql.append(" AND f.code = ?");
+                params.add(filter.failure());
+            }
+            sql.append(")");
+        }
+        if (filter.text() != null) {
+            String like = "%" + filter.text().toLowerCase(Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%";
+            sql.append(" AND (LOWER(i.alt_text) LIKE ? ESCAPE '\\'");
+            params.add(like);
+            if (filter.captioner() != null) {
+                sql.append(" OR EXISTS (").append(caption).append(" AND LOWER(c.caption) LIKE ? ESCAPE '\\')");
+                params.addAll(List.of(filter.captioner(), like));
+            }
+            sql.append(")");
+        }
+        sql.append(" ORDER BY i.image_id LIMIT ?");
+        params.add(limit);
+        return jdbc.sql(sql.toString()).params(params)
+                .query((rs, i) -> new ImageRow(rs.getString("image_id"), rs.getString("image_uri"),
+                        rs.getString("alt_text")))
+                .list();
+    }
+
+    /**
+     * Which images a caption browser page shows; null fields do not filter.
+     *
+     * @param captioner the captioner version ({@code captioner/name/version}) the other conditions are about
+     * @param has a style it wrote for the image
+     * @param lacks a style it did not write for the image
+     * @param failure a relabel failure code it recorded for the image, or {@link #ANY_FAILURE}
+     * @param text in the alt-text or one of its captions, case-insensitively
+     */
+    public record ImageFilter(String captioner, CaptionStyle has, CaptionStyle lacks, String failure, String text) {
+
+        public static final String ANY_FAILURE = "any";
+    }
+
+    public Optional<ImageRow> image(String corpusId, String imageId) {
+        return jdbc.sql("SELECT image_id, image_uri, alt_text FROM images WHERE corpus_id = ? AND image_id = ?")
+                .params(corpusId, imageId)
+                .query((rs, i) -> new ImageRow(rs.getString("image_id"), rs.getString("image_uri"),
+                        rs.getString("alt_text")))
+                .optional();
     }
 
     /** Captions by one captioner version for images with ids in [{@code fromImageId}, {@code toImageId}]. */

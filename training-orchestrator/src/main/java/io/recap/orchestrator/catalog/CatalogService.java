@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -191,8 +192,11 @@ public class CatalogService {
 
     public CorpusDetails corpus(String corpusId) {
         CorpusSummary summary = repository.corpus(corpusId).orElseThrow(() -> new CorpusNotFoundException(corpusId));
+        Map<String, Long> failures = repository.failureCounts(corpusId);
+        Map<String, Map<String, Long>> reasons = new TreeMap<>();
+        failures.keySet().forEach(captioner -> reasons.put(captioner, repository.failureCodes(corpusId, captioner)));
         return new CorpusDetails(summary.corpusId(), summary.createdAt(), summary.imageCount(),
-                repository.batchCount(corpusId), repository.captionCounts(corpusId), repository.failureCounts(corpusId),
+                repository.batchCount(corpusId), repository.captionCounts(corpusId), failures, reasons,
                 repository.snapshots(corpusId));
     }
 

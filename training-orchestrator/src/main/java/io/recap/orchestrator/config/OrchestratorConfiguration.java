@@ -8,6 +8,7 @@ import io.recap.orchestrator.registry.ModelImporter;
 import io.recap.core.store.AllowedRoots;
 import io.recap.core.store.LocalBlobStore;
 import io.recap.orchestrator.captioner.CaptionerFinetuneTask;
+import io.recap.orchestrator.catalog.CaptionBrowser;
 import io.recap.orchestrator.catalog.CatalogListeners;
 import io.recap.orchestrator.catalog.CatalogRepository;
 import io.recap.orchestrator.catalog.CatalogService;
@@ -20,6 +21,7 @@ import io.recap.orchestrator.executor.local.LocalExecutor;
 import io.recap.orchestrator.export.CorpusExporter;
 import io.recap.orchestrator.export.ExportReports;
 import io.recap.orchestrator.ingest.CorpusIngestService;
+import io.recap.orchestrator.jobs.JobImages;
 import io.recap.orchestrator.jobs.JobLifecycle;
 import io.recap.orchestrator.jobs.JobRepository;
 import io.recap.orchestrator.jobs.JobService;
@@ -114,6 +116,16 @@ class OrchestratorConfiguration {
             AllowedRoots ingestAllowedRoots, Clock clock, OrchestratorProperties properties) {
         return new CatalogService(repository, tx, blobStore, new LocalBlobStore(ingestAllowedRoots.roots().get(0)), clock,
                 properties.snapshotShardSize());
+    }
+
+    @Bean
+    JobImages jobImages(JobRepository jobs, LocalBlobStore blobStore) {
+        return new JobImages(jobs, blobStore);
+    }
+
+    @Bean
+    CaptionBrowser captionBrowser(CatalogRepository repository, AllowedRoots ingestAllowedRoots) {
+        return new CaptionBrowser(repository, ingestAllowedRoots);
     }
 
     @Bean
@@ -268,6 +280,8 @@ class OrchestratorConfiguration {
     @Bean
     EndpointRules orchestratorEndpointRules() {
         return requests -> requests
+                // The console's static pages hold no data: the browser fetches data with the user's key.
+                .requestMatchers(HttpMethod.GET, "/console", "/console/", "/console/**").permitAll()
                 .requestMatchers(HttpMethod.POST, "/jobs", "/jobs/*/cancel", "/corpora/*/ingest", "/corpora/*/snapshots")
                 .hasRole(Role.OPERATOR.name())
                 .requestMatchers(HttpMethod.GET, "/corpora/*/export", "/corpora/*/exports/*")

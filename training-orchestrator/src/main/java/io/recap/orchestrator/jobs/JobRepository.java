@@ -190,6 +190,24 @@ public class JobRepository {
                 .params(step, total, loss, rate, eta, Db.ts(at), jobId, step).update() == 1;
     }
 
+    /** Keeps one PROGRESS event's loss for the job's loss curve; a redelivered step inserts nothing. */
+    public void insertLoss(String jobId, long step, double loss) {
+        jdbc.sql("INSERT INTO job_losses (job_id, step, loss) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+                .params(jobId, step, loss).update();
+    }
+
+    /** Every loss the job reported, in step order. */
+    public List<LossPoint> losses(String jobId) {
+        return jdbc.sql("SELECT step, loss FROM job_losses WHERE job_id = ? ORDER BY step")
+                .param(jobId)
+                .query((rs, i) -> new LossPoint(rs.getLong("step"), rs.getDouble("loss")))
+                .list();
+    }
+
+    /** The loss a job reported at one step. */
+    public record LossPoint(long step, double loss) {
+    }
+
     /** Records a checkpoint once per (job, step). */
     public boolean insertCheckpoint(String jobId, long step, String path, Instant now) {
         return jdbc.sql("INSERT INTO job_checkpoints (job_id, step, path, created_at) VALUES (?, ?, ?, ?) "

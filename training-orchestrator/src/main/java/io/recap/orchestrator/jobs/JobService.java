@@ -98,6 +98,12 @@ public class JobService {
         return view(jobs.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId)), true);
     }
 
+    /** The losses the job reported with its progress, by step: what its loss curve is drawn from. */
+    public List<JobRepository.LossPoint> losses(String jobId) {
+        jobs.find(jobId).orElseThrow(() -> new JobNotFoundException(jobId));
+        return jobs.losses(jobId);
+    }
+
     public List<JobView> list(String state, String kind, int limit) {
         JobState stateFilter = null;
         JobKind kindFilter = null;
@@ -165,8 +171,14 @@ public class JobService {
         Instant now = clock.instant();
         return switch (event.type()) {
             case PROGRESS -> {
-                yield jobs.updateProgress(job.jobId(), event.step(), event.totalSteps(), event.loss(), event.rate(),
-                        event.etaSeconds(), event.timestamp()) ? EventOutcome.APPLIED : EventOutcome.DUPLICATE;
+                if (!jobs.updateProgress(job.jobId(), event.step(), event.totalSteps(), event.loss(), event.rate(),
+                        event.etaSeconds(), event.timestamp())) {
+                    yield EventOutcome.DUPLICATE;
+                }
+                if (event.loss() != null && Double.isFinite(event.loss())) {
+                    jobs.insertLoss(job.jobId(), event.step(), event.loss());
+                }
+                yield EventOutcome.APPLIED;
             }
             case CHECKPOINT -> {
                 if (!jobs.insertCheckpoint(job.jobId(), event.step(), event.checkpointPath(), now)) {

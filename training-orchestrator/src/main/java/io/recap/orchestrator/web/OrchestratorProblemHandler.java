@@ -6,6 +6,7 @@ import io.recap.core.model.ModelIntegrityException;
 import io.recap.core.model.ModelNotFoundException;
 import io.recap.core.store.UnsafePathException;
 import io.recap.orchestrator.catalog.CorpusNotFoundException;
+import io.recap.orchestrator.catalog.ImageNotFoundException;
 import io.recap.orchestrator.evaluation.EvaluationNotFoundException;
 import io.recap.orchestrator.export.ExportNotFoundException;
 import io.recap.orchestrator.registry.PromotionRefusedException;
@@ -50,6 +51,11 @@ public class OrchestratorProblemHandler extends ServiceProblemHandler {
     @ExceptionHandler(CorpusNotFoundException.class)
     ResponseEntity<ProblemDetail> corpusNotFound(CorpusNotFoundException e) {
         return problem(HttpStatus.NOT_FOUND, "No such corpus", e.getMessage(), "CORPUS_NOT_FOUND", null);
+    }
+
+    @ExceptionHandler(ImageNotFoundException.class)
+    ResponseEntity<ProblemDetail> imageNotFound(ImageNotFoundException e) {
+        return problem(HttpStatus.NOT_FOUND, "No such image", e.getMessage(), "IMAGE_NOT_FOUND", null);
     }
 
     @ExceptionHandler(ModelNotFoundException.class)

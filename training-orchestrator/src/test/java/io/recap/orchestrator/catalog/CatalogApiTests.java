@@ -11,13 +11,16 @@ import io.recap.core.messages.CorpusIngestBatch;
 import io.recap.core.messages.RelabelResult;
 import io.recap.core.messages.Topics;
 import io.recap.orchestrator.metrics.OrchestratorMetrics;
+import io.recap.orchestrator.support.IngestFixtures;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
+import io.recap.service.security.TestApiKeys;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -104,6 +107,7 @@ class CatalogApiTests extends OrchestratorIntegrationTest {
         assertThat(corpus.get("captions").get("captioner/shapes/v1").get("LONG").asLong()).isEqualTo(1);
         assertThat(corpus.get("captions").get("captioner/shapes/v2").get("SHORT").asLong()).isEqualTo(1);
         assertThat(corpus.get("relabelFailures").get("captioner/shapes/v1").asLong()).isEqualTo(1);
+        assertThat(corpus.get("relabelFailureReasons").get("captioner/shapes/v1").get("TRUNCATED").asLong()).isEqualTo(1);
 
         Path snapshot = snapshot("corpus-b", V1);
         JsonNode manifest = Json.mapper().readTree(Files.readAllBytes(snapshot.resolve("snapshot.json")));
@@ -139,6 +143,62 @@ class CatalogApiTests extends OrchestratorIntegrationTest {
     }
 
     @Test
+    void theImagesComeAPageAtATimeWithTheirAltTextCaptionsAndFailuresAndEachImagesFileIsServed() throws Exception {
+        Path png = IngestFixtures.png(DATA_DIR.resolve("corpora/corpus-d/d1.png"));
+        send(Topics.CORPUS_INGEST, new CorpusIngestBatch("corpus-d", "b1", List.of(
+                new CorpusIngestBatch.Item("d1", ImageRef.ofUri(png.toUri().toString()), "alt one"),
+                new CorpusIngestBatch.Item("d2", ImageRef.ofUri(png.resolveSibling("gone.png").toUri().toString()),
+                        "alt two"),
+                new CorpusIngestBatch.Item("d3", ImageRef.ofUri("file:/data/d3.png"), "alt three"))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> get("/corpora/corpus-d").statusCode() == 200);
+        send(Topics.RELABEL_RESULTS, RelabelResult.success("d1", "corpus-d", "r1", V1,
+                Map.of(CaptionStyle.SHORT, "a red bar", CaptionStyle.LONG, "a red bar on the left of a white field")));
+        send(Topics.RELABEL_RESULTS, RelabelResult.failure("d2", "corpus-d", "r1", V1, "DECODE", "not an image"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> getJson("/corpora/corpus-d").get("relabelFailures")
+                .has(V1.toString()) && getJson("/corpora/corpus-d").get("captions").has(V1.toString()));
+
+        JsonNode first = getJson("/corpora/corpus-d/images?size=2&captioner=" + V1);
+        assertThat(first.get("images")).hasSize(2);
+        assertThat(first.get("images").get(0).get("altText").asString()).isEqualTo("alt one");
+        assertThat(first.get("images").get(0).get("captions").get("LONG").asString())
+                .isEqualTo("a red bar on the left of a white field");
+        assertThat(first.get("images").get(1).get("failure").asString()).isEqualTo("DECODE");
+        assertThat(first.get("next").asString()).isEqualTo("d2");
+        JsonNode last = getJson("/corpora/corpus-d/images?size=2&after=d2");
+        assertThat(last.get("images")).hasSize(1);
+        assertThat(last.get("images").get(0).get("imageId").asString()).isEqualTo("d3");
+        assertThat(last.get("images").get(0).get("captions").size()).as("no captioner asked for").isZero();
+        assertThat(last.get("next").isNull()).as("the last page").isTrue();
+
+        assertThat(ids("/corpora/corpus-d/images?captioner=" + V1 + "&lacks=long")).containsExactly("d2", "d3");
+        assertThat(ids("/corpora/corpus-d/images?captioner=" + V1 + "&has=LONG")).containsExactly("d1");
+        assertThat(ids("/corpora/corpus-d/images?captioner=" + V1 + "&failure=any")).containsExactly("d2");
+        assertThat(ids("/corpora/corpus-d/images?captioner=" + V1 + "&failure=TRUNCATED")).isEmpty();
+        assertThat(ids("/corpora/corpus-d/images?captioner=" + V1 + "&q=RED%20BAR")).as("in a caption")
+                .containsExactly("d1");
+        assertThat(ids("/corpora/corpus-d/images?q=two")).as("in the alt-text").containsExactly("d2");
+        assertThat(ids("/corpora/corpus-d/images?q=%25")).as("% is a character, not a wildcard").isEmpty();
+        assertThat(ids("/corpora/corpus-d/images?size=1&captioner=" + V1 + "&lacks=LONG&after=d2"))
+                .containsExactly("d3");
+        HttpResponse<String> noCaptioner = get("/corpora/corpus-d/images?has=LONG");
+        assertThat(noCaptioner.statusCode()).isEqualTo(400);
+        assertThat(noCaptioner.body()).contains("needs a captioner");
+        assertThat(get("/corpora/corpus-d/images?captioner=" + V1 + "&lacks=ALTO").body())
+                .contains("\"field\":\"lacks\"");
+
+        HttpResponse<byte[]> image = HTTP.send(TestApiKeys.request(
+                uri("/corpora/corpus-d/image?imageId=d1")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(image.body()).isEqualTo(Files.readAllBytes(png));
+        HttpResponse<String> gone = get("/corpora/corpus-d/image?imageId=d2");
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.body()).contains("\"reason\":\"IMAGE_NOT_FOUND\"", "is gone");
+        assertThat(get("/corpora/corpus-d/image?imageId=nope").body()).contains("has no image 'nope'");
+        assertThat(get("/corpora/corpus-d/images?size=0").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void unknownCorporaAndBadCaptionersAreProblems() throws Exception {
         HttpResponse<String> missing = get("/corpora/no-such-corpus");
         assertThat(missing.statusCode()).isEqualTo(404);
@@ -148,6 +208,14 @@ class CatalogApiTests extends OrchestratorIntegrationTest {
         HttpResponse<String> bad = post("/corpora/corpus-b/snapshots?captioner=text-to-image/sd/v1", null);
         assertThat(bad.statusCode()).isEqualTo(400);
         assertThat(bad.body()).contains("\"field\":\"captioner\"", "expected a captioner model");
+    }
+
+    private List<String> ids(String path) throws Exception {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<String> ids = new ArrayList<>();
+        json(response).get("images").forEach(image -> ids.add(image.get("imageId").asString()));
+        return ids;
     }
 
     private Path snapshot(String corpusId, ModelRef captioner) throws Exception {

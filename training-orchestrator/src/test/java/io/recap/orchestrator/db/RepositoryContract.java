@@ -98,6 +98,22 @@ abstract class RepositoryContract {
         assertThat(List.of(first.get(0).imageId(), second.get(0).imageId())).containsExactlyInAnyOrder("img/a", "img/b");
         assertThat(catalog.captions("c1", "captioner/shapes/v1", "img/a", "img/b"))
                 .isEqualTo(Map.of("img/a", Map.of(CaptionStyle.SHORT, "a red circle", CaptionStyle.LONG, "a long one")));
+
+        // The caption browser's filters: styles present or missing, failures, words (LIKE's wildcards escaped).
+        String v1 = "captioner/shapes/v1";
+        assertThat(filtered(catalog, new CatalogRepository.ImageFilter(v1, null, CaptionStyle.LONG, null, null)))
+                .containsExactly("img/b");
+        assertThat(filtered(catalog, new CatalogRepository.ImageFilter(v1, CaptionStyle.LONG, null, null, null)))
+                .containsExactly("img/a");
+        assertThat(filtered(catalog, new CatalogRepository.ImageFilter(v1, null, null,
+                CatalogRepository.ImageFilter.ANY_FAILURE, null))).containsExactly("img/b");
+        assertThat(filtered(catalog, new CatalogRepository.ImageFilter(v1, null, null, "DECODE", null))).isEmpty();
+        assertThat(filtered(catalog, new CatalogRepository.ImageFilter(v1, null, null, null, "RED CIRCLE")))
+                .containsExactly("img/a");
+        assertThat(filtered(catalog, new CatalogRepository.ImageFilter(null, null, null, null, "stock")))
+                .containsExactly("img/b");
+        assertThat(filtered(catalog, new CatalogRepository.ImageFilter(v1, null, null, null, "a_long"))).isEmpty();
+        assertThat(filtered(catalog, new CatalogRepository.ImageFilter(v1, null, null, null, "%"))).isEmpty();
         assertThat(catalog.images("c1", null, 10)).filteredOn(i -> i.imageId().equals("img/a"))
                 .singleElement().satisfies(i -> assertThat(i.uri()).isEqualTo("file:/data/a.png"));
     }
@@ -200,5 +216,9 @@ abstract class RepositoryContract {
 
     private void insertJob(String id, int priority, String pool) {
         jobs.insert(id, new EvaluateSpec(CAPTIONER), pool, priority, Map.of(), 3, T0);
+    }
+
+    private static List<String> filtered(CatalogRepository catalog, CatalogRepository.ImageFilter filter) {
+        return catalog.images("c1", filter, null, 10).stream().map(CatalogRepository.ImageRow::imageId).toList();
     }
 }

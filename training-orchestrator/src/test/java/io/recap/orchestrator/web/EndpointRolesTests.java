@@ -6,6 +6,7 @@ import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.service.security.TestApiKeys;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Who may do what on the orchestrator, on the whole service: reads, operations, promotion, management. */
@@ -41,6 +42,25 @@ class EndpointRolesTests extends OrchestratorIntegrationTest {
         assertThat(promote.body()).contains("\"reason\":\"FORBIDDEN_ROLE\"");
         // Past authorization: the model does not exist.
         assertThat(adminPromote.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theConsolesPagesNeedNoKeySinceTheyHoldNoDataTheyFetchItWithTheUsersKey() throws Exception {
+        for (String page : List.of("/console/index.html", "/console/app.js", "/console/pages/jobs.js",
+                "/console/console.css")) {
+            assertThat(anonymous(page).statusCode()).as(page).isEqualTo(200);
+        }
+        HttpResponse<String> console = anonymous("/console");
+        assertThat(console.statusCode()).isEqualTo(302);
+        assertThat(console.headers().firstValue("Location").orElseThrow()).endsWith("/console/index.html");
+        assertThat(anonymous("/jobs/j-1/losses").statusCode()).isEqualTo(401);
+        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(uri("/console/index.html"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).as("reads only").isEqualTo(401);
+    }
+
+    private HttpResponse<String> anonymous(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

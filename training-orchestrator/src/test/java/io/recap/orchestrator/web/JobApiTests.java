@@ -10,11 +10,14 @@ import io.recap.core.messages.Topics;
 import io.recap.core.messages.TrainingEvent;
 import io.recap.core.model.ModelStore;
 import io.recap.orchestrator.metrics.OrchestratorMetrics;
+import io.recap.orchestrator.support.IngestFixtures;
 import io.recap.orchestrator.support.OrchestratorIntegrationTest;
 import io.recap.orchestrator.support.TestModels;
+import io.recap.service.security.TestApiKeys;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +82,21 @@ class JobApiTests extends OrchestratorIntegrationTest {
             assertThat(finished.get("metrics").get("loss").get("value").asDouble()).isEqualTo(1.0 / 11);
             assertThat(finished.get("metrics").get("steps").get("value").asDouble()).isEqualTo(10.0);
         });
+
+        JsonNode losses = getJson("/jobs/" + jobId + "/losses");
+        JsonNode last = losses.get(losses.size() - 1);
+        assertThat(last.get("step").asLong()).as("every reported loss, by step").isEqualTo(10);
+        assertThat(last.get("loss").asDouble()).isEqualTo(1.0 / 11);
+        assertThat(get("/jobs/no-such-job/losses").statusCode()).isEqualTo(404);
+
+        Path grid = IngestFixtures.png(store().resolve("checkpoints/" + jobId + "/samples-step-00000010.png"));
+        assertThat(getJson("/jobs/" + jobId + "/images").toString()).isEqualTo("[\"samples-step-00000010.png\"]");
+        HttpResponse<byte[]> png = HTTP.send(TestApiKeys.request(uri("/jobs/" + jobId
+                + "/images/samples-step-00000010.png")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(png.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(png.body()).isEqualTo(Files.readAllBytes(grid));
+        assertThat(get("/jobs/" + jobId + "/images/step-000010").body()).contains("IMAGE_NOT_FOUND");
+        assertThat(get("/jobs/" + jobId + "/images/..%2Fother.png").statusCode()).isIn(400, 404);
 
         assertThat(getJson("/jobs?state=SUCCEEDED&kind=t2i-finetune").toString()).contains(jobId);
         assertThat(getJson("/jobs?state=FAILED").toString()).doesNotContain(jobId);
