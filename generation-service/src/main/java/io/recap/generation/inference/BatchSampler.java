@@ -107,6 +107,10 @@ final class BatchSampler implements BatchHandler<GenerationRequest, BatchSampler
                     .map(job -> new SamplingRequest(job.input().prompt(), job.input().seed(), job.input().count()))
                     .toList(), first.steps(), first.guidanceScale());
             long nanos = System.nanoTime() - start;
+            // Recorded before any caller gets its images, so whoever has its answer also sees its batch counted.
+            stepRate.record(first.steps() / (nanos / 1e9));
+            batchRequests.record(group.size());
+            batchImages.record(images.size());
             int from = 0;
             for (BatchJob<GenerationRequest, Sampled> job : group) {
                 int tokens = model.promptTokens(job.input().prompt());
@@ -115,9 +119,6 @@ final class BatchSampler implements BatchHandler<GenerationRequest, BatchSampler
                         tokens > model.contextLength(), start, nanos));
                 from = to;
             }
-            stepRate.record(first.steps() / (nanos / 1e9));
-            batchRequests.record(group.size());
-            batchImages.record(images.size());
             return null;
         });
     }

@@ -5,7 +5,6 @@ import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
@@ -35,16 +34,10 @@ import java.util.List;
  * ones to sample with. Sampling may run from several threads at once, but not while the model
  * trains.
  */
-public final class DiffusionModel implements TextToImage {
+public final class DiffusionModel extends ChunkedSampler {
 
     public static final String CONFIG_FILE = "diffusion-config.json";
     public static final String PARAMETERS_NAME = "text-to-image";
-    /**
-     * Images per forward pass while sampling (twice as many rows with guidance). On CPU a UNet
-     * pass over 64 rows took 4-8x as long as one over 32 (measured on the small model), so
-     * chunks stay at 32 rows.
-     */
-    private static final int SAMPLING_BATCH = 16;
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     private final Model model;
@@ -115,46 +108,19 @@ public final class DiffusionModel implements TextToImage {
         return sample(prompts, new SamplingOptions(steps, guidance, count, seed));
     }
 
-    /**
-     * Images for the prompts, prompt-major: all images of prompt 0, then of prompt 1, ... Image k
-     * of prompt p starts from noise seeded by (seed, p * imagesPerPrompt + k), so the same call
-     * always returns the same images. An empty prompt samples unconditionally.
-     */
     @Override
-    public List<BufferedImage> sample(List<String> prompts, SamplingOptions options) {
-        return sampleRows(NoiseRow.of(prompts, options), options.steps(), options.guidanceScale());
+    NDManager chunkManager() {
+        return model.getNDManager().newSubManager();
     }
 
-    /**
-     * Images for several requests sampled together, request-major. Image k of a request starts from noise seeded
-     * by (its seed, k), as {@code sample(List.of(prompt), options)} with that seed draws it: a request's noise does
-     * not depend on what else is in the batch.
-     */
     @Override
-    public List<BufferedImage> sample(List<SamplingRequest> requests, int steps, float guidance) {
-        return sampleRows(NoiseRow.of(requests), steps, guidance);
-    }
-
-    private List<BufferedImage> sampleRows(List<NoiseRow> rows, int steps, float guidance) {
-        // A web server's request thread has PyTorch's autograd on: every pass would record a graph.
-        DjlRuntime.prepareCurrentThread();
-        List<BufferedImage> images = new ArrayList<>(rows.size());
-        DdimSampler sampler = new DdimSampler(block, schedule, getConfig().prediction());
-        for (int from = 0; from < rows.size(); from += SAMPLING_BATCH) {
-            List<NoiseRow> chunk = rows.subList(from, Math.min(rows.size(), from + SAMPLING_BATCH));
-            // Every array of the chunk lives in this manager and scope; nothing outlives it.
-            try (NDManager manager = model.getNDManager().newSubManager(); NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray noise = initialNoise(manager, chunk);
-                NDArray promptIds = tokenize(manager, chunk.stream().map(NoiseRow::prompt).toList());
-                NDArray emptyIds = tokenize(manager, Collections.nCopies(chunk.size(), ""),
-                        (int) promptIds.getShape().get(1));
-                NDArray result = sampler.sample(new ParameterStore(manager, false), noise, promptIds, emptyIds,
-                        steps, guidance);
-                images.addAll(ImageTensors.toImages(result));
-            }
-        }
-        return images;
+    List<BufferedImage> sampleChunk(NDManager manager, List<NoiseRow> chunk, int steps, float guidance) {
+        NDArray noise = initialNoise(manager, chunk);
+        NDArray promptIds = tokenize(manager, chunk.stream().map(NoiseRow::prompt).toList());
+        NDArray emptyIds = tokenize(manager, Collections.nCopies(chunk.size(), ""), (int) promptIds.getShape().get(1));
+        NDArray result = new DdimSampler(block, schedule, getConfig().prediction())
+                .sample(new ParameterStore(manager, false), noise, promptIds, emptyIds, steps, guidance);
+        return ImageTensors.toImages(result);
     }
 
     @Override

@@ -3,12 +3,10 @@ package io.recap.ml.diffusion;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import io.recap.core.domain.ModelKind;
 import io.recap.ml.image.ImageTensors;
-import io.recap.ml.runtime.DjlRuntime;
 import io.recap.ml.torchscript.ImportedTokenizer;
 import io.recap.ml.torchscript.TorchScriptConfig;
 import io.recap.ml.torchscript.TorchScriptGraphs;
@@ -27,10 +25,7 @@ import java.util.List;
  * {@code vae_decoder} (latents / scale → image (B, 3, 8h, 8w) in [-1, 1]). Sampling is the platform's DDIM (eta 0)
  * with classifier-free guidance over the training schedule {@code torchscript.json} names.
  */
-public final class TorchScriptPipeline implements TextToImage {
-
-    /** Images per pass, as for the platform's own model; latents are small, the UNet is what costs. */
-    private static final int SAMPLING_BATCH = 16;
+public final class TorchScriptPipeline extends ChunkedSampler {
 
     private final TorchScriptConfig config;
     private final TorchScriptGraphs graphs;
@@ -77,36 +72,17 @@ public final class TorchScriptPipeline implements TextToImage {
         }
     }
 
-    /**
-     * Images for the prompts, prompt-major, as {@link DiffusionModel#sample(List, SamplingOptions)}: image k of prompt
-     * p starts from latent noise seeded by (seed, p * imagesPerPrompt + k), so a call always returns the same images.
-     *
-     * @throws SamplingCancelledException when the calling thread is interrupted (checked before every step)
-     */
     @Override
-    public List<BufferedImage> sample(List<String> prompts, SamplingOptions options) {
-        return sampleRows(NoiseRow.of(prompts, options), options.steps(), options.guidanceScale());
+    NDManager chunkManager() {
+        return graphs.manager("unet").newSubManager();
     }
 
     @Override
-    public List<BufferedImage> sample(List<SamplingRequest> requests, int steps, float guidance) {
-        return sampleRows(NoiseRow.of(requests), steps, guidance);
-    }
-
-    private List<BufferedImage> sampleRows(List<NoiseRow> rows, int steps, float guidance) {
-        DjlRuntime.prepareCurrentThread();
-        List<BufferedImage> images = new ArrayList<>(rows.size());
+    List<BufferedImage> sampleChunk(NDManager manager, List<NoiseRow> chunk, int steps, float guidance) {
         TorchScriptConfig.Latent latent = config.latent();
-        for (int from = 0; from < rows.size(); from += SAMPLING_BATCH) {
-            List<NoiseRow> chunk = rows.subList(from, Math.min(rows.size(), from + SAMPLING_BATCH));
-            try (NDManager manager = graphs.manager("unet").newSubManager(); NDScope scope = new NDScope()) {
-                scope.suppressNotUsedWarning();
-                NDArray noise = SeededNoise.gaussian(manager, chunk, latent.channels(), latent.size());
-                NDArray latents = denoise(manager, noise, chunk.stream().map(NoiseRow::prompt).toList(), steps, guidance);
-                images.addAll(ImageTensors.toImages(decode(latents)));
-            }
-        }
-        return images;
+        NDArray noise = SeededNoise.gaussian(manager, chunk, latent.channels(), latent.size());
+        NDArray latents = denoise(manager, noise, chunk.stream().map(NoiseRow::prompt).toList(), steps, guidance);
+        return ImageTensors.toImages(decode(latents));
     }
 
     private NDArray denoise(NDManager manager, NDArray noise, List<String> prompts, int steps, float guidance) {
