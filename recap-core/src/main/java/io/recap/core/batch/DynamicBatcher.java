@@ -68,8 +68,23 @@ public final class DynamicBatcher<T, R> {
             inFlight.decrementAndGet();
             throw new QueueFullException(settings.queueCapacity());
         }
-        job.result().whenComplete((result, failure) -> inFlight.decrementAndGet());
-        return job.result();
+        // The caller's future completes only after the count has dropped: a caller that has its answer and submits
+        // again must find itself alone, not counted twice. Cancelling it cancels the job, which the batcher then drops.
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        job.result().whenComplete((result, failure) -> {
+            inFlight.decrementAndGet();
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+            } else {
+                answer.complete(result);
+            }
+        });
+        answer.whenComplete((result, failure) -> {
+            if (answer.isCancelled()) {
+                job.result().cancel(false);
+            }
+        });
+        return answer;
     }
 
     /** Requests queued and not yet taken into a batch. */

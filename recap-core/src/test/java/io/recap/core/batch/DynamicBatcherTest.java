@@ -167,6 +167,21 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void aRequestItsCallerGaveUpOnWhileQueuedIsNeverRunAndNoLongerCounted() throws Exception {
+        start(new BatchSettings(32, Duration.ZERO, Duration.ZERO, 8));
+        holdTheBatchingThread();
+        CompletableFuture<String> abandoned = batcher.submit("b:1", NO_DEADLINE);
+        CompletableFuture<String> kept = batcher.submit("a:1", NO_DEADLINE);
+
+        abandoned.cancel(false);
+        gate.countDown();
+
+        assertThat(kept.get(LONG.toSeconds(), TimeUnit.SECONDS)).isEqualTo("done a:1");
+        assertThat(groups).containsExactly(List.of("gate"), List.of("a:1"));
+        assertThat(batcher.inFlight()).isZero();
+    }
+
+    @Test
     void aFailingGroupFailsOnlyItsOwnRequestsAndExpiredOrStoppedOnesAreRefused() throws Exception {
         start(new BatchSettings(32, Duration.ZERO, Duration.ZERO, 64));
         holdTheBatchingThread();
