@@ -6,12 +6,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import io.recap.core.domain.ModelKind;
 import io.recap.ml.image.ImageTensors;
 import io.recap.ml.runtime.DjlRuntime;
 import io.recap.ml.torchscript.ImportedTokenizer;
 import io.recap.ml.torchscript.TorchScriptConfig;
 import io.recap.ml.torchscript.TorchScriptGraphs;
-import io.recap.ml.torchscript.TorchScriptImportException;
+import io.recap.ml.torchscript.TorchScriptParts;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -49,20 +50,8 @@ public final class TorchScriptCaptioner implements Captioner {
     }
 
     private static TorchScriptCaptioner load(Path directory, boolean trainable) throws IOException {
-        TorchScriptConfig config = TorchScriptConfig.read(directory);
-        if (config.kind() != io.recap.core.domain.ModelKind.CAPTIONER) {
-            throw new TorchScriptImportException(TorchScriptConfig.FILE_NAME, "kind is " + config.kind() + ", not CAPTIONER");
-        }
-        ImportedTokenizer tokenizer = ImportedTokenizer.load(directory, config.tokens());
-        try {
-            TorchScriptGraphs graphs = trainable
-                    ? TorchScriptGraphs.loadTrainable(directory, TorchScriptConfig.CAPTIONER_GRAPHS)
-                    : TorchScriptGraphs.load(directory, TorchScriptConfig.CAPTIONER_GRAPHS);
-            return new TorchScriptCaptioner(config, graphs, tokenizer);
-        } catch (RuntimeException e) {
-            tokenizer.close();
-            throw e;
-        }
+        TorchScriptParts parts = TorchScriptParts.open(directory, ModelKind.CAPTIONER, trainable);
+        return new TorchScriptCaptioner(parts.config(), parts.graphs(), parts.tokenizer());
     }
 
     /** Decodes one caption per image in {@code style} (a key of the config's prompts, any case). */

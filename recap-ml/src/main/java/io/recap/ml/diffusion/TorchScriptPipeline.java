@@ -10,7 +10,7 @@ import io.recap.ml.image.ImageTensors;
 import io.recap.ml.torchscript.ImportedTokenizer;
 import io.recap.ml.torchscript.TorchScriptConfig;
 import io.recap.ml.torchscript.TorchScriptGraphs;
-import io.recap.ml.torchscript.TorchScriptImportException;
+import io.recap.ml.torchscript.TorchScriptParts;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,22 +54,9 @@ public final class TorchScriptPipeline extends ChunkedSampler {
     }
 
     private static TorchScriptPipeline load(Path directory, boolean trainable) throws IOException {
-        TorchScriptConfig config = TorchScriptConfig.read(directory);
-        if (config.kind() != ModelKind.TEXT_TO_IMAGE) {
-            throw new TorchScriptImportException(TorchScriptConfig.FILE_NAME,
-                    "kind is " + config.kind() + ", not TEXT_TO_IMAGE");
-        }
-        ImportedTokenizer tokenizer = ImportedTokenizer.load(directory, config.tokens());
-        try {
-            // Fine-tuning encodes its images to latents; serving never needs the encoder.
-            TorchScriptGraphs graphs = trainable
-                    ? TorchScriptGraphs.loadTrainable(directory, config.graphsIn(directory))
-                    : TorchScriptGraphs.load(directory, TorchScriptConfig.TEXT_TO_IMAGE_GRAPHS);
-            return new TorchScriptPipeline(config, graphs, tokenizer);
-        } catch (RuntimeException e) {
-            tokenizer.close();
-            throw e;
-        }
+        // Fine-tuning encodes its images to latents: only then does the VAE encoder load.
+        TorchScriptParts parts = TorchScriptParts.open(directory, ModelKind.TEXT_TO_IMAGE, trainable);
+        return new TorchScriptPipeline(parts.config(), parts.graphs(), parts.tokenizer());
     }
 
     @Override
