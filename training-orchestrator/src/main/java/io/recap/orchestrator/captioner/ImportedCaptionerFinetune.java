@@ -40,11 +40,7 @@ final class ImportedCaptionerFinetune {
 
     static void run(ModelRef base, CaptionerPipeline pipeline, CaptionerPipelinePreset preset, int seed,
             String modelName, TaskParams params, TaskContext context) throws IOException {
-        Optional<ModelManifest> already = ModelVersions.publishedBy(context.models(), ModelKind.CAPTIONER, modelName,
-                context.jobId());
-        if (already.isPresent()) {
-            context.log("model " + already.get().ref() + " was already published by this job; nothing to train");
-            context.metrics(null, already.get().metrics());
+        if (ModelVersions.alreadyPublished(context, ModelKind.CAPTIONER, modelName)) {
             return;
         }
         int steps = preset.fineTuning().steps();

@@ -38,16 +38,10 @@ final class ImportedPipelineFinetune {
     private ImportedPipelineFinetune() {
     }
 
+    /** Called by {@link T2iFinetuneTask} once it knows the job has not published yet. */
     static void run(T2iFinetuneSpec spec, String snapshotKey, List<Path> roots, String modelName, TaskParams params,
             TaskContext context) throws IOException {
         ModelRef base = spec.baseModel();
-        Optional<ModelManifest> already = ModelVersions.publishedBy(context.models(), ModelKind.TEXT_TO_IMAGE, modelName,
-                context.jobId());
-        if (already.isPresent()) {
-            context.log("model " + already.get().ref() + " was already published by this job; nothing to train");
-            context.metrics(null, already.get().metrics());
-            return;
-        }
         Path baseFolder = context.models().directory(base);
         TorchScriptConfig config = TorchScriptConfig.read(baseFolder);
         int imageSize = config.latent().size() * config.latent().downsample();

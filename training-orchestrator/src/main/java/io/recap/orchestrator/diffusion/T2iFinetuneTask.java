@@ -6,7 +6,6 @@ import io.recap.core.domain.ModelManifest;
 import io.recap.core.domain.ModelRef;
 import io.recap.core.domain.Require;
 import io.recap.core.store.AllowedRoots;
-import io.recap.ml.diffusion.DiffusionCheckpoint;
 import io.recap.ml.diffusion.DiffusionConfig;
 import io.recap.ml.diffusion.DiffusionExample;
 import io.recap.ml.diffusion.DiffusionModel;
@@ -131,12 +130,7 @@ public final class T2iFinetuneTask implements TrainingTask {
                 "T2I_FINETUNE job " + context.jobId() + " has no dataset snapshot"));
         String snapshotId = snapshotKey.substring(snapshotKey.lastIndexOf('/') + 1);
 
-        Optional<ModelManifest> already = ModelVersions.publishedBy(context.models(), ModelKind.TEXT_TO_IMAGE,
-                settings.modelName(), context.jobId());
-        if (already.isPresent()) {
-            // An earlier attempt published and then lost its process before the job was marked done.
-            context.log("model " + already.get().ref() + " was already published by this job; nothing to train");
-            context.metrics(null, already.get().metrics());
+        if (ModelVersions.alreadyPublished(context, ModelKind.TEXT_TO_IMAGE, settings.modelName())) {
             return;
         }
 

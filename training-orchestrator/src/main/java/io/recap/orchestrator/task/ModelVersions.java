@@ -34,6 +34,20 @@ public final class ModelVersions {
         return "v" + (highest + 1);
     }
 
+    /**
+     * Whether the context's job already published a version of {@code name}: an earlier attempt published and then
+     * lost its process before the job was marked done. If so, says so in the job's log and reports that version's
+     * metrics, and the task has nothing left to do.
+     */
+    public static boolean alreadyPublished(TaskContext context, ModelKind kind, String name) {
+        Optional<ModelManifest> already = publishedBy(context.models(), kind, name, context.jobId());
+        already.ifPresent(manifest -> {
+            context.log("model " + manifest.ref() + " was already published by this job; nothing to train");
+            context.metrics(null, manifest.metrics());
+        });
+        return already.isPresent();
+    }
+
     /** The version of {@code name} that job {@code jobId} published, if any. */
     public static Optional<ModelManifest> publishedBy(ModelStore store, ModelKind kind, String name, String jobId) {
         return store.list(kind).stream()
